@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/**
+ * Every event the lab emits, one discriminated union. Domain files add their event
+ * schemas to `LAB_EVENT_SCHEMAS`; transports forward any of them unchanged.
+ */
+export const LAB_EVENT_SCHEMAS = [
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+] as const;
+
+export const labEventSchema = z.discriminatedUnion('type', [...LAB_EVENT_SCHEMAS]);
+export type LabEvent = z.infer<typeof labEventSchema>;
+export type LabEventType = LabEvent['type'];
+export type LabEventOf<T extends LabEventType> = Extract<LabEvent, { type: T }>;

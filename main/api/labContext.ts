@@ -1,0 +1,30 @@
+import { Emitter } from '../../common/lifecycle';
+import type { LabEvent } from '../../common/api/events';
+
+/** Settings the service starts with (from the CLI, Electron or tests). */
+export interface LabOptions {
+  /** Where Model Lab keeps its own files (recent projects, dataset downloads). */
+  dataDir: string;
+  /** Directories the API may read or write; browser mode refuses paths outside them. */
+  allowedRoots: string[];
+  /** Forces a backend instead of the automatic order. */
+  backend?: string | undefined;
+}
+
+/**
+ * What every domain's handlers share: options and the event stream. Passed to each
+ * `createXHandlers(context)` so domains stay independent of one another.
+ */
+export class LabContext {
+  readonly events = new Emitter<LabEvent>();
+
+  constructor(readonly options: LabOptions) {}
+
+  emit(event: LabEvent): void {
+    this.events.fire(event);
+  }
+
+  dispose(): void {
+    this.events.dispose();
+  }
+}

@@ -1,0 +1,56 @@
+import { LAB_METHOD_NAMES, type LabClient, type LabHandlers, type LabInput, type LabMethodName, type LabOutput } from '../../common/api/labApi';
+import type { LabEvent } from '../../common/api/events';
+import type { IDisposable } from '../../common/lifecycle';
+import { LabContext, type LabOptions } from './labContext';
+import { dispatchLabMethod } from './dispatch';
+import { createSystemHandlers } from './systemHandlers';
+import { createGraphHandlers } from './graphHandlers';
+
+/**
+ * The one implementation of LabApi (DESIGN.md principle 3). Each domain contributes its
+ * handlers; transports call `invoke`, which validates input with the method's schema.
+ */
+export interface LabService extends IDisposable {
+  readonly context: LabContext;
+  readonly handlers: LabHandlers;
+  /** Validates and runs one method; used by every transport. */
+  invoke(method: unknown, input: unknown): Promise<unknown>;
+  /** Typed in-process call (CLI, tests). */
+  call<M extends LabMethodName>(method: M, input: LabInput<M>): Promise<LabOutput<M>>;
+  onEvent(listener: (event: LabEvent) => void): () => void;
+}
+
+/** Builds the service and its domains. */
+export async function createLabService(options: LabOptions): Promise<LabService> {
+  const context = new LabContext(options);
+  const handlers: LabHandlers = {
+    ...createSystemHandlers(context),
+    ...createGraphHandlers(context),
+  };
+  const disposables: IDisposable[] = [];
+  return {
+    context,
+    handlers,
+    invoke: (method, input) => dispatchLabMethod(handlers, method, input),
+    call: async (method, input) => (await dispatchLabMethod(handlers, method, input)) as LabOutput<typeof method>,
+    onEvent(listener) {
+      const subscription = context.events.event(listener);
+      return () => subscription.dispose();
+    },
+    dispose() {
+      for (const d of disposables.reverse()) d.dispose();
+      context.dispose();
+    },
+  };
+}
+
+/** A LabClient that calls the service in this process, with the same validation as a transport. */
+export function createInProcessClient(service: LabService): LabClient {
+  const client: Record<string, unknown> = {
+    onEvent: (listener: (event: LabEvent) => void) => service.onEvent(listener),
+  };
+  for (const name of LAB_METHOD_NAMES) {
+    client[name] = (input: unknown) => service.invoke(name, input);
+  }
+  return client as unknown as LabClient;
+}
