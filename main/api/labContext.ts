@@ -1,5 +1,6 @@
 import { Emitter } from '../../common/lifecycle';
 import type { LabEvent } from '../../common/api/events';
+import type { ProcessLauncher } from '../engine/process/launcher';
 
 /** Settings the service starts with (from the CLI, Electron or tests). */
 export interface LabOptions {
@@ -9,6 +10,8 @@ export interface LabOptions {
   allowedRoots: string[];
   /** Forces a backend instead of the automatic order. */
   backend?: string | undefined;
+  /** Starts training processes; defaults to a forked Node process. Electron passes utilityProcess. */
+  launcher?: ProcessLauncher | undefined;
 }
 
 /**
