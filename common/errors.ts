@@ -14,6 +14,9 @@ export const LAB_ERROR_CODES = [
   'GRAPH_BAD_EDGE',
   'GRAPH_DUPLICATE',
   'GRAPH_INVALID',
+  // Templates
+  'TEMPLATE_NOT_FOUND',
+  'TEMPLATE_BAD_OPTIONS',
   // Layers and shapes
   'LAYER_UNKNOWN_TYPE',
   'LAYER_BAD_PARAM',
