@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SHELL_EVENT_SCHEMAS } from './shellEvents';
 
 /**
  * Every event the lab emits, one discriminated union. Domain files add their event
@@ -6,6 +7,7 @@ import { z } from 'zod';
  */
 export const LAB_EVENT_SCHEMAS = [
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  ...SHELL_EVENT_SCHEMAS,
 ] as const;
 
 export const labEventSchema = z.discriminatedUnion('type', [...LAB_EVENT_SCHEMAS]);

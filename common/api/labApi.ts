@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { systemMethods } from './methods/system';
 import { graphMethods } from './methods/graph';
+import { dialogMethods } from './methods/dialogs';
 import type { LabEvent } from './events';
 
 /**
@@ -11,6 +12,7 @@ import type { LabEvent } from './events';
 export const LAB_METHODS = {
   ...systemMethods,
   ...graphMethods,
+  ...dialogMethods,
 } as const;
 
 export type LabMethods = typeof LAB_METHODS;

@@ -1,6 +1,7 @@
 import { Emitter } from '../../common/lifecycle';
 import type { LabEvent } from '../../common/api/events';
 import type { ProcessLauncher } from '../engine/process/launcher';
+import type { DialogProvider } from '../../common/api/methods/dialogs';
 
 /** Settings the service starts with (from the CLI, Electron or tests). */
 export interface LabOptions {
@@ -12,6 +13,8 @@ export interface LabOptions {
   backend?: string | undefined;
   /** Starts training processes; defaults to a forked Node process. Electron passes utilityProcess. */
   launcher?: ProcessLauncher | undefined;
+  /** Native file dialogs; the desktop shell supplies them, browser mode and the CLI leave this unset. */
+  dialogs?: DialogProvider | undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import { LabContext, type LabOptions } from './labContext';
 import { dispatchLabMethod } from './dispatch';
 import { createSystemHandlers } from './systemHandlers';
 import { createGraphHandlers } from './graphHandlers';
+import { createDialogHandlers } from './dialogHandlers';
 
 /**
  * The one implementation of LabApi (DESIGN.md principle 3). Each domain contributes its
@@ -26,6 +27,7 @@ export async function createLabService(options: LabOptions): Promise<LabService>
   const handlers: LabHandlers = {
     ...createSystemHandlers(context),
     ...createGraphHandlers(context),
+    ...createDialogHandlers(context),
   };
   const disposables: IDisposable[] = [];
   return {
