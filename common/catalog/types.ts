@@ -46,6 +46,8 @@ export interface Arity {
 export interface LayerSpec<P extends Record<string, unknown> = Record<string, unknown>> {
   /** PascalCase class name, equal to the Keras and TF.js `className`. */
   type: string;
+  /** The Keras class written to saved configs when it differs from `type` (`Input` is saved as `InputLayer`). */
+  kerasClassName?: string;
   family: LayerFamily;
   /** One line for the palette and tooltips. */
   summary: string;
