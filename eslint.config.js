@@ -6,7 +6,8 @@ import vue from 'eslint-plugin-vue';
 import globals from 'globals';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'zlib', 'events', 'util', 'readline', 'buffer'];
-const nodeImports = nodeBuiltins.flatMap((name) => [name, `node:${name}`, `${name}/*`, `node:${name}/*`]);
+// A leading slash anchors the bare name, so a relative './events' module is not mistaken for Node's 'events'.
+const nodeImports = nodeBuiltins.flatMap((name) => [`/${name}`, `node:${name}`, `${name}/*`, `node:${name}/*`]);
 
 /** A `no-restricted-imports` rule forbidding the given patterns, with the reason. */
 function restrict(patterns, message) {
