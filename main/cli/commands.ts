@@ -1,8 +1,16 @@
 import type { CliCommand } from './command';
+import { serveCommand } from './serve';
+import { summaryCommand } from './summary';
+import { templatesCommand } from './templates';
+import { codegenCommand } from './codegen';
 
 /**
  * Every `model-lab` subcommand, listed explicitly so `help` shows them in this order.
  * Each command lives in its own file under main/cli/.
  */
 export const CLI_COMMANDS: readonly CliCommand[] = [
+  summaryCommand,
+  templatesCommand,
+  codegenCommand,
+  serveCommand,
 ];
