@@ -51,6 +51,8 @@ export const graphProblemSchema = z.object({
   inputIndex: z.number().int().optional(),
   field: z.string().optional(),
   fix: graphFixSchema.optional(),
+  /** Other fixes for the same problem (e.g. GlobalAveragePooling2D instead of Flatten), best first. */
+  alternatives: z.array(graphFixSchema).optional(),
 });
 export type GraphProblem = z.infer<typeof graphProblemSchema>;
 

@@ -123,8 +123,9 @@ function describeIssuePath(raw: Record<string, unknown>, path: readonly Property
   if ((collection === 'nodes' || collection === 'edges') && typeof index === 'number') {
     const items = raw[collection];
     const item = Array.isArray(items) ? (items[index] as Record<string, unknown> | undefined) : undefined;
-    const id = typeof item?.['id'] === 'string' ? item['id'] : undefined;
-    const name = typeof item?.['name'] === 'string' ? item['name'] : undefined;
+    // An empty id or name is often the very error being reported, so it cannot label the node.
+    const id = typeof item?.['id'] === 'string' && item['id'] !== '' ? item['id'] : undefined;
+    const name = typeof item?.['name'] === 'string' && item['name'] !== '' ? item['name'] : undefined;
     const label = collection === 'nodes' ? `node ${name ?? id ?? `#${index}`}` : `edge ${id ?? `#${index}`}`;
     const result: { where: string; nodeId?: string; nodeName?: string; field: string } = { where: `${label}, field "${field}"`, field };
     if (collection === 'nodes') {
