@@ -49,6 +49,8 @@ export interface CacheIndex {
   splits: Record<DatasetSplit, number[]>;
   /** Per record, the file it was decoded from (folder imports only). */
   sources?: RecordSource[];
+  /** Per record, [width, height] before resizing (folder imports only). */
+  originalSizes?: Array<[number, number]>;
 }
 
 /** Reads `index.json` of a dataset folder and checks it against the images file. */

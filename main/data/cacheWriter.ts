@@ -1,0 +1,101 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { CACHE_FILES, type RecordSource } from './datasetCache';
+
+/** Everything the writer learned while appending. */
+export interface WrittenRecords {
+  count: number;
+  labels: number[];
+  sources: RecordSource[] | undefined;
+  /** Width x height before resizing, per record. */
+  originalSizes: Array<[number, number]>;
+  /** Per channel: sum and sum of squares of the bytes. */
+  channelSums: number[];
+  channelSquares: number[];
+}
+
+/** Bytes gathered before one write call. */
+const FLUSH_BYTES = 4 << 20;
+
+/**
+ * Appends fixed-size uint8 records to `images.u8` in a new cache folder, buffering writes,
+ * and gathers labels and per-channel sums for the stats.
+ */
+export class CacheWriter {
+  private handle: fs.FileHandle | undefined;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private readonly labels: number[] = [];
+  private readonly sources: RecordSource[] = [];
+  private readonly originalSizes: Array<[number, number]> = [];
+  private readonly sums: number[];
+  private readonly squares: number[];
+
+  constructor(readonly dir: string, readonly recordBytes: number, readonly channels: number) {
+    this.sums = new Array<number>(channels).fill(0);
+    this.squares = new Array<number>(channels).fill(0);
+  }
+
+  /** Creates the folder and the images file. */
+  async open(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    this.handle = await fs.open(path.join(this.dir, CACHE_FILES.images), 'w');
+  }
+
+  get count(): number {
+    return this.labels.length;
+  }
+
+  /** Appends one record. `pixels` must be exactly `recordBytes` long. */
+  async append(pixels: Uint8Array, label: number, originalSize: [number, number], source?: RecordSource): Promise<void> {
+    if (pixels.length !== this.recordBytes) throw new Error(`record of ${pixels.length} bytes, expected ${this.recordBytes}`);
+    this.labels.push(label);
+    this.originalSizes.push(originalSize);
+    if (source) this.sources.push(source);
+    const channels = this.channels;
+    for (let c = 0; c < channels; c++) {
+      let sum = 0;
+      let square = 0;
+      for (let i = c; i < pixels.length; i += channels) {
+        const v = pixels[i]!;
+        sum += v;
+        square += v * v;
+      }
+      this.sums[c]! += sum;
+      this.squares[c]! += square;
+    }
+    this.pending.push(pixels);
+    this.pendingBytes += pixels.length;
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.handle || this.pendingBytes === 0) return;
+    const chunk = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.handle.write(chunk);
+  }
+
+  /** Flushes and closes the images file. */
+  async finish(): Promise<WrittenRecords> {
+    await this.flush();
+    await this.handle?.close();
+    this.handle = undefined;
+    return {
+      count: this.labels.length,
+      labels: this.labels,
+      sources: this.sources.length === this.labels.length && this.labels.length > 0 ? this.sources : undefined,
+      originalSizes: this.originalSizes,
+      channelSums: this.sums,
+      channelSquares: this.squares,
+    };
+  }
+
+  /** Closes and deletes the folder (cancelled or failed import). */
+  async discard(): Promise<void> {
+    await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}

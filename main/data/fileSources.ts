@@ -1,0 +1,162 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { LabError } from '../../common/errors';
+import type { ImportOptions, Preprocessing } from '../../common/api/methods/datasets';
+import type { DatasetSplit, RecordSource } from './datasetCache';
+import type { ImportPlan, PlannedRecord } from './importPlan';
+import { checkIdxPair, readIdxFile } from './idx';
+import { CIFAR10_CLASSES, parseCifarBatch, parseCifarMeta } from './cifar';
+import { preprocessRawPixels } from './preprocess';
+
+/** Fashion-MNIST's class names, in label order. */
+export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+
+const IDX_IMAGES = /^(.*)images[-.]idx3-ubyte(\.gz)?$/i;
+const CIFAR_TRAIN = /^data_batch_\d+\.bin$/;
+const CIFAR_TEST = 'test_batch.bin';
+
+async function statSource(file: string): Promise<RecordSource> {
+  const stat = await fs.stat(file);
+  return { path: file, size: stat.size, mtimeMs: stat.mtimeMs };
+}
+
+/** True when `dir` holds IDX image files (the MNIST layout). */
+export async function looksLikeIdx(target: string): Promise<boolean> {
+  const stat = await fs.stat(target);
+  if (stat.isFile()) return IDX_IMAGES.test(path.basename(target));
+  return (await fs.readdir(target)).some((name) => IDX_IMAGES.test(name));
+}
+
+/** The CIFAR-10 batch folder at or directly below `target`, or null. */
+export async function findCifarDir(target: string): Promise<string | null> {
+  const stat = await fs.stat(target);
+  if (!stat.isDirectory()) return null;
+  for (const dir of [target, path.join(target, 'cifar-10-batches-bin')]) {
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    if (names.some((n) => CIFAR_TRAIN.test(n) || n === CIFAR_TEST)) return dir;
+  }
+  return null;
+}
+
+function rawPreprocessing(options: ImportOptions, height: number, width: number, channels: number): Preprocessing {
+  return {
+    targetSize: options.targetSize ?? [height, width],
+    colorMode: options.colorMode ?? (channels === 1 ? 'grayscale' : 'rgb'),
+    resizeMode: options.resizeMode,
+    scale: 1 / 255,
+    offset: 0,
+  };
+}
+
+function rawRecord(images: Uint8Array, index: number, height: number, width: number, channels: number, label: number, split: DatasetSplit, preprocessing: Preprocessing): PlannedRecord {
+  const bytes = height * width * channels;
+  return {
+    label,
+    split,
+    load: async () => ({
+      pixels: await preprocessRawPixels(images.subarray(index * bytes, (index + 1) * bytes), width, height, channels, preprocessing),
+      originalWidth: width,
+      originalHeight: height,
+    }),
+  };
+}
+
+function resolveClassNames(given: string[] | undefined, fallback: string[], labelCount: number, source: string): string[] {
+  const names = given ?? fallback;
+  if (names.length < labelCount) {
+    throw new LabError('API_BAD_INPUT', `Expected at least ${labelCount} class names (labels go up to ${labelCount - 1}). Received: classNames=${JSON.stringify(names)} for ${source}`, { field: 'classNames', received: names });
+  }
+  return names;
+}
+
+/**
+ * Plans an IDX import (MNIST, Fashion-MNIST): `target` is a folder with
+ * `<prefix>images-idx3-ubyte[.gz]` and matching `<prefix>labels-idx1-ubyte[.gz]` files, or
+ * one images file. Files starting with `t10k` or `test` form the test split.
+ *
+ * @throws LabError `DATASET_IDX_MAGIC`, `DATASET_IDX_COUNT`, `DATASET_BAD_FILE` for a bad
+ *   pair, `DATASET_NOT_FOUND` when a labels file is missing.
+ */
+export async function planIdxImport(target: string, options: ImportOptions, classNames?: string[]): Promise<ImportPlan> {
+  const stat = await fs.stat(target);
+  const dir = stat.isFile() ? path.dirname(target) : target;
+  const names = stat.isFile() ? [path.basename(target)] : (await fs.readdir(dir)).sort();
+  const records: PlannedRecord[] = [];
+  const sourceFiles: RecordSource[] = [];
+  let shape: [number, number] | null = null;
+  let maxLabel = -1;
+  let preprocessing: Preprocessing | null = null;
+  for (const name of names) {
+    const match = IDX_IMAGES.exec(name);
+    if (!match) continue;
+    const imagesFile = path.join(dir, name);
+    const prefix = match[1] ?? '';
+    const ext = match[2] ?? '';
+    const candidates = [`${prefix}labels-idx1-ubyte${ext}`, `${prefix}labels.idx1-ubyte${ext}`, `${prefix}labels-idx1-ubyte`, `${prefix}labels-idx1-ubyte.gz`];
+    let labelsFile: string | null = null;
+    for (const candidate of candidates) {
+      if (await fs.access(path.join(dir, candidate)).then(() => true, () => false)) {
+        labelsFile = path.join(dir, candidate);
+        break;
+      }
+    }
+    if (!labelsFile) {
+      throw new LabError('DATASET_NOT_FOUND', `Expected a labels file beside ${name}. Received: path=${JSON.stringify(path.join(dir, candidates[0]!))}`, { path: path.join(dir, candidates[0]!) });
+    }
+    const images = await readIdxFile(imagesFile, 3);
+    const labels = await readIdxFile(labelsFile, 1);
+    checkIdxPair(images, labels, imagesFile, labelsFile);
+    const [count, height, width] = images.dims as [number, number, number];
+    if (shape && (shape[0] !== height || shape[1] !== width)) {
+      throw new LabError('DATASET_BAD_FILE', `Expected every IDX file of a dataset to have ${shape[0]}x${shape[1]} images. Received: ${height}x${width} in ${imagesFile}`, { path: imagesFile });
+    }
+    shape = [height, width];
+    preprocessing ??= rawPreprocessing(options, height, width, 1);
+    const split: DatasetSplit = /^(t10k|test)/i.test(prefix) ? 'test' : 'train';
+    for (let i = 0; i < count; i++) {
+      const label = labels.data[i]!;
+      maxLabel = Math.max(maxLabel, label);
+      records.push(rawRecord(images.data, i, height, width, 1, label, split, preprocessing));
+    }
+    sourceFiles.push(await statSource(imagesFile), await statSource(labelsFile));
+  }
+  if (!preprocessing || records.length === 0) {
+    throw new LabError('DATASET_EMPTY', `Expected IDX files named like train-images-idx3-ubyte[.gz]. Received: path=${JSON.stringify(target)}`, { path: target });
+  }
+  const fallback = /fashion/i.test(target) ? FASHION_MNIST_CLASSES : Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
+  const classes = resolveClassNames(classNames, fallback, maxLabel + 1, target);
+  return { kind: 'idx', name: path.basename(stat.isFile() ? dir : target), sourcePath: target, classes, preprocessing, records, skipped: [], sourceFiles };
+}
+
+/**
+ * Plans a CIFAR-10 binary import: `data_batch_*.bin` (train), `test_batch.bin` (test)
+ * and `batches.meta.txt` (class names) in `target` or its `cifar-10-batches-bin/`.
+ *
+ * @throws LabError `DATASET_CIFAR_TRUNCATED` for a partial record, `DATASET_EMPTY` when no
+ *   batch file is there.
+ */
+export async function planCifarImport(target: string, options: ImportOptions, classNames?: string[]): Promise<ImportPlan> {
+  const dir = await findCifarDir(target);
+  if (!dir) {
+    throw new LabError('DATASET_EMPTY', `Expected CIFAR-10 batches (data_batch_1.bin ... test_batch.bin). Received: path=${JSON.stringify(target)}`, { path: target });
+  }
+  const names = (await fs.readdir(dir)).sort();
+  const preprocessing = rawPreprocessing(options, 32, 32, 3);
+  const records: PlannedRecord[] = [];
+  const sourceFiles: RecordSource[] = [];
+  for (const name of names.filter((n) => CIFAR_TRAIN.test(n) || n === CIFAR_TEST)) {
+    const file = path.join(dir, name);
+    const batch = parseCifarBatch(await fs.readFile(file), file);
+    const split: DatasetSplit = name === CIFAR_TEST ? 'test' : 'train';
+    for (let i = 0; i < batch.labels.length; i++) records.push(rawRecord(batch.images, i, 32, 32, 3, batch.labels[i]!, split, preprocessing));
+    sourceFiles.push(await statSource(file));
+  }
+  let metaNames: string[] | undefined;
+  if (names.includes('batches.meta.txt')) {
+    const metaFile = path.join(dir, 'batches.meta.txt');
+    metaNames = parseCifarMeta(await fs.readFile(metaFile, 'utf8'));
+    sourceFiles.push(await statSource(metaFile));
+  }
+  const classes = resolveClassNames(classNames ?? metaNames, CIFAR10_CLASSES, 10, target);
+  return { kind: 'cifar10', name: path.basename(path.dirname(dir) === target ? target : dir), sourcePath: dir, classes, preprocessing, records, skipped: [], sourceFiles };
+}

@@ -1,0 +1,28 @@
+import type { DatasetInfo, Preprocessing } from '../../common/api/methods/datasets';
+import type { DatasetSplit, RecordSource } from './datasetCache';
+
+/** One example to decode: its label, the split its source gave it, and how to get its pixels. */
+export interface PlannedRecord {
+  label: number;
+  /** Set when the source fixes the split (train/, test/ folders, a test file). */
+  split?: DatasetSplit;
+  /** The file it comes from, when one file is one example (lets a re-import reuse it). */
+  source?: RecordSource;
+  /** Decodes and preprocesses; throws `DATASET_BAD_FILE` to skip this example. */
+  load(): Promise<{ pixels: Uint8Array; originalWidth: number; originalHeight: number }>;
+}
+
+/** What an importer found in its source, before anything is decoded. */
+export interface ImportPlan {
+  kind: DatasetInfo['source']['kind'];
+  /** Default display name. */
+  name: string;
+  sourcePath: string;
+  classes: string[];
+  preprocessing: Preprocessing;
+  records: PlannedRecord[];
+  /** Files already known to be unusable (wrong type, empty, outside a class folder). */
+  skipped: Array<{ path: string; reason: string }>;
+  /** Paths, sizes and mtimes of every source file: hashed into the fingerprint. */
+  sourceFiles: RecordSource[];
+}
