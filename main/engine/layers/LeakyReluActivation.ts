@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Keras's `leaky_relu` activation function (negative_slope 0.2), for `activation:
+ * 'leaky_relu'` on any layer. TF.js 4.22 has no activation by that name; layers resolve
+ * activation names through the serialization registry, so registering this class under
+ * Keras's name makes `{activation: 'leaky_relu'}` work, and round-trip through model.json.
+ */
+export class LeakyReluActivation extends tf.serialization.Serializable {
+  static className = 'leaky_relu';
+  /** Keras's `activations.leaky_relu` default. */
+  static readonly NEGATIVE_SLOPE = 0.2;
+
+  /** Applies the function; the signature matches TF.js's `Activation.apply`. */
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.leakyRelu(x, LeakyReluActivation.NEGATIVE_SLOPE);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {};
+  }
+}
+tf.serialization.registerClass(LeakyReluActivation);
