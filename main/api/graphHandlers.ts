@@ -1,0 +1,40 @@
+import type { LabHandlers } from '../../common/api/labApi';
+import type { TemplateInfo } from '../../common/api/methods/graph';
+import { analyzeGraph } from '../../common/graph/analysis';
+import { formatSummary } from '../../common/graph/summary';
+import { TEMPLATES, getTemplate } from '../../common/templates';
+import { generateKerasCode, generateTfjsCode } from '../../common/codegen';
+import type { LabContext } from './labContext';
+
+type GraphHandlers = Pick<LabHandlers, 'analyzeGraph' | 'summarizeGraph' | 'listTemplates' | 'createFromTemplate' | 'generateCode'>;
+
+/**
+ * Handlers of the graph methods: analysis, summary, templates and code generation. All
+ * pure computations on the ModelGraph; nothing here touches the disk.
+ */
+export function createGraphHandlers(_context: LabContext): GraphHandlers {
+  // Templates are code, so their default parameter counts never change while the lab runs.
+  let templateInfos: TemplateInfo[] | undefined;
+  return {
+    analyzeGraph: async ({ graph }) => analyzeGraph(graph),
+    summarizeGraph: async ({ graph }) => ({ text: formatSummary(graph, analyzeGraph(graph)) }),
+    async listTemplates() {
+      templateInfos ??= TEMPLATES.map((template) => ({
+        id: template.id,
+        title: template.title,
+        description: template.description,
+        inputShape: [...template.defaultInputShape],
+        classes: template.defaultClasses,
+        totalParams: analyzeGraph(template.build()).totals.total,
+      }));
+      return templateInfos.map((info) => ({ ...info, inputShape: [...info.inputShape] }));
+    },
+    createFromTemplate: async ({ id, inputShape, classes }) => {
+      const options: { inputShape?: number[]; classes?: number } = {};
+      if (inputShape !== undefined) options.inputShape = inputShape;
+      if (classes !== undefined) options.classes = classes;
+      return getTemplate(id).build(options);
+    },
+    generateCode: async ({ graph, language }) => ({ code: language === 'keras' ? generateKerasCode(graph) : generateTfjsCode(graph) }),
+  };
+}
