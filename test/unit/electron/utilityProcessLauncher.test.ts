@@ -38,7 +38,7 @@ describe('createUtilityProcessLauncher', () => {
     const fork = electronModule.forks[0];
     expect(fork?.modulePath).toBe(path.join('/app/dist/training', 'trainingEntry.mjs'));
     expect(fork?.args).toEqual(['--run', 'r1']);
-    expect(fork?.options?.env?.['MODEL_LAB_RUN']).toBe('r1');
+    expect((fork?.options?.env as Record<string, string> | undefined)?.['MODEL_LAB_RUN']).toBe('r1');
     launcher.launch('/app/dist/training/other.mjs', []);
     expect(electronModule.forks[1]?.modulePath).toBe('/app/dist/training/other.mjs');
   });
