@@ -58,7 +58,7 @@ export function validateConvWindow(params: ConvWindowParams): LabError[] {
     errors.push(
       badParam(
         'strides',
-        `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=${JSON.stringify(params.strides)} and dilation_rate=${JSON.stringify(params.dilation_rate)}.`,
+        `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\` (dilation_rate=${JSON.stringify(params.dilation_rate)}).`,
         params.strides,
       ),
     );

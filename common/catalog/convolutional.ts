@@ -78,7 +78,7 @@ export const conv2d: LayerSpec<Conv2dParams> = {
     if (params.groups <= 0) errors.push(badParam('groups', 'Invalid value for argument `groups`. Expected a strictly positive value.', params.groups));
     else if (params.filters > 0 && params.filters % params.groups !== 0) {
       errors.push(
-        badParam('groups', `The number of filters must be evenly divisible by the number of groups. Received: groups=${params.groups}, filters=${params.filters}.`, params.groups),
+        badParam('groups', `The number of filters must be evenly divisible by the number of groups (filters=${params.filters}).`, params.groups),
       );
     }
     return errors;
@@ -278,7 +278,7 @@ export const conv2dTranspose: LayerSpec<Conv2dTransposeParams> = {
         errors.push(
           badParam(
             'output_padding',
-            `Strides must be greater than output padding. Received strides=${JSON.stringify(params.strides)}, output_padding=${JSON.stringify(outputPadding)}.`,
+            `Strides must be greater than output padding (strides=${JSON.stringify(params.strides)}).`,
             outputPadding,
           ),
         );
