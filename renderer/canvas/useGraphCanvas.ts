@@ -1,0 +1,16 @@
+import { computed, type ComputedRef } from 'vue';
+import { useGraphStore } from '../stores/graphStore';
+import { useUiStore } from '../stores/uiStore';
+import { buildCanvasModel, type CanvasModel } from './canvasModel';
+
+/**
+ * Maps `graphStore` (graph + analysis) and the selection in `uiStore` to the nodes and
+ * edges Vue Flow draws. Recomputed once per committed edit, never during a drag: Vue
+ * Flow moves dragged nodes itself and the store hears about it on drag stop.
+ */
+export function useGraphCanvas(): { model: ComputedRef<CanvasModel> } {
+  const graphStore = useGraphStore();
+  const ui = useUiStore();
+  const model = computed(() => buildCanvasModel(graphStore.graph, graphStore.analysis, new Set(ui.selectedNodeIds), new Set(ui.selectedEdgeIds)));
+  return { model };
+}
