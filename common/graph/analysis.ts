@@ -148,7 +148,6 @@ function checkArity(infos: Map<string, NodeInfo>, nodesById: Map<string, GraphNo
           fix: { label: `Remove the connection into ${node.name}`, edits: [{ kind: 'removeEdge', edgeId: edge.id }] },
         }));
       }
-      info.inputsOk = count === 0;
       continue;
     }
     if (count === 0) {
@@ -338,12 +337,22 @@ function paddingFix(info: NodeInfo, inputShapes: readonly Shape[]): GraphFix | u
   return { label: `Set padding of ${node.name} to 'same'`, edits: [{ kind: 'setParam', nodeId: node.id, field: 'padding', value: 'same' }] };
 }
 
+/**
+ * The editor analyses half-built graphs on every keystroke, so a layer spec that fails
+ * unexpectedly becomes an `INTERNAL` problem on its node instead of breaking the editor.
+ */
+function asLabError(thrown: unknown): LabError {
+  return thrown instanceof LabError ? thrown : new LabError('INTERNAL', `Unexpected failure while computing the layer's shape: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+}
+
 /** Infers one node's output shape and parameter count, reporting what goes wrong. */
 function inferNode(info: NodeInfo, shapes: Map<string, Shape>, nodesById: Map<string, GraphNode>, problems: GraphProblem[]): { shape?: Shape; params?: ParamCount } {
   const { node, spec, params } = info;
   if (!spec || !params || !info.inputsOk) return {};
   const inputShapes: Shape[] = [];
-  for (const edge of info.inputs) {
+  // An Input's shape is its own; a stray edge into it is reported, not propagated.
+  const inputEdges = spec.arity.max === 0 ? [] : info.inputs;
+  for (const edge of inputEdges) {
     const shape = shapes.get(edge.source);
     // An unknown input shape was already reported where it arose.
     if (!shape) return {};
@@ -352,8 +361,8 @@ function inferNode(info: NodeInfo, shapes: Map<string, Shape>, nodesById: Map<st
   let shape: Shape | undefined;
   try {
     shape = spec.outputShape(inputShapes, params);
-  } catch (error) {
-    if (!(error instanceof LabError)) throw error;
+  } catch (thrown) {
+    const error = asLabError(thrown);
     const merge = error.code === 'SHAPE_MISMATCH' ? mergeMismatchProblems(info.node, info.inputs, inputShapes, nodesById) : [];
     if (merge.length > 0) {
       problems.push(...merge.map(problem));
@@ -368,8 +377,8 @@ function inferNode(info: NodeInfo, shapes: Map<string, Shape>, nodesById: Map<st
   if (warning) problems.push(warning);
   try {
     return { shape, params: layerParamCount(spec, inputShapes, params, node.trainable) };
-  } catch (error) {
-    if (!(error instanceof LabError)) throw error;
+  } catch (thrown) {
+    const error = asLabError(thrown);
     problems.push(problem({ code: error.code, severity: 'error', nodeId: node.id, message: `${layerLabel(node)}: ${error.message}` }));
     return { shape };
   }

@@ -126,7 +126,8 @@ export function applyGraphEdit(graph: ModelGraph, edit: GraphEdit): ModelGraph {
       const node: GraphNode = {
         id: newGraphId('n'),
         type: edit.node.type,
-        name: edit.node.name ?? uniqueLayerName(graph, edit.node.type),
+        // A requested name already in use would break Keras's unique-name rule, so it falls back to the next free one.
+        name: edit.node.name !== undefined && !graph.nodes.some((n) => n.name === edit.node.name) ? edit.node.name : uniqueLayerName(graph, edit.node.type),
         params: { ...edit.node.params },
         trainable: true,
         position: between(source.position, target.position),

@@ -4,6 +4,9 @@ import { applyFix } from '../../../../common/graph/edits';
 import type { GraphProblem } from '../../../../common/graph/problems';
 import { graphAnalysisSchema } from '../../../../common/graph/problems';
 import { getTemplate } from '../../../../common/templates';
+import { LAYER_CATALOG } from '../../../../common/catalog';
+import { formatSummary } from '../../../../common/graph/summary';
+import type { GraphEdge, GraphNode } from '../../../../common/graph/schema';
 import { chain, edge, graphOf, mnistCnn, node } from './graphFixtures';
 
 function only(problems: GraphProblem[], code: GraphProblem['code']): GraphProblem {
@@ -282,5 +285,38 @@ describe('analyzeGraph: performance', () => {
     console.log(`analyzeGraph(ResNet50, ${graph.nodes.length} layers): median ${median.toFixed(2)} ms, fastest ${(times[0] as number).toFixed(2)} ms, slowest ${(times[runs - 1] as number).toFixed(2)} ms over ${runs} runs`);
     // Generous bound so a loaded CI machine cannot fail it; the figure above is the real measure.
     expect(median).toBeLessThan(200);
+  });
+});
+
+describe('analyzeGraph: arbitrary graphs', () => {
+  it('never throws, always matches its schema, and offers only fixes that apply', () => {
+    // A fixed-seed LCG so a failure reproduces.
+    let seed = 12345;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const types = [...LAYER_CATALOG.map((spec) => spec.type), 'NotALayer'];
+    for (let round = 0; round < 300; round++) {
+      const nodes: GraphNode[] = [node('in0', 'Input', { shape: pick([[8], [6, 6, 2], [5, 5, 3]]) })];
+      const count = 1 + Math.floor(random() * 10);
+      for (let i = 1; i <= count; i++) nodes.push(node(`n${i}`, pick(types), random() < 0.1 ? { units: -1, filters: 0 } : {}));
+      const edges: GraphEdge[] = [];
+      const edgeCount = Math.floor(random() * (count + 4));
+      for (let i = 0; i < edgeCount; i++) {
+        const source = random() < 0.05 ? 'ghost' : pick(nodes).id;
+        edges.push(edge(source, pick(nodes).id, Math.floor(random() * 3), `e${i}`));
+      }
+      const graph = graphOf(nodes, edges);
+      const analysis = analyzeGraph(graph);
+      expect(graphAnalysisSchema.safeParse(analysis).success).toBe(true);
+      expect(analysis.valid).toBe(analysis.problems.every((p) => p.severity === 'warning'));
+      for (const p of analysis.problems) {
+        if (p.nodeId !== undefined) expect(nodes.some((n) => n.id === p.nodeId)).toBe(true);
+        for (const fix of [p.fix, ...(p.alternatives ?? [])]) if (fix) analyzeGraph(applyFix(graph, fix));
+      }
+      expect(formatSummary(graph, analysis)).toContain('Total params:');
+    }
   });
 });
