@@ -5,6 +5,7 @@ import { GraphBuilder } from '../../../../common/templates/builder';
 import { thrownCode } from '../templates/thrownCode';
 import { pythonSyntaxErrors } from './runGenerated';
 import { specialLayersGraph } from './specialGraph';
+import { everyLayerTypeGraph } from './catalogGraph';
 
 /** The code with every call on one line, so assertions do not depend on line wrapping. */
 function oneLinePerStatement(code: string): string[] {
@@ -12,9 +13,10 @@ function oneLinePerStatement(code: string): string[] {
 }
 
 describe('generateKerasCode', () => {
-  it('writes syntactically valid Python for every template', () => {
+  it('writes syntactically valid Python for every template and every catalog layer type', () => {
     const sources = Object.fromEntries(TEMPLATES.map((t) => [t.id, generateKerasCode(t.build())]));
     sources['special'] = generateKerasCode(specialLayersGraph());
+    sources['every-layer-type'] = generateKerasCode(everyLayerTypeGraph().graph);
     const errors = pythonSyntaxErrors(sources);
     expect(errors).toEqual(Object.fromEntries(Object.keys(sources).map((key) => [key, null])));
   });
@@ -63,10 +65,12 @@ describe('generateKerasCode', () => {
   it('gives colliding sanitized names distinct variables', () => {
     const b = new GraphBuilder('clash');
     const x = b.input([4], 'a-b');
-    b.layer('Dense', { units: 2 }, x, 'a_b');
+    const y = b.layer('Dense', { units: 2 }, x, 'a_b');
+    b.layer('Dense', { units: 2 }, y, 'a b');
     const lines = generateKerasCode(b.build()).split('\n');
     expect(lines).toContain('a_b = keras.Input(shape=(4,), name="a-b")');
     expect(lines).toContain('a_b_layer = keras.layers.Dense(units=2, name="a_b")(a_b)');
+    expect(lines).toContain('a_b_2 = keras.layers.Dense(units=2, name="a b")(a_b_layer)');
   });
 
   it('lists several inputs and outputs', () => {

@@ -11,7 +11,7 @@ export interface TfjsModelFacts {
   trainableParams: number;
   layerNames: string[];
   outputShapes: (number | null)[][];
-  /** Shape of `model.predict(zeros)` for one sample. */
+  /** Shape of `model.predict(zeros)` for one sample (of the first output). */
   predictedShape: number[];
 }
 
@@ -45,7 +45,8 @@ for (const [key, file] of Object.entries(files)) {
   const { model } = await import(file);
   const size = (w) => w.shape.reduce((a, b) => a * b, 1);
   const sample = model.inputs[0].shape.map((d) => d ?? 1);
-  const predicted = tf.tidy(() => model.predict(tf.zeros(sample)));
+  const predictedAll = tf.tidy(() => model.predict(tf.zeros(sample)));
+  const predicted = Array.isArray(predictedAll) ? predictedAll[0] : predictedAll;
   facts[key] = {
     countParams: model.countParams(),
     trainableParams: model.trainableWeights.reduce((n, w) => n + size(w), 0),
@@ -53,7 +54,7 @@ for (const [key, file] of Object.entries(files)) {
     outputShapes: model.outputs.map((o) => o.shape),
     predictedShape: predicted.shape,
   };
-  predicted.dispose();
+  tf.dispose(predictedAll);
 }
 write(JSON.stringify(facts));
 `);

@@ -7,6 +7,8 @@ import { GraphBuilder } from '../../../../common/templates/builder';
 import { thrownCode } from '../templates/thrownCode';
 import { runTfjsModules } from './runGenerated';
 import { specialLayersGraph } from './specialGraph';
+import { everyLayerTypeGraph } from './catalogGraph';
+import { LAYER_CATALOG } from '../../../../common/catalog';
 
 /** The code with every call on one line, so assertions do not depend on line wrapping. */
 function oneLinePerStatement(code: string): string[] {
@@ -24,6 +26,7 @@ const RUNNABLE: Record<string, ModelGraph> = {
   // Depthwise convolutions, asymmetric padding and ReLU6; the parameter count does not depend on the input size.
   'mobilenetv2': buildTemplate('mobilenetv2', { inputShape: [64, 64, 3], classes: 10 }),
   'special': specialLayersGraph(),
+  'every-layer-type': everyLayerTypeGraph().graph,
 };
 
 describe('generateTfjsCode', () => {
@@ -38,6 +41,7 @@ describe('generateTfjsCode', () => {
       expect(fact?.outputShapes, key).toEqual(outputs);
       expect(fact?.predictedShape, key).toEqual(outputs[0]?.map((d) => d ?? 1));
       const expectedNames = graph.nodes.map((n) => n.name);
+      if (key === 'every-layer-type') expectedNames.push('dense_leaky_relu_leaky_relu');
       if (key === 'special') {
         // The leaky_relu activation argument becomes one extra LeakyReLU layer after its layer,
         // and TF.js refuses spaces in names.
@@ -46,6 +50,12 @@ describe('generateTfjsCode', () => {
       }
       expect([...(fact?.layerNames ?? [])].sort(), key).toEqual(expectedNames.sort());
     }
+  });
+
+  it('covers every catalog layer type with a valid graph', () => {
+    const { graph, types } = everyLayerTypeGraph();
+    expect([...types].sort()).toEqual(LAYER_CATALOG.map((spec) => spec.type).sort());
+    expect(analyzeGraph(graph).problems).toEqual([]);
   });
 
   it('writes the MNIST CNN with tf.layers calls and camelCase arguments', () => {
