@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { systemMethods } from './methods/system';
 import { graphMethods } from './methods/graph';
 import { dialogMethods } from './methods/dialogs';
+import { runMethods } from './methods/runs';
+import { projectMethods } from './methods/projects';
 import type { LabEvent } from './events';
 
 /**
@@ -12,6 +14,8 @@ import type { LabEvent } from './events';
 export const LAB_METHODS = {
   ...systemMethods,
   ...graphMethods,
+  ...runMethods,
+  ...projectMethods,
   ...dialogMethods,
 } as const;
 

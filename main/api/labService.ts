@@ -6,6 +6,8 @@ import { dispatchLabMethod } from './dispatch';
 import { createSystemHandlers } from './systemHandlers';
 import { createGraphHandlers } from './graphHandlers';
 import { createDialogHandlers } from './dialogHandlers';
+import { createRunHandlers } from './runHandlers';
+import { createProjectHandlers } from './projectHandlers';
 
 /**
  * The one implementation of LabApi (DESIGN.md principle 3). Each domain contributes its
@@ -24,12 +26,14 @@ export interface LabService extends IDisposable {
 /** Builds the service and its domains. */
 export async function createLabService(options: LabOptions): Promise<LabService> {
   const context = new LabContext(options);
+  const disposables: IDisposable[] = [];
   const handlers: LabHandlers = {
     ...createSystemHandlers(context),
     ...createGraphHandlers(context),
     ...createDialogHandlers(context),
+    ...createRunHandlers(context, disposables),
+    ...createProjectHandlers(context),
   };
-  const disposables: IDisposable[] = [];
   return {
     context,
     handlers,

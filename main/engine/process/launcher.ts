@@ -1,3 +1,7 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toDisposable } from '../../../common/lifecycle';
 import type { IDisposable } from '../../../common/lifecycle';
 
 /**
@@ -23,4 +27,50 @@ export interface ProcessLauncher {
    * environment variables.
    */
   launch(entry: string, args: string[], env?: Record<string, string>): ChildChannel;
+}
+
+/**
+ * Starts training processes with `child_process.fork` (plain Node, the CLI and tests).
+ * `.ts` entries run through tsx's loader. The child shares this process' stdout and
+ * stderr, so a native crash message reaches the terminal.
+ */
+export const nodeProcessLauncher: ProcessLauncher = {
+  launch(entry, args, env) {
+    const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = fork(entry, args, {
+      execArgv,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    return {
+      pid: child.pid,
+      send(message) {
+        if (child.connected) child.send(message as object);
+      },
+      onMessage(listener) {
+        child.on('message', listener);
+        return toDisposable(() => child.off('message', listener));
+      },
+      onExit(listener) {
+        const handler = (code: number | null, signal: NodeJS.Signals | null): void => listener(code, signal);
+        child.once('exit', handler);
+        return toDisposable(() => child.off('exit', handler));
+      },
+      kill() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+      dispose() {
+        child.removeAllListeners('message');
+        if (child.connected) child.disconnect();
+      },
+    };
+  },
+};
+
+/** Absolute path of the training process entry module (beside this file). */
+export function trainingEntryPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const extension = path.extname(fileURLToPath(import.meta.url));
+  return path.join(here, `trainingEntry${extension}`);
 }

@@ -1,0 +1,183 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { LabHandlers } from '../../common/api/labApi';
+import type { RunSpec, RunSummary } from '../../common/api/methods/runs';
+import { LabError } from '../../common/errors';
+import type { IDisposable } from '../../common/lifecycle';
+import { CACHE_FILES, findDatasetDir, openDatasetCache, readDatasetInfo } from '../data/datasetCache';
+import { initBackend, parseBackendName, type Tfjs } from '../engine/backend';
+import { evaluateModel, loadRunModel, predictFiles } from '../engine/evaluate';
+import { nodeProcessLauncher } from '../engine/process/launcher';
+import { RunSupervisor } from '../engine/process/runSupervisor';
+import { projectRunsDir } from '../project/projectStore';
+import {
+  createRunDir, deleteRunDir, listRunDirs, newRunId, readEvaluation, readHistory, readRunSpec, runDirOf, updateRunSpec, writeEvaluation,
+} from '../project/runStore';
+import type { LabContext } from './labContext';
+import { resolveAllowedPath } from './paths';
+
+type RunMethodName = 'startRun' | 'pauseRun' | 'resumeRun' | 'stopRun' | 'listRuns' | 'getRun' | 'deleteRun'
+  | 'resumeRunFromCheckpoint' | 'compareRuns' | 'evaluateRun' | 'predictImages';
+
+/** Where runs live: `<project>/runs`, or `<dataDir>/runs` for runs outside a project. */
+export async function runsRootFor(context: LabContext, projectDir: string | undefined): Promise<string> {
+  if (projectDir === undefined) return path.join(context.options.dataDir, 'runs');
+  return projectRunsDir(await resolveAllowedPath(context, projectDir));
+}
+
+async function hasCache(dir: string): Promise<boolean> {
+  return fs.access(path.join(dir, CACHE_FILES.info)).then(() => true, () => false);
+}
+
+/**
+ * Finds the cache folder of `dataset`: a cache folder path, a dataset the project owns
+ * (`<project>/datasets/<id>`), or a lab dataset id (`<dataDir>/datasets/<id>`).
+ *
+ * @throws LabError `DATASET_NOT_FOUND` when none of them exists.
+ */
+export async function resolveDatasetDir(context: LabContext, dataset: string, projectDir: string | undefined): Promise<string> {
+  if (dataset.includes('/') || dataset.includes('\\')) {
+    const dir = await resolveAllowedPath(context, dataset);
+    if (await hasCache(dir)) return dir;
+    throw new LabError('DATASET_NOT_FOUND', `Expected a dataset cache folder (with ${CACHE_FILES.info}); import the images first. Received: dataset=${JSON.stringify(dataset)}`, { field: 'dataset', path: dataset });
+  }
+  if (projectDir !== undefined) {
+    const owned = path.join(await resolveAllowedPath(context, projectDir), 'datasets', dataset);
+    if (await hasCache(owned)) return owned;
+  }
+  return findDatasetDir(context.options.dataDir, dataset);
+}
+
+/** Builds the summary row of a run for lists. */
+async function summarize(runDir: string, spec: RunSpec, liveStatus: RunSpec['status'] | undefined): Promise<RunSummary> {
+  const history = await readHistory(runDir);
+  return {
+    id: spec.id, name: spec.name, createdAt: spec.createdAt, status: liveStatus ?? spec.status, epochsCompleted: spec.epochsCompleted,
+    best: spec.best, endReason: spec.endReason, epochs: spec.hyperparameters.epochs, optimizer: spec.hyperparameters.optimizer.name,
+    datasetName: spec.dataset.name, finalLogs: history.at(-1)?.logs ?? null,
+  };
+}
+
+/**
+ * LabApi handlers of training runs. Each run trains in its own process owned by a
+ * `RunSupervisor`; events reach the caller through `context.emit`. Evaluation and
+ * prediction run here, on the backend of this process.
+ */
+export function createRunHandlers(context: LabContext, disposables: IDisposable[]): Pick<LabHandlers, RunMethodName> {
+  const supervisor = new RunSupervisor(context.options.launcher ?? nodeProcessLauncher, (event) => context.emit(event));
+  disposables.push(supervisor);
+  let backend: Promise<Tfjs> | undefined;
+  const tfOnce = (): Promise<Tfjs> => {
+    backend ??= initBackend({ preference: parseBackendName(context.options.backend) }).then((r) => r.tf);
+    return backend;
+  };
+
+  const locate = async (projectDir: string | undefined, runId: string): Promise<{ runDir: string; spec: RunSpec }> => {
+    const runDir = runDirOf(await runsRootFor(context, projectDir), runId);
+    return { runDir, spec: await readRunSpec(runDir) };
+  };
+
+  const requireIdle = (runId: string): void => {
+    if (supervisor.status(runId) !== undefined) {
+      throw new LabError('TRAIN_BUSY', `Expected run ${runId} not to be training; stop it first. Received: runId=${JSON.stringify(runId)}`, { field: 'runId', received: runId });
+    }
+  };
+
+  return {
+    async startRun(input) {
+      const runsRoot = await runsRootFor(context, input.projectDir);
+      const datasetDir = await resolveDatasetDir(context, input.dataset, input.projectDir);
+      const info = await readDatasetInfo(datasetDir);
+      const now = new Date();
+      const id = newRunId(now);
+      const backendPreference = input.backend ?? parseBackendName(context.options.backend) ?? null;
+      const spec: RunSpec = {
+        schemaVersion: 1, id, name: input.name ?? `${input.graph.name} on ${info.name}`, createdAt: now.toISOString(), graph: input.graph,
+        dataset: { id: info.id, name: info.name, cacheDir: datasetDir, fingerprint: info.fingerprint, classes: info.classes, imageShape: info.imageShape },
+        hyperparameters: input.hyperparameters, backendPreference, backend: null, status: 'queued', epochsCompleted: 0,
+        best: null, last: null, endReason: null, updatedAt: now.toISOString(),
+      };
+      const runDir = await createRunDir(runsRoot, spec);
+      void supervisor.start({ runId: id, runDir, datasetDir, backend: backendPreference, resume: false });
+      return { runId: id, runDir };
+    },
+    pauseRun: async (input) => ({ status: supervisor.pause(input.runId) }),
+    resumeRun: async (input) => ({ status: supervisor.resume(input.runId) }),
+    stopRun: async (input) => ({ status: supervisor.stop(input.runId) }),
+    async listRuns(input) {
+      const root = await runsRootFor(context, input.projectDir);
+      const rows: RunSummary[] = [];
+      for (const dir of await listRunDirs(root)) {
+        try {
+          const spec = await readRunSpec(dir);
+          rows.push(await summarize(dir, spec, supervisor.status(spec.id)));
+        } catch {
+          // A damaged run folder is left out of the list rather than hiding every other run.
+        }
+      }
+      return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+    async getRun(input) {
+      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const live = supervisor.status(spec.id);
+      return { spec: live ? { ...spec, status: live } : spec, history: await readHistory(runDir), evaluation: await readEvaluation(runDir), runDir };
+    },
+    async deleteRun(input) {
+      requireIdle(input.runId);
+      const { runDir } = await locate(input.projectDir, input.runId);
+      await deleteRunDir(runDir);
+      return { deleted: true };
+    },
+    async resumeRunFromCheckpoint(input) {
+      requireIdle(input.runId);
+      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const epochs = input.epochs ?? spec.hyperparameters.epochs;
+      if (epochs <= spec.epochsCompleted) {
+        throw new LabError('TRAIN_BAD_CONFIG', `Expected more epochs than the ${spec.epochsCompleted} already trained. Received: epochs=${epochs}`, { field: 'epochs', received: epochs });
+      }
+      await updateRunSpec(runDir, { hyperparameters: { ...spec.hyperparameters, epochs }, status: 'queued', endReason: null });
+      const backendPreference = input.backend ?? spec.backendPreference;
+      void supervisor.start({ runId: spec.id, runDir, datasetDir: spec.dataset.cacheDir, backend: backendPreference, resume: true });
+      return { runId: spec.id, runDir };
+    },
+    async compareRuns(input) {
+      const series = [];
+      for (const runId of input.runIds) {
+        const { runDir, spec } = await locate(input.projectDir, runId);
+        const history = await readHistory(runDir);
+        const points = history.flatMap((r) => {
+          const value = input.metric === 'learning_rate' ? r.learningRate : r.logs[input.metric];
+          return value === undefined ? [] : [{ epoch: r.epoch, value }];
+        });
+        series.push({ runId, name: spec.name, points });
+      }
+      return { metric: input.metric, series };
+    },
+    async evaluateRun(input) {
+      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const tf = await tfOnce();
+      const cache = await openDatasetCache(spec.dataset.cacheDir);
+      const { model } = await loadRunModel(tf, runDir, spec, input.checkpoint);
+      try {
+        const evaluation = await evaluateModel({ tf, model, cache, spec, checkpoint: input.checkpoint, misclassified: input.misclassified, topK: input.topK ?? spec.hyperparameters.topK });
+        await writeEvaluation(runDir, evaluation);
+        return evaluation;
+      } finally {
+        model.dispose();
+        cache.dispose();
+      }
+    },
+    async predictImages(input) {
+      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const files = await Promise.all(input.paths.map((p) => resolveAllowedPath(context, p)));
+      const info = await readDatasetInfo(spec.dataset.cacheDir);
+      const tf = await tfOnce();
+      const { model } = await loadRunModel(tf, runDir, spec, input.checkpoint);
+      try {
+        return await predictFiles(tf, model, files, info.preprocessing, info.imageShape, info.classes, input.top, spec.hyperparameters.fromLogits);
+      } finally {
+        model.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import type { DatasetCache } from '../../data/datasetCache';
+import type { Tfjs as TfModule } from '../backend';
+
+/** One batch as read from the cache, before it becomes tensors. */
+export interface RawBatch {
+  indices: Int32Array;
+  pixels: Uint8Array;
+  labels: Int32Array;
+}
+
+/** Reads the pixels and labels of `indices` from the cache. */
+export async function readBatch(cache: DatasetCache, indices: Int32Array): Promise<RawBatch> {
+  const pixels = await cache.readImages(indices);
+  const labels = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) labels[i] = cache.labels[indices[i] as number] as number;
+  return { indices, pixels, labels };
+}
+
+/**
+ * Yields the batches of `order` in turn, reading the next one from disk while the
+ * caller trains on the current one (a prefetch of one batch, as tf.data's prefetch(1)).
+ */
+export async function* prefetchBatches(cache: DatasetCache, order: Int32Array, batchSize: number, startBatch = 0): AsyncGenerator<RawBatch> {
+  const count = Math.ceil(order.length / batchSize);
+  const slice = (b: number): Int32Array => order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
+  let pending: Promise<RawBatch> | null = startBatch < count ? readBatch(cache, slice(startBatch)) : null;
+  for (let b = startBatch; b < count; b++) {
+    const current = await (pending as Promise<RawBatch>);
+    pending = b + 1 < count ? readBatch(cache, slice(b + 1)) : null;
+    // Keeps an unawaited read from surfacing as an unhandled rejection if the loop stops early.
+    pending?.catch(() => undefined);
+    yield current;
+  }
+}
+
+/**
+ * Turns cached uint8 pixels into the model's float input: `pixel * scale + offset`, the
+ * dataset's preprocessing. Call inside `tf.tidy`.
+ */
+export function pixelsToTensor(tf: TfModule, pixels: Uint8Array, count: number, shape: readonly [number, number, number], scale: number, offset: number): tfjs.Tensor4D {
+  const [height, width, channels] = shape;
+  const raw = tf.tensor4d(pixels, [count, height, width, channels], 'float32');
+  const scaled = tf.mul(raw, scale);
+  return (offset === 0 ? scaled : tf.add(scaled, offset)) as tfjs.Tensor4D;
+}

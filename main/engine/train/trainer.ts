@@ -1,0 +1,396 @@
+import path from 'node:path';
+import fs from 'node:fs/promises';
+import type * as tfjs from '@tensorflow/tfjs';
+import { LabError } from '../../../common/errors';
+import type { BackendReport } from '../../../common/api/methods/system';
+import type { EpochRecord, Hyperparameters, RunEvent } from '../../../common/api/methods/runs';
+import type { LabEventOf } from '../../../common/api/events';
+import type { DatasetCache } from '../../data/datasetCache';
+import { augmentBatch, isAugmentationEnabled } from '../../data/augment';
+import { createRandom, shuffleInPlace } from '../../data/random';
+import { appendEpochRecord, checkpointDir, updateRunSpec, writeCheckpoint } from '../../project/runStore';
+import { writeJsonAtomic } from '../../project/atomicWrite';
+import { diagnoseRun } from '../diagnosis';
+import { CHECKPOINT_FILES, fileSaveHandler, loadOptimizerState, loadWeightsInto, saveOptimizerState } from './checkpointIo';
+import { createOptimizer, setLearningRate, transformGradients } from './optimizers';
+import { batchLoss, encodeTargets, inTopK, perExampleLoss, predictedClasses, targetEncoding, type TargetEncoding } from './losses';
+import { LearningRateSchedule, type ScheduleState } from './schedules';
+import { MonitorTracker, type MonitorState } from './monitor';
+import { pixelsToTensor, prefetchBatches, readBatch, type RawBatch } from './batches';
+import type { Tfjs as TfModule } from '../backend';
+
+/** Pause and stop requests, answered at the next batch. */
+export interface TrainingControl {
+  readonly stopRequested: boolean;
+  /** Resolves at once when not paused, otherwise when resumed or stopped. */
+  waitWhilePaused(): Promise<void>;
+}
+
+/** A control that is never paused or stopped. */
+export const NO_CONTROL: TrainingControl = { stopRequested: false, waitWhilePaused: () => Promise.resolve() };
+
+/** A control driven by messages (the training process) or by calls (tests, benchmarks). */
+export class ManualControl implements TrainingControl {
+  stopRequested = false;
+  private paused = false;
+  private wake: (() => void) | null = null;
+  /** Called with the new state when pause or resume takes effect. */
+  onPauseChange: ((paused: boolean) => void) | null = null;
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.wake?.();
+  }
+
+  async waitWhilePaused(): Promise<void> {
+    if (!this.paused || this.stopRequested) return;
+    this.onPauseChange?.(true);
+    while (this.paused && !this.stopRequested) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    this.onPauseChange?.(false);
+  }
+}
+
+/** What a trainer reports: run events plus log lines (a learning-rate reduction). */
+export type TrainerEvent = RunEvent | LabEventOf<'log'>;
+
+/** Everything a training run needs. */
+export interface TrainerOptions {
+  tf: TfModule;
+  model: tfjs.LayersModel;
+  cache: DatasetCache;
+  hyperparameters: Hyperparameters;
+  runId: string;
+  runDir: string;
+  backend: BackendReport;
+  emit: (event: TrainerEvent) => void;
+  control?: TrainingControl;
+  /** Continue from the last checkpoint in `runDir`. */
+  resume?: boolean;
+  /** Called after each epoch's bookkeeping (tests read tf.memory() here). */
+  afterEpoch?: (epoch: number) => void;
+  /** Minimum milliseconds between run.batch events (default 100: at most 10 per second). */
+  batchEventIntervalMs?: number;
+}
+
+/** How a run ended when it did not fail. */
+export interface TrainResult {
+  reason: 'completed' | 'stopped' | 'early_stopping';
+  epochsCompleted: number;
+  history: EpochRecord[];
+}
+
+/** Trainer state saved with the last checkpoint so a resumed run continues exactly. */
+interface TrainerState {
+  epoch: number;
+  globalStep: number;
+  best: MonitorState;
+  earlyStopping: MonitorState | null;
+  schedule: ScheduleState;
+  history: EpochRecord[];
+}
+
+/** Sums of one pass over a split. */
+interface PassTotals {
+  examples: number;
+  lossSum: number;
+  correct: number;
+  topK: number;
+}
+
+/** Example indices for training and validation, following `validationSplit` (Keras: the last fraction before shuffling). */
+export function splitIndices(cache: DatasetCache, validationSplit: number | null): { train: Int32Array; validation: Int32Array } {
+  const train = cache.indices('train');
+  if (validationSplit === null || validationSplit === 0) return { train: Int32Array.from(train), validation: Int32Array.from(cache.indices('validation')) };
+  const cut = Math.floor(train.length * (1 - validationSplit));
+  return { train: Int32Array.from(train.subarray(0, cut)), validation: Int32Array.from(train.subarray(cut)) };
+}
+
+/** Per-class weights (Keras `class_weight`); 'balanced' is n / (classes * count) as scikit-learn computes it. */
+export function classWeights(setting: Hyperparameters['classWeight'], labels: ArrayLike<number>, classes: number): Float32Array | null {
+  if (setting === null) return null;
+  const weights = new Float32Array(classes).fill(1);
+  if (setting === 'balanced') {
+    const counts = new Array<number>(classes).fill(0);
+    for (let i = 0; i < labels.length; i++) counts[labels[i] as number] = (counts[labels[i] as number] ?? 0) + 1;
+    for (let c = 0; c < classes; c++) weights[c] = (counts[c] as number) > 0 ? labels.length / (classes * (counts[c] as number)) : 0;
+    return weights;
+  }
+  for (const [key, value] of Object.entries(setting)) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0 || index >= classes) {
+      throw new LabError('TRAIN_BAD_CONFIG', `Expected class weight keys to be class indices in [0, ${classes}). Received: classWeight.${key}=${value}`, { field: `classWeight.${key}`, received: key });
+    }
+    weights[index] = value;
+  }
+  return weights;
+}
+
+/**
+ * The custom training loop of a run (tf.variableGrads per batch), with Keras semantics
+ * for the loss, metrics, clipping, class weights, schedules, early stopping and
+ * checkpoints. It writes metrics.jsonl, the best and last checkpoints and run.json
+ * itself, so whatever happens to the process afterwards, what was written stays.
+ */
+export class Trainer {
+  private readonly tf: TfModule;
+  private readonly hp: Hyperparameters;
+  private readonly optimizer: tfjs.Optimizer;
+  private readonly classes: number;
+  private readonly encoding: TargetEncoding;
+  private weights: Float32Array | null = null;
+  private readonly control: TrainingControl;
+  private lastBatchEvent = 0;
+
+  constructor(private readonly options: TrainerOptions) {
+    this.tf = options.tf;
+    this.hp = options.hyperparameters;
+    this.control = options.control ?? NO_CONTROL;
+    this.optimizer = createOptimizer(this.tf, this.hp.optimizer);
+    const outputShape = options.model.outputs[0]?.shape ?? [];
+    const units = outputShape[outputShape.length - 1] ?? 1;
+    this.classes = options.cache.info.classes.length;
+    if (units !== this.classes && !(units === 1 && this.classes === 2)) {
+      throw new LabError('TRAIN_BAD_CONFIG', `Expected the model's output to have one unit per class (${this.classes}). Received: units=${units}`, { field: 'graph', received: units });
+    }
+    if (this.hp.loss === 'sparse_categorical_crossentropy' && units === 1) {
+      throw new LabError('TRAIN_BAD_CONFIG', `Expected binary_crossentropy for a model with a single output unit. Received: loss=${JSON.stringify(this.hp.loss)}`, { field: 'loss', received: this.hp.loss });
+    }
+    this.encoding = targetEncoding(this.hp.loss, units);
+  }
+
+  /**
+   * Trains until the last epoch, early stopping or a stop request.
+   *
+   * @throws LabError `TRAIN_NAN` when the loss stops being finite (the last good checkpoint stays).
+   */
+  async run(): Promise<TrainResult> {
+    const { tf, hp, options } = this;
+    const { model, cache } = options;
+    const { train, validation } = splitIndices(cache, hp.validationSplit);
+    if (train.length === 0) throw new LabError('DATASET_EMPTY', 'Expected training examples. Received: train=0', { field: 'train' });
+    this.weights = classWeights(hp.classWeight, Array.from(train, (i) => cache.labels[i] as number), this.classes);
+    const stepsPerEpoch = Math.ceil(train.length / hp.batchSize);
+    const schedule = new LearningRateSchedule(hp.lrSchedule, hp.optimizer.learningRate, stepsPerEpoch * hp.epochs);
+    const best = new MonitorTracker(hp.checkpoint.monitor, hp.checkpoint.mode);
+    const early = hp.earlyStopping ? new MonitorTracker(hp.earlyStopping.monitor, hp.earlyStopping.mode, hp.earlyStopping.minDelta) : null;
+    let history: EpochRecord[] = [];
+    let globalStep = 0;
+    let startEpoch = 1;
+    if (options.resume) {
+      const state = await this.restore();
+      if (state) {
+        startEpoch = state.epoch + 1;
+        globalStep = state.globalStep;
+        best.restore(state.best);
+        if (early && state.earlyStopping) early.restore(state.earlyStopping);
+        schedule.restore(state.schedule);
+        history = state.history;
+      }
+    }
+    const totalParams = model.countParams();
+    await updateRunSpec(options.runDir, { status: 'running', backend: options.backend, endReason: null });
+    options.emit({
+      type: 'run.started', runId: options.runId, backend: options.backend, hyperparameters: hp, totalParams,
+      trainExamples: train.length, validationExamples: validation.length, stepsPerEpoch, initialEpoch: startEpoch,
+    });
+
+    const variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+    const runStart = performance.now();
+    let runImages = 0;
+    let reason: TrainResult['reason'] = 'completed';
+    let lastGoodEpoch = startEpoch - 1;
+    for (let epoch = startEpoch; epoch <= hp.epochs; epoch++) {
+      const epochStart = performance.now();
+      const order = Int32Array.from(train);
+      if (hp.shuffle) shuffleInPlace(order, createRandom(hp.seed * 1_000_003 + epoch));
+      const totals: PassTotals = { examples: 0, lossSum: 0, correct: 0, topK: 0 };
+      let batch = 0;
+      let stopped = false;
+      let learningRate = schedule.rateAt(globalStep, epoch);
+      for await (const raw of prefetchBatches(cache, order, hp.batchSize)) {
+        // A macrotask turn per batch lets pause/stop messages in even when reads are cached.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.control.waitWhilePaused();
+        if (this.control.stopRequested) {
+          stopped = true;
+          break;
+        }
+        learningRate = schedule.rateAt(globalStep, epoch);
+        setLearningRate(this.optimizer, learningRate);
+        const stats = await this.trainStep(raw, variables, globalStep);
+        if (!Number.isFinite(stats.loss)) {
+          throw new LabError(
+            'TRAIN_NAN',
+            `Expected a finite loss. Received: loss=${stats.loss} at epoch ${epoch}, batch ${batch + 1}. The learning rate (${learningRate.toPrecision(3)}) is likely too high or the inputs are not scaled; lower it or enable clipnorm. The last good checkpoint is epoch ${lastGoodEpoch}.`,
+            { field: 'loss', received: stats.loss, epoch, batch: batch + 1, lastGoodEpoch },
+          );
+        }
+        totals.examples += raw.indices.length;
+        totals.lossSum += stats.loss * raw.indices.length;
+        totals.correct += stats.correct;
+        totals.topK += stats.topK;
+        batch++;
+        globalStep++;
+        runImages += raw.indices.length;
+        this.maybeEmitBatch(epoch, batch, stepsPerEpoch, totals, runImages, runStart, (hp.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - batch), hp.batchSize);
+      }
+      if (stopped) {
+        reason = 'stopped';
+        break;
+      }
+      const trainSeconds = (performance.now() - epochStart) / 1000;
+      const logs: Record<string, number> = { ...this.logsFrom(totals, '') };
+      if (validation.length > 0) Object.assign(logs, this.logsFrom(await this.evaluatePass(validation), 'val_'));
+      const record: EpochRecord = {
+        epoch, logs, learningRate, seconds: (performance.now() - epochStart) / 1000,
+        imagesPerSecond: totals.examples / Math.max(trainSeconds, 1e-9), time: new Date().toISOString(),
+      };
+      history.push(record);
+      await appendEpochRecord(options.runDir, record);
+      const diagnosis = diagnoseRun(history, { classes: this.classes, epochs: hp.epochs, learningRate });
+      options.emit({ type: 'run.epoch', runId: options.runId, epochs: hp.epochs, record, diagnosis });
+
+      const improved = best.update(epoch, logs);
+      const bestValue = best.valueFrom(logs);
+      if (improved) {
+        await writeCheckpoint(options.runDir, 'best', epoch, (dir) => this.saveModel(dir));
+        options.emit({ type: 'run.checkpoint', runId: options.runId, kind: 'best', epoch, monitor: best.monitor, value: bestValue });
+      }
+      const plateauMessage = schedule.onEpochEnd(epoch, logs);
+      if (plateauMessage) options.emit({ type: 'log', level: 'info', message: plateauMessage });
+      // Keras EarlyStopping: from `startFromEpoch` (0-based) on, stop once `patience` epochs passed without improvement.
+      const earlyStop = early !== null && epoch - 1 >= (hp.earlyStopping?.startFromEpoch ?? 0) && !early.update(epoch, logs) && early.wait >= (hp.earlyStopping?.patience ?? 0);
+      const state: TrainerState = { epoch, globalStep, best: best.state(), earlyStopping: early?.state() ?? null, schedule: schedule.state(), history };
+      await writeCheckpoint(options.runDir, 'last', epoch, async (dir) => {
+        await this.saveModel(dir);
+        await saveOptimizerState(this.optimizer, path.join(dir, CHECKPOINT_FILES.optimizer), tf);
+        await writeJsonAtomic(path.join(dir, CHECKPOINT_FILES.state), state);
+      });
+      options.emit({ type: 'run.checkpoint', runId: options.runId, kind: 'last', epoch, monitor: best.monitor, value: bestValue });
+      lastGoodEpoch = epoch;
+      await updateRunSpec(options.runDir, {
+        epochsCompleted: epoch,
+        best: best.best === null ? null : { epoch: best.bestEpoch, monitor: best.monitor, value: best.best },
+        last: { epoch, monitor: best.monitor, value: bestValue },
+      });
+      options.afterEpoch?.(epoch);
+      if (earlyStop) {
+        reason = 'early_stopping';
+        if (hp.earlyStopping?.restoreBestWeights) {
+          const bestCheckpoint = await checkpointDir(options.runDir, 'best');
+          if (bestCheckpoint) await loadWeightsInto(model, bestCheckpoint.dir, tf);
+        }
+        break;
+      }
+    }
+    this.optimizer.dispose();
+    return { reason, epochsCompleted: lastGoodEpoch, history };
+  }
+
+  /** Forward, backward and update for one batch; returns the batch loss and metric counts. */
+  private async trainStep(raw: RawBatch, variables: tfjs.Variable[], step: number): Promise<{ loss: number; correct: number; topK: number }> {
+    const { tf, hp } = this;
+    const { model, cache } = this.options;
+    const count = raw.indices.length;
+    const wantAccuracy = hp.metrics.includes('accuracy');
+    const wantTopK = hp.metrics.includes('top_k_accuracy');
+    const stats = tf.tidy(() => {
+      let x: tfjs.Tensor4D = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
+      if (hp.augmentation && isAugmentationEnabled(hp.augmentation)) x = augmentBatch(tf, x, hp.augmentation, hp.seed * 7919 + step);
+      const targets = encodeTargets(tf, raw.labels, this.encoding, this.classes);
+      const sampleWeights = this.weights ? tf.tensor1d(Array.from(raw.labels, (label) => this.weights?.[label] ?? 1)) : null;
+      let predictions: tfjs.Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const output = model.apply(x, { training: true }) as tfjs.Tensor;
+        // Kept past variableGrads' own tidy so the metrics reuse this forward pass.
+        predictions = tf.keep(output);
+        return batchLoss(tf, perExampleLoss(tf, hp.loss, targets, output, hp.fromLogits), sampleWeights);
+      }, variables);
+      this.optimizer.applyGradients(transformGradients(tf, grads, hp));
+      const output = predictions as unknown as tfjs.Tensor;
+      const labels = tf.tensor1d(raw.labels, 'int32');
+      const parts: tfjs.Tensor[] = [tf.reshape(value, [1])];
+      parts.push(wantAccuracy ? tf.reshape(tf.sum(tf.cast(tf.equal(predictedClasses(tf, output, hp.fromLogits), labels), 'float32')), [1]) : tf.zeros([1]));
+      parts.push(wantTopK && this.classes > 1 && output.shape[1] !== 1 ? tf.reshape(tf.sum(inTopK(tf, output, labels, hp.topK)), [1]) : tf.zeros([1]));
+      const packed = tf.concat(parts);
+      output.dispose();
+      return packed;
+    });
+    const values = await stats.data();
+    stats.dispose();
+    return { loss: values[0] as number, correct: values[1] as number, topK: values[2] as number };
+  }
+
+  /** Loss and metrics of the model in inference mode over `indices`. */
+  async evaluatePass(indices: Int32Array): Promise<PassTotals> {
+    const { tf, hp } = this;
+    const { model, cache } = this.options;
+    const totals: PassTotals = { examples: 0, lossSum: 0, correct: 0, topK: 0 };
+    const batchSize = Math.max(hp.batchSize, 128);
+    for (let start = 0; start < indices.length; start += batchSize) {
+      const raw = await readBatch(cache, indices.subarray(start, start + batchSize));
+      const count = raw.indices.length;
+      const packed = tf.tidy(() => {
+        const x = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
+        const output = model.apply(x, { training: false }) as tfjs.Tensor;
+        const labels = tf.tensor1d(raw.labels, 'int32');
+        const targets = encodeTargets(tf, raw.labels, this.encoding, this.classes);
+        const lossSum = tf.sum(perExampleLoss(tf, hp.loss, targets, output, hp.fromLogits));
+        const correct = tf.sum(tf.cast(tf.equal(predictedClasses(tf, output, hp.fromLogits), labels), 'float32'));
+        const topK = output.shape[1] !== 1 ? tf.sum(inTopK(tf, output, labels, hp.topK)) : tf.scalar(0);
+        return tf.stack([lossSum, correct, topK]);
+      });
+      const values = await packed.data();
+      packed.dispose();
+      totals.examples += count;
+      totals.lossSum += values[0] as number;
+      totals.correct += values[1] as number;
+      totals.topK += values[2] as number;
+    }
+    return totals;
+  }
+
+  /** Keras-style log keys of a pass: loss, accuracy, top_k_accuracy with an optional `val_` prefix. */
+  private logsFrom(totals: PassTotals, prefix: string): Record<string, number> {
+    const n = Math.max(1, totals.examples);
+    const logs: Record<string, number> = { [`${prefix}loss`]: totals.lossSum / n };
+    if (this.hp.metrics.includes('accuracy')) logs[`${prefix}accuracy`] = totals.correct / n;
+    if (this.hp.metrics.includes('top_k_accuracy')) logs[`${prefix}top_k_accuracy`] = totals.topK / n;
+    return logs;
+  }
+
+  private maybeEmitBatch(epoch: number, batch: number, batches: number, totals: PassTotals, runImages: number, runStart: number, remainingSteps: number, batchSize: number): void {
+    const now = performance.now();
+    const interval = this.options.batchEventIntervalMs ?? 100;
+    if (now - this.lastBatchEvent < interval && batch !== batches) return;
+    this.lastBatchEvent = now;
+    const imagesPerSecond = runImages / Math.max((now - runStart) / 1000, 1e-9);
+    this.options.emit({
+      type: 'run.batch', runId: this.options.runId, epoch, batch, batches, logs: this.logsFrom(totals, ''),
+      imagesPerSecond, etaSeconds: (remainingSteps * batchSize) / Math.max(imagesPerSecond, 1e-9),
+    });
+  }
+
+  private async saveModel(dir: string): Promise<void> {
+    await this.options.model.save(fileSaveHandler(dir, this.tf));
+  }
+
+  /** Loads the last checkpoint (weights, optimizer, trainer state); null when the run has none. */
+  private async restore(): Promise<TrainerState | null> {
+    const last = await checkpointDir(this.options.runDir, 'last');
+    if (!last) return null;
+    await loadWeightsInto(this.options.model, last.dir, this.tf);
+    await loadOptimizerState(this.optimizer, path.join(last.dir, CHECKPOINT_FILES.optimizer), this.tf);
+    return JSON.parse(await fs.readFile(path.join(last.dir, CHECKPOINT_FILES.state), 'utf8')) as TrainerState;
+  }
+}
