@@ -43,6 +43,8 @@ export class GraphBuilder {
   /** Nodes whose column has already been taken over by a successor. */
   private readonly continued = new Set<string>();
   private readonly rows = new Map<string, number>();
+  /** Deepest row taken in each column so far. */
+  private readonly columnBottoms: number[] = [];
   private nextId = 0;
 
   /**
@@ -76,11 +78,6 @@ export class GraphBuilder {
     return this.addNode(type, params, list, name, options);
   }
 
-  /** Number of layers added so far (for tests and progress). */
-  get size(): number {
-    return this.nodes.length;
-  }
-
   /**
    * Returns the finished graph (a copy: the builder can go on). The model's outputs are
    * the nodes with no successor, as in every ModelGraph.
@@ -112,7 +109,7 @@ export class GraphBuilder {
     });
     const row = inputs.reduce((deepest, input) => Math.max(deepest, (this.rows.get(input.nodeId) ?? 0) + 1), 0);
     this.rows.set(id, row);
-    const column = this.placeColumn(inputs);
+    const column = this.placeColumn(inputs, row);
     this.columns.set(id, column);
     this.nodes.push({
       id,
@@ -127,20 +124,25 @@ export class GraphBuilder {
 
   /**
    * A node continues the column of its first input that no other node has continued
-   * yet; otherwise it starts a branch in the column right of the rightmost column in use
-   * by its inputs' other branches.
+   * yet; otherwise (a branch, or a second Input) it takes the nearest column to the right
+   * that is empty from this row down. Rows only grow within a column, so no two nodes
+   * ever share a position.
    */
-  private placeColumn(inputs: readonly TensorRef[]): number {
-    if (inputs.length === 0) return 0;
+  private placeColumn(inputs: readonly TensorRef[], row: number): number {
+    const isFree = (column: number): boolean => (this.columnBottoms[column] ?? -1) < row;
     const free = inputs.find((input) => !this.continued.has(input.nodeId));
-    if (free) {
+    const continued = free ? (this.columns.get(free.nodeId) ?? 0) : undefined;
+    let column: number;
+    if (free && continued !== undefined && isFree(continued)) {
       this.continued.add(free.nodeId);
-      return this.columns.get(free.nodeId) ?? 0;
+      column = continued;
+    } else {
+      const first = inputs[0];
+      column = first ? (this.columns.get(first.nodeId) ?? 0) + 1 : 0;
+      while (!isFree(column)) column++;
     }
-    const first = inputs[0];
-    const base = first ? (this.columns.get(first.nodeId) ?? 0) : 0;
-    const siblings = first ? this.edges.filter((edge) => edge.source === first.nodeId).length : 1;
-    return base + siblings - 1;
+    this.columnBottoms[column] = row;
+    return column;
   }
 
   /** Keras's automatic naming: `conv2d`, then `conv2d_1`, `conv2d_2`, … skipping taken names. */

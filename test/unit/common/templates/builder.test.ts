@@ -62,6 +62,23 @@ describe('GraphBuilder', () => {
     expect(position('sum')?.y).toBe((position('c2')?.y ?? 0) + (position('a')?.y ?? 0));
   });
 
+  it('gives a second Input and a late branch their own columns', () => {
+    const b = new GraphBuilder('two_inputs');
+    const left = b.input([4], 'left');
+    const right = b.input([4], 'right');
+    const hidden = b.layer('Dense', { units: 4 }, left, 'hidden');
+    const joined = b.layer('Concatenate', {}, [hidden, right], 'joined');
+    b.layer('Dense', { units: 1 }, left, 'skip');
+    b.layer('Dense', { units: 1 }, joined, 'out');
+    const graph = b.build();
+    const position = (name: string) => graph.nodes.find((n) => n.name === name)?.position;
+    expect(position('left')).toEqual({ x: 0, y: 0 });
+    expect(position('right')?.y).toBe(0);
+    expect(position('right')?.x).toBeGreaterThan(0);
+    const positions = new Set(graph.nodes.map((n) => `${n.position.x},${n.position.y}`));
+    expect(positions.size).toBe(graph.nodes.length);
+  });
+
   it('refuses a duplicate layer name with GRAPH_DUPLICATE', () => {
     const b = new GraphBuilder('dup');
     const x = b.input([4], 'features');
