@@ -3,6 +3,8 @@ import { serveCommand } from './serve';
 import { summaryCommand } from './summary';
 import { templatesCommand } from './templates';
 import { codegenCommand } from './codegen';
+import { infoCommand } from './info';
+import { dataCommand } from './data';
 
 /**
  * Every `model-lab` subcommand, listed explicitly so `help` shows them in this order.
@@ -13,4 +15,6 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   templatesCommand,
   codegenCommand,
   serveCommand,
+  infoCommand,
+  dataCommand,
 ];

@@ -47,8 +47,9 @@ export class ReLU extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
-      // Same decomposition as Keras's ReLU.static_call, so gradients agree at the kinks.
-      let positive = this.threshold === 0 ? tf.relu(x) : tf.mul(x, tf.cast(tf.greater(x, this.threshold), x.dtype));
+      // Same decomposition as Keras's ReLU.static_call, so gradients agree at the kinks. The
+      // mask is a step (zero gradient) because TF.js has no gradient for Greater.
+      let positive = this.threshold === 0 ? tf.relu(x) : tf.mul(x, tf.step(tf.sub(x, this.threshold)));
       if (this.maxValue !== null) positive = tf.minimum(positive, this.maxValue);
       if (this.negativeSlope === 0) return positive;
       const negative = tf.relu(tf.sub(this.threshold, x));
