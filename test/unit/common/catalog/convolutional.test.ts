@@ -99,9 +99,38 @@ describe('convolution defaults and shorthands', () => {
       bias_initializer: 'zeros',
       kernel_regularizer: null,
     });
-    expect(resolved('DepthwiseConv2D', {})).toMatchObject({ depth_multiplier: 1, depthwise_initializer: 'glorot_uniform', use_bias: true });
-    expect(resolved('SeparableConv2D', {})).toMatchObject({ depth_multiplier: 1, pointwise_initializer: 'glorot_uniform' });
-    expect(resolved('Conv2DTranspose', {})).toMatchObject({ output_padding: null, strides: [1, 1] });
+    const window = { kernel_size: [3, 3], strides: [1, 1], padding: 'valid', dilation_rate: [1, 1] };
+    expect(resolved('DepthwiseConv2D', {})).toEqual({
+      ...window,
+      depth_multiplier: 1,
+      activation: 'linear',
+      use_bias: true,
+      depthwise_initializer: 'glorot_uniform',
+      bias_initializer: 'zeros',
+      depthwise_regularizer: null,
+    });
+    expect(resolved('SeparableConv2D', {})).toEqual({
+      filters: 32,
+      ...window,
+      depth_multiplier: 1,
+      activation: 'linear',
+      use_bias: true,
+      depthwise_initializer: 'glorot_uniform',
+      pointwise_initializer: 'glorot_uniform',
+      bias_initializer: 'zeros',
+      depthwise_regularizer: null,
+      pointwise_regularizer: null,
+    });
+    expect(resolved('Conv2DTranspose', {})).toEqual({
+      filters: 32,
+      ...window,
+      output_padding: null,
+      activation: 'linear',
+      use_bias: true,
+      kernel_initializer: 'glorot_uniform',
+      bias_initializer: 'zeros',
+      kernel_regularizer: null,
+    });
   });
 
   it('turns scalars into pairs and activation None into linear', () => {

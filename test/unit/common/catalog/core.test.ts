@@ -131,6 +131,12 @@ describe('Cropping2D', () => {
     { params: {}, inputs: [[null, 5, 6, 2]], output: [null, 5, 6, 2], trainable: 0 },
   ])('$params on $inputs', (row) => checkShapeCase('Cropping2D', row));
 
+  it('crops nothing by default and expands shorthands', () => {
+    expect(resolved('Cropping2D', {})).toEqual({ cropping: [[0, 0], [0, 0]] });
+    expect(resolved('Cropping2D', { cropping: [1, 2] })).toEqual({ cropping: [[1, 1], [2, 2]] });
+    expect(getLayerSpec('Cropping2D').kerasConfig(resolved('Cropping2D', { cropping: 1 }))).toMatchObject({ cropping: [[1, 1], [1, 1]], data_format: 'channels_last' });
+  });
+
   it('rejects negative cropping and cropping everything', () => {
     expect(paramErrorCodes('Cropping2D', { cropping: [[0, -1], [0, 0]] })).toEqual([{ code: 'LAYER_BAD_PARAM', field: 'cropping' }]);
     expect(shapeErrorCode('Cropping2D', { cropping: [[2, 2], [0, 0]] }, [[null, 4, 8, 1]])).toBe('SHAPE_INVALID_OUTPUT');
