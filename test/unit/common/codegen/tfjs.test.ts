@@ -25,6 +25,8 @@ const RUNNABLE: Record<string, ModelGraph> = {
   'small-inception': buildTemplate('small-inception', { inputShape: [32, 32, 1], classes: 7 }),
   // Depthwise convolutions, asymmetric padding and ReLU6; the parameter count does not depend on the input size.
   'mobilenetv2': buildTemplate('mobilenetv2', { inputShape: [64, 64, 3], classes: 10 }),
+  // Keras's smallest ResNet50 input; 23.6M weights take a few seconds to initialise.
+  'resnet50': buildTemplate('resnet50', { inputShape: [32, 32, 3], classes: 10 }),
   'special': specialLayersGraph(),
   'every-layer-type': everyLayerTypeGraph().graph,
 };
