@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SHELL_EVENT_SCHEMAS } from './shellEvents';
 import { RUN_EVENT_SCHEMAS } from './methods/runs';
+import { DATASET_EVENT_SCHEMAS } from './methods/datasets';
 
 /**
  * Every event the lab emits, one discriminated union. Domain files add their event
@@ -10,6 +11,7 @@ export const LAB_EVENT_SCHEMAS = [
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   ...SHELL_EVENT_SCHEMAS,
   ...RUN_EVENT_SCHEMAS,
+  ...DATASET_EVENT_SCHEMAS,
 ] as const;
 
 export const labEventSchema = z.discriminatedUnion('type', [...LAB_EVENT_SCHEMAS]);

@@ -4,6 +4,7 @@ import { graphMethods } from './methods/graph';
 import { dialogMethods } from './methods/dialogs';
 import { runMethods } from './methods/runs';
 import { projectMethods } from './methods/projects';
+import { datasetMethods } from './methods/datasets';
 import type { LabEvent } from './events';
 
 /**
@@ -17,6 +18,7 @@ export const LAB_METHODS = {
   ...runMethods,
   ...projectMethods,
   ...dialogMethods,
+  ...datasetMethods,
 } as const;
 
 export type LabMethods = typeof LAB_METHODS;

@@ -6,6 +6,7 @@ import { dispatchLabMethod } from './dispatch';
 import { createSystemHandlers } from './systemHandlers';
 import { createGraphHandlers } from './graphHandlers';
 import { createDialogHandlers } from './dialogHandlers';
+import { createDatasetHandlers } from './datasetHandlers';
 import { createRunHandlers } from './runHandlers';
 import { createProjectHandlers } from './projectHandlers';
 
@@ -31,6 +32,7 @@ export async function createLabService(options: LabOptions): Promise<LabService>
     ...createSystemHandlers(context),
     ...createGraphHandlers(context),
     ...createDialogHandlers(context),
+    ...createDatasetHandlers(context),
     ...createRunHandlers(context, disposables),
     ...createProjectHandlers(context),
   };
