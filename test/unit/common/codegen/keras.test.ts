@@ -91,5 +91,8 @@ describe('generateKerasCode', () => {
     const unknown = buildTemplate('mlp');
     unknown.nodes[1] = { ...(unknown.nodes[1] as (typeof unknown.nodes)[number]), type: 'Conv9D' };
     expect(thrownCode(() => generateKerasCode(unknown))).toBe('LAYER_UNKNOWN_TYPE');
+    const badParam = buildTemplate('mlp');
+    badParam.nodes[2] = { ...(badParam.nodes[2] as (typeof badParam.nodes)[number]), params: { units: 'many' } };
+    expect(thrownCode(() => generateKerasCode(badParam))).toBe('LAYER_BAD_PARAM');
   });
 });
