@@ -6,8 +6,9 @@ import { analyzeGraph } from './analysis';
 
 /**
  * Keras's `model.summary()` for a functional model: the tf.keras 2.x table (Layer
- * (type) | Output Shape | Param # | Connected to, 98 columns) followed by Keras 3's
- * totals with thousands separators and float32 sizes.
+ * (type) | Output Shape | Param # | Connected to, 98 columns; a plain chain drops
+ * Connected to and takes 65 columns, as tf.keras does) followed by Keras 3's totals with
+ * thousands separators and float32 sizes.
  */
 
 /** One row of the summary, structured for the UI. */
@@ -33,10 +34,28 @@ export interface SummaryRow {
 
 /** Bytes of one float32 weight: Keras sizes summaries by dtype. */
 const FLOAT32_BYTES = 4;
-const LINE_LENGTH = 98;
-/** tf.keras 2.x positions `[.3, .6, .7, 1.]` of 98 columns. */
-const POSITIONS = [29, 58, 68, 98] as const;
-const HEADER = ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'] as const;
+/** The table's shape: tf.keras 2.x prints chains narrower and without the Connected to column. */
+interface TableLayout {
+  lineLength: number;
+  /** Right edge of each column. */
+  positions: readonly number[];
+  header: readonly string[];
+}
+
+/** tf.keras 2.x for a functional model with branches: 98 columns at `[.3, .6, .7, 1.]`. */
+const FUNCTIONAL_LAYOUT: TableLayout = { lineLength: 98, positions: [29, 58, 68, 98], header: ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'] };
+/** tf.keras 2.x for a "sequential-like" model (one layer per depth, one input each): 65 columns at `[.45, .85, 1.]`. */
+const SEQUENTIAL_LAYOUT: TableLayout = { lineLength: 65, positions: [29, 55, 65], header: ['Layer (type)', 'Output Shape', 'Param #'] };
+
+/** Which table `formatSummary` prints. */
+export interface SummaryOptions {
+  /**
+   * `auto` (default) does what tf.keras 2.x does: a plain chain gets the three-column
+   * table, anything with branches or merges the four-column one with Connected to.
+   * `functional` always prints the Connected to column.
+   */
+  layout?: 'auto' | 'functional';
+}
 
 /** `25636712` -> `25,636,712`, as Keras 3 prints counts. */
 export function formatCount(count: number): string {
@@ -58,9 +77,11 @@ export function readableMemorySize(bytes: number): string {
  * Keras's layer order for a functional model: a depth-first walk from the outputs
  * numbers the layers (inputs in order), each layer's depth is its longest distance to
  * an output, and layers are listed deepest first, ties in walk order. This is why
- * Keras lists a ResNet shortcut's `conv0` before the block's `conv3`.
+ * Keras lists a ResNet shortcut's `conv0` before the block's `conv3`. Also says
+ * whether the model is "sequential-like" in tf.keras 2.x's sense: exactly one layer
+ * at every depth and none with several inputs.
  */
-function kerasLayerOrder(graph: ModelGraph, analysis: GraphAnalysis): string[] {
+function kerasLayout(graph: ModelGraph, analysis: GraphAnalysis): { order: string[]; sequentialLike: boolean } {
   const inputsOf = new Map<string, string[]>();
   const sortedEdges = [...graph.edges].sort((a, b) => a.targetIndex - b.targetIndex);
   for (const edge of sortedEdges) {
@@ -86,7 +107,10 @@ function kerasLayerOrder(graph: ModelGraph, analysis: GraphAnalysis): string[] {
     depth.set(id, own);
     for (const source of inputsOf.get(id) ?? []) depth.set(source, Math.max(own + 1, depth.get(source) ?? 0));
   }
-  return [...finished].sort((a, b) => (depth.get(b) ?? 0) - (depth.get(a) ?? 0) || (walkIndex.get(a) ?? 0) - (walkIndex.get(b) ?? 0));
+  const order = [...finished].sort((a, b) => (depth.get(b) ?? 0) - (depth.get(a) ?? 0) || (walkIndex.get(a) ?? 0) - (walkIndex.get(b) ?? 0));
+  const depths = new Set(depth.values());
+  const sequentialLike = depths.size === order.length && order.every((id) => (inputsOf.get(id)?.length ?? 0) <= 1);
+  return { order, sequentialLike };
 }
 
 /**
@@ -97,7 +121,7 @@ function kerasLayerOrder(graph: ModelGraph, analysis: GraphAnalysis): string[] {
  */
 export function summaryRows(graph: ModelGraph, analysis: GraphAnalysis = analyzeGraph(graph)): SummaryRow[] {
   const nodesById = new Map<string, GraphNode>(graph.nodes.map((node) => [node.id, node]));
-  const order = analysis.order.length > 0 ? kerasLayerOrder(graph, analysis) : [];
+  const order = analysis.order.length > 0 ? kerasLayout(graph, analysis).order : [];
   const inModel = new Set(order);
   const rest = graph.nodes.filter((node) => !inModel.has(node.id)).map((node) => node.id);
   const connections = new Map<string, string[]>();
@@ -142,15 +166,16 @@ function pythonList(items: readonly string[]): string {
  * or `',` where possible, and the row continues on further lines until every field is
  * printed.
  */
-function formatRow(fields: readonly string[]): string[] {
+function formatRow(fields: readonly string[], layout: TableLayout): string[] {
+  const { positions } = layout;
   const left = [...fields];
   const lines: string[] = [];
   while (left.some((field) => field.length > 0)) {
     let line = '';
     for (let col = 0; col < left.length; col++) {
-      const start = col > 0 ? (POSITIONS[col - 1] as number) : 0;
-      const end = POSITIONS[col] as number;
-      const last = col === POSITIONS.length - 1;
+      const start = col > 0 ? (positions[col - 1] as number) : 0;
+      const end = positions[col] as number;
+      const last = col === positions.length - 1;
       const space = last ? 0 : 2;
       let cutoff = end - start - space - (last ? 0 : 1);
       const text = left[col] as string;
@@ -174,11 +199,11 @@ function formatRow(fields: readonly string[]): string[] {
  * The text Keras's `model.summary()` prints for this graph:
  *
  * ```
- * Model: "mnist_cnn"
- * ______________________________________________________________________
- *  Layer (type)                Output Shape              Param #   Connected to
- * ======================================================================
- *  conv2d (Conv2D)             (None, 26, 26, 32)        320       ['input_1[0][0]']
+ * Model: "resnet50"
+ * ____________________________________________________________________________________
+ *  Layer (type)                Output Shape                 Param #   Connected to
+ * ====================================================================================
+ *  conv1_conv (Conv2D)         (None, 112, 112, 64)         9472      ['conv1_pad[0][0]']
  * ...
  * Total params: 25,636,712 (97.80 MB)
  * ```
@@ -186,22 +211,28 @@ function formatRow(fields: readonly string[]): string[] {
  * Unknown shapes and counts (a graph with problems) print as `?`.
  *
  * @param analysis The graph's analysis, computed when omitted.
+ * @param options `layout: 'functional'` keeps the Connected to column for plain chains too.
  */
-export function formatSummary(graph: ModelGraph, analysis: GraphAnalysis = analyzeGraph(graph)): string {
+export function formatSummary(graph: ModelGraph, analysis: GraphAnalysis = analyzeGraph(graph), options: SummaryOptions = {}): string {
   const rows = summaryRows(graph, analysis);
-  const lines: string[] = [`Model: "${graph.name}"`, '_'.repeat(LINE_LENGTH), ...formatRow(HEADER), '='.repeat(LINE_LENGTH)];
+  const sequentialLike = analysis.order.length > 0 && rows.every((row) => row.inModel) && kerasLayout(graph, analysis).sequentialLike;
+  const layout = sequentialLike && options.layout !== 'functional' ? SEQUENTIAL_LAYOUT : FUNCTIONAL_LAYOUT;
+  const width = layout.lineLength;
+  const lines: string[] = [`Model: "${graph.name}"`, '_'.repeat(width), ...formatRow(layout.header, layout), '='.repeat(width)];
   for (const row of rows) {
-    lines.push(...formatRow([`${row.name} (${row.className})`, row.outputShapeText, row.params === null ? '?' : String(row.params), pythonList(row.connectedTo)]));
+    const fields = [`${row.name} (${row.className})`, row.outputShapeText, row.params === null ? '?' : String(row.params)];
+    if (layout.header.length === 4) fields.push(pythonList(row.connectedTo));
+    lines.push(...formatRow(fields, layout));
     // tf.keras 2.x separates every layer, the last one included, with a blank line.
-    lines.push(' '.repeat(LINE_LENGTH));
+    lines.push(' '.repeat(width));
   }
-  lines.push('='.repeat(LINE_LENGTH));
+  lines.push('='.repeat(width));
   const { total, trainable, nonTrainable } = analysis.totals;
   lines.push(
     `Total params: ${formatCount(total)} (${readableMemorySize(total * FLOAT32_BYTES)})`,
     `Trainable params: ${formatCount(trainable)} (${readableMemorySize(trainable * FLOAT32_BYTES)})`,
     `Non-trainable params: ${formatCount(nonTrainable)} (${readableMemorySize(nonTrainable * FLOAT32_BYTES)})`,
-    '_'.repeat(LINE_LENGTH),
+    '_'.repeat(width),
   );
   return `${lines.join('\n')}\n`;
 }

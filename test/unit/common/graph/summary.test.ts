@@ -4,12 +4,40 @@ import { formatCount, formatSummary, readableMemorySize, summaryRows } from '../
 import { getTemplate } from '../../../../common/templates';
 import { edge, graphOf, mnistCnn, node } from './graphFixtures';
 
-/** Pads a table line to tf.keras's 98 columns, as `print_row` does. */
-const row = (text: string): string => text.padEnd(98);
+/** Pads a table line to tf.keras's width (98 columns with Connected to, 65 without), as `print_row` does. */
+const row = (text: string, width = 98): string => text.padEnd(width);
 const blank = ' '.repeat(98);
 
 describe('formatSummary', () => {
-  it("prints tf.keras 2.x's functional summary table with Keras 3 totals", () => {
+  it("prints a plain chain as tf.keras 2.x does: three columns, 65 wide, Keras 3 totals", () => {
+    const narrow = (text: string): string => row(text, 65);
+    const expected = [
+      'Model: "mnist_cnn"',
+      '_'.repeat(65),
+      narrow(' Layer (type)                Output Shape              Param #'),
+      '='.repeat(65),
+      narrow(' input_1 (InputLayer)        [(None, 28, 28, 1)]       0'),
+      ' '.repeat(65),
+      narrow(' conv2d (Conv2D)             (None, 26, 26, 32)        320'),
+      ' '.repeat(65),
+      narrow(' max_pooling2d (MaxPooling2  (None, 13, 13, 32)        0'),
+      narrow(' D)'),
+      ' '.repeat(65),
+      narrow(' flatten (Flatten)           (None, 5408)              0'),
+      ' '.repeat(65),
+      narrow(' dense (Dense)               (None, 10)                54090'),
+      ' '.repeat(65),
+      '='.repeat(65),
+      'Total params: 54,410 (212.54 KB)',
+      'Trainable params: 54,410 (212.54 KB)',
+      'Non-trainable params: 0 (0.00 B)',
+      '_'.repeat(65),
+      '',
+    ].join('\n');
+    expect(formatSummary(mnistCnn())).toBe(expected);
+  });
+
+  it("prints tf.keras 2.x's functional table with Connected to when asked, or when the model branches", () => {
     const expected = [
       'Model: "mnist_cnn"',
       '_'.repeat(98),
@@ -33,7 +61,11 @@ describe('formatSummary', () => {
       '_'.repeat(98),
       '',
     ].join('\n');
-    expect(formatSummary(mnistCnn())).toBe(expected);
+    expect(formatSummary(mnistCnn(), undefined, { layout: 'functional' })).toBe(expected);
+    const twoHeads = mnistCnn();
+    twoHeads.nodes.push(node('aux', 'Dense', { units: 2 }));
+    twoHeads.edges.push(edge('flatten', 'aux'));
+    expect(formatSummary(twoHeads)).toContain("['flatten[0][0]']");
   });
 
   it('wraps a long Connected to list after each entry, as print_row breaks on "\',"', () => {
@@ -65,7 +97,7 @@ describe('formatSummary', () => {
     const graph = mnistCnn();
     graph.nodes[1] = node('conv2d', 'Conv2D', { filters: 32, kernel_size: [30, 30] });
     const text = formatSummary(graph);
-    expect(text).toContain(row(" conv2d (Conv2D)             ?                            ?         ['input_1[0][0]']"));
+    expect(text).toContain(row(' conv2d (Conv2D)             ?                         ?', 65));
   });
 });
 
