@@ -68,7 +68,8 @@ function checkStructure(graph: ModelGraph, nodesById: Map<string, GraphNode>, pr
   const usable: GraphEdge[] = [];
   for (const edge of graph.edges) {
     if (edgeIds.has(edge.id)) {
-      problems.push(problem({ code: 'GRAPH_DUPLICATE', severity: 'error', edgeId: edge.id, field: 'id', message: `Two connections share the id ${JSON.stringify(edge.id)}; every connection needs its own id.` }));
+      const ends = [nodesById.get(edge.source)?.name ?? edge.source, nodesById.get(edge.target)?.name ?? edge.target];
+      problems.push(problem({ code: 'GRAPH_DUPLICATE', severity: 'error', edgeId: edge.id, field: 'id', message: `The connection from ${ends[0]} to ${ends[1]} reuses the id ${JSON.stringify(edge.id)} of another connection; every connection needs its own id.` }));
       continue;
     }
     edgeIds.add(edge.id);

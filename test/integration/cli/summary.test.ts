@@ -86,6 +86,24 @@ describe('model-lab summary', () => {
     expect(result.stderr).not.toContain('    at ');
   });
 
+  it('prints the table and then the warnings, with their fixes, and exits 0', async () => {
+    const graph = getTemplate('mnist-cnn').build();
+    const flatten = graph.nodes.find((n) => n.type === 'Flatten');
+    expect(flatten).toBeDefined();
+    const incoming = graph.edges.find((e) => e.target === flatten?.id);
+    const outgoing = graph.edges.find((e) => e.source === flatten?.id);
+    graph.nodes = graph.nodes.filter((n) => n !== flatten);
+    graph.edges = [
+      ...graph.edges.filter((e) => e !== incoming && e !== outgoing),
+      { id: 'direct', source: incoming!.source, target: outgoing!.target, targetIndex: 0 },
+    ];
+    const result = await run('summary', writeJson('no-flatten.json', graph));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Total params:');
+    expect(result.stderr).toMatch(/^warning \[SHAPE_RANK\] \S+ \(Dense\) receives a 4-D input/);
+    expect(result.stderr).toContain('    fix: Insert Flatten before');
+  });
+
   it('names a missing file, malformed JSON and a bad field without a stack trace', async () => {
     const missing = await run('summary', path.join(dir, 'nope.json'));
     expect(missing.code).toBe(1);

@@ -110,6 +110,11 @@ describe('analyzeGraph: structure problems', () => {
     const problems = analyzeGraph(graph).problems.filter((p) => p.code === 'GRAPH_DUPLICATE');
     expect(problems.map((p) => p.field).sort()).toEqual(['id', 'name']);
     expect(problems.find((p) => p.field === 'name')?.message).toContain('"conv2d"');
+    const sharedEdgeId = mnistCnn();
+    sharedEdgeId.edges.push(edge('conv2d', 'dense', 1, 'input_1->conv2d:0'));
+    const duplicateEdge = only(analyzeGraph(sharedEdgeId).problems, 'GRAPH_DUPLICATE');
+    expect(duplicateEdge).toMatchObject({ edgeId: 'input_1->conv2d:0', field: 'id' });
+    expect(duplicateEdge.message).toContain('from conv2d to dense');
   });
 
   it('reports a layer with no input and the layers fed only by it', () => {
