@@ -18,11 +18,11 @@ export type TfjsRegularizer = ReturnType<Tfjs['regularizers']['l1l2']>;
 
 /**
  * A Keras activation name as TF.js accepts it. Every catalog name is a TF.js activation
- * except `leaky_relu`, which `layers/LeakyReluActivation` registers under Keras's name.
+ * except `leaky_relu`, which `layers/LeakyReluActivation` registers as `leakyRelu`.
  */
 export function tfjsActivation(name: ActivationName): TfjsActivation {
-  // The registered names are wider than TF.js's declared union (leaky_relu).
-  return name as TfjsActivation;
+  // The registry accepts more names than TF.js's declared union (leakyRelu).
+  return (name === 'leaky_relu' ? 'leakyRelu' : name) as TfjsActivation;
 }
 
 /**

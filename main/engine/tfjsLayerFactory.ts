@@ -10,7 +10,7 @@ import type { ConcatenateParams } from '../../common/catalog/merge';
 import type { RescalingParams } from '../../common/catalog/input';
 import type { Tfjs } from './backend';
 import { tfjsActivation, tfjsInitializer, tfjsRegularizer } from './tfjsArgs';
-import { ReLU, SpatialDropout2D, Subtract } from './layers/index';
+import { BatchNormalization, ReLU, SpatialDropout2D, Subtract } from './layers/index';
 
 /** A TF.js layer, whatever its class. */
 export type TfjsLayer = InstanceType<Tfjs['layers']['Layer']>;
@@ -137,7 +137,7 @@ const dense: Factory = (raw, context) => {
 const batchNormalization: Factory = (raw, context) => {
   const p = raw as BatchNormalizationParams;
   const { tf } = context;
-  return tf.layers.batchNormalization({
+  return new BatchNormalization({
     ...base(context),
     axis: p.axis,
     momentum: p.momentum,

@@ -4,6 +4,7 @@
  * model.json loader resolve class names through; the imports are explicit so a bundler
  * cannot drop a registration nobody references by name.
  */
+export { BatchNormalization } from './BatchNormalization';
 export { LeakyReluActivation } from './LeakyReluActivation';
 export { ReLU, type ReLUArgs } from './ReLU';
 export { SpatialDropout2D, type SpatialDropout2DArgs } from './SpatialDropout2D';

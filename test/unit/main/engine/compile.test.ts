@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type Tfjs } from '../../../../main/engine/backend';
 import { compileGraph, type TfjsLayersModel } from '../../../../main/engine/compile';
-import { buildTemplate } from '../../../../common/templates';
+import { GraphBuilder, buildTemplate } from '../../../../common/templates';
+import { LabError } from '../../../../common/errors';
 import { analyzeGraph } from '../../../../common/graph/analysis';
 import { getLayerSpec, resolveLayerParams } from '../../../../common/catalog';
 import type { ModelGraph } from '../../../../common/graph/schema';
@@ -29,7 +30,8 @@ function expectMatchesAnalysis(graph: ModelGraph, model: TfjsLayersModel): void 
     const spec = getLayerSpec(node.type);
     const { params } = resolveLayerParams(spec, node.params);
     const expected = spec.weights(incoming(node.id), params);
-    const actual = layer.weights.map((w) => ({ name: w.originalName.split('/').pop(), shape: w.shape, trainable: w.trainable }));
+    // A frozen TF.js layer leaves its variables' own flag alone and drops them from trainableWeights.
+    const actual = layer.weights.map((w) => ({ name: w.originalName.split('/').pop(), shape: w.shape, trainable: w.trainable && layer.trainable }));
     expect(actual, `weights of ${node.name}`).toEqual(expected.map((w) => ({ name: w.name, shape: w.shape, trainable: w.trainable && node.trainable })));
   }
   const sum = (weights: { shape: number[] }[]): number => weights.reduce((total, w) => total + w.shape.reduce((a, b) => a * b, 1), 0);
@@ -60,5 +62,89 @@ describe('compileGraph on every template', () => {
     } finally {
       model.dispose();
     }
+  });
+});
+
+/** Input 8x8x4 -> one layer of `type` -> Flatten -> Dense(2). */
+function oneLayerGraph(type: string, params: Record<string, unknown>, options: { trainable?: boolean } = {}): ModelGraph {
+  const b = new GraphBuilder('one_layer');
+  const x = b.layer(type, params, b.input([8, 8, 4], 'image'), 'under_test', options);
+  b.layer('Dense', { units: 2 }, b.layer('Flatten', {}, x), 'predictions');
+  return b.build();
+}
+
+function thrown(fn: () => unknown): LabError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof LabError) return error;
+    throw error;
+  }
+  throw new Error('Expected a LabError, but nothing was thrown.');
+}
+
+describe('compileGraph errors', () => {
+  it('refuses a graph the analysis rejects with GRAPH_INVALID naming the layer', () => {
+    const error = thrown(() => compileGraph(oneLayerGraph('Conv2D', { filters: 4, kernel_size: [9, 9] }), tf));
+    expect(error.code).toBe('GRAPH_INVALID');
+    expect(error.details?.nodeName).toBe('under_test');
+    expect(error.details?.['issues']).toEqual([expect.objectContaining({ code: 'SHAPE_INVALID_OUTPUT' })]);
+  });
+
+  it.each([
+    { type: 'Conv2D', params: { filters: 4, groups: 2 }, field: 'groups' },
+    { type: 'GlobalAveragePooling2D', params: { keepdims: true }, field: 'keepdims' },
+    { type: 'Conv2DTranspose', params: { filters: 4, strides: [2, 2], output_padding: [1, 1] }, field: 'output_padding' },
+    { type: 'Conv2DTranspose', params: { filters: 4, dilation_rate: [2, 2] }, field: 'dilation_rate' },
+  ])('refuses $type with $field that TF.js cannot express: LAYER_UNSUPPORTED', ({ type, params, field }) => {
+    const graph = oneLayerGraph(type, params);
+    expect(analyzeGraph(graph).valid).toBe(true);
+    const error = thrown(() => compileGraph(graph, tf));
+    expect(error.code).toBe('LAYER_UNSUPPORTED');
+    expect(error.details).toMatchObject({ nodeName: 'under_test', field });
+  });
+});
+
+describe('compileGraph options and flags', () => {
+  it('draws the same initial weights for the same seed, and others for another seed', () => {
+    const graph = buildTemplate('mnist-cnn');
+    const weightsOf = (seed: number): number[] => {
+      const model = compileGraph(graph, tf, { seed });
+      const values = model.getWeights().flatMap((w) => Array.from(w.dataSync().slice(0, 20)));
+      model.dispose();
+      return values;
+    };
+    expect(weightsOf(5)).toEqual(weightsOf(5));
+    expect(weightsOf(5)).not.toEqual(weightsOf(6));
+  });
+
+  it('freezes layers marked trainable: false, BatchNormalization statistics included', () => {
+    const b = new GraphBuilder('frozen');
+    let x = b.input([8, 8, 3], 'image');
+    x = b.layer('Conv2D', { filters: 4, kernel_size: [3, 3] }, x, 'frozen_conv', { trainable: false });
+    x = b.layer('BatchNormalization', {}, x, 'frozen_bn', { trainable: false });
+    x = b.layer('SeparableConv2D', { filters: 4, kernel_size: [3, 3] }, x, 'sep');
+    b.layer('Dense', { units: 2 }, b.layer('GlobalAveragePooling2D', {}, x), 'predictions');
+    const graph = b.build();
+    const model = compileGraph(graph, tf);
+    expect(model.getLayer('frozen_conv').trainable).toBe(false);
+    expect(model.getLayer('sep').trainable).toBe(true);
+    expectMatchesAnalysis(graph, model);
+    model.dispose();
+  });
+
+  it('keeps the input order of merges (Concatenate, Subtract)', () => {
+    const b = new GraphBuilder('ordered');
+    const image = b.input([4, 4, 2], 'image');
+    const wide = b.layer('Conv2D', { filters: 3, kernel_size: [1, 1] }, image, 'wide');
+    const concat = b.layer('Concatenate', {}, [image, wide], 'concat');
+    const graph = b.build();
+    // Store the edges in reverse so only targetIndex carries the order.
+    graph.edges.reverse();
+    const model = compileGraph(graph, tf);
+    const inbound = model.getLayer('concat').inboundNodes[0]?.inboundLayers.map((layer) => layer.name);
+    expect(inbound).toEqual(['image', 'wide']);
+    expect(model.getLayer('concat').outputShape).toEqual(analyzeGraph(graph).shapes[concat.nodeId]);
+    model.dispose();
   });
 });
