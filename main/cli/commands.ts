@@ -5,6 +5,9 @@ import { templatesCommand } from './templates';
 import { codegenCommand } from './codegen';
 import { infoCommand } from './info';
 import { dataCommand } from './data';
+import { trainCommand } from './train';
+import { evaluateCommand } from './evaluate';
+import { runsCommand } from './runs';
 
 /**
  * Every `model-lab` subcommand, listed explicitly so `help` shows them in this order.
@@ -17,4 +20,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   serveCommand,
   infoCommand,
   dataCommand,
+  trainCommand,
+  evaluateCommand,
+  runsCommand,
 ];

@@ -98,4 +98,8 @@ process.on('uncaughtException', (error) => {
   void emit({ type: 'run.failed', runId: currentRunId, code: 'TRAIN_CRASHED', reason: `The training process crashed: ${error.message}`, lastGoodEpoch: 0 }).finally(() => process.exit(1));
 });
 
+// Ctrl-C in a terminal reaches the whole process group; the main side decides when to
+// stop (it sends `stop`, answered at the next batch), so this process ignores it.
+process.on('SIGINT', () => undefined);
+
 void port.send({ type: 'ready', pid: process.pid });
