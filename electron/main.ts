@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, Menu, dialog, ipcMain, screen, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, screen, session, shell, utilityProcess } from 'electron';
 import { createLabService, type LabService } from '../main/api/labService';
 import { defaultLabOptions } from '../main/api/defaultOptions';
 import type { MenuCommand } from '../common/api/shellEvents';
@@ -12,6 +12,7 @@ import { bindLabIpc, forwardLabEvents } from './ipc';
 import { buildMenuTemplate } from './menu';
 import { createElectronDialogProvider } from './dialogs';
 import { createUtilityProcessLauncher } from './utilityProcessLauncher';
+import { installContentSecurityPolicy } from './contentSecurityPolicy';
 import { hardenWebContents, isSafeExternalUrl, isTrustedAppUrl, type TrustedOrigins } from './security';
 import { fitToDisplays, loadWindowState, saveWindowState } from './windowState';
 import { loadRecentFiles, saveRecentFiles, withRecentFile } from './recentFiles';
@@ -50,7 +51,7 @@ if (!app.requestSingleInstanceLock()) {
     openFile(file);
   });
   app.on('web-contents-created', (_event, contents) => {
-    hardenWebContents(contents, { trusted, openExternal: openExternalChecked, openDroppedFile: openFile });
+    hardenWebContents(contents, { trusted, openInSystemBrowser, openDroppedFile: openFile });
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -66,6 +67,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  installContentSecurityPolicy(session.defaultSession);
   recentFiles = loadRecentFiles(recentFile());
   const options = defaultLabOptions();
   options.launcher = createUtilityProcessLauncher(utilityProcess, path.join(distDir, 'training'));
@@ -109,6 +111,8 @@ function createWindow(labService: LabService): void {
       webviewTag: false,
       // A dropped file becomes a file:// navigation, which security.ts stops and turns into "open this file".
       navigateOnDragDrop: true,
+      // Middle-click would open links in new windows; setWindowOpenHandler denies them anyway.
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
   });
@@ -197,6 +201,7 @@ function rebuildMenu(): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
-function openExternalChecked(url: string): void {
+/** The only place a URL leaves the app: https and mailto links, in the system browser. */
+function openInSystemBrowser(url: string): void {
   if (isSafeExternalUrl(url)) void shell.openExternal(url);
 }

@@ -44,7 +44,7 @@ export function isTrustedAppUrl(url: string | undefined, trusted: TrustedOrigins
 export interface HardeningHooks {
   trusted: TrustedOrigins;
   /** Opens a checked URL in the system browser (`shell.openExternal`). */
-  openExternal(url: string): void;
+  openInSystemBrowser(url: string): void;
   /** A file dropped onto the window (Chromium turns the drop into a file:// navigation, which is stopped here). */
   openDroppedFile(filePath: string): void;
 }
@@ -56,7 +56,7 @@ export interface HardeningHooks {
  */
 export function hardenWebContents(contents: WebContents, hooks: HardeningHooks): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) hooks.openExternal(url);
+    if (isSafeExternalUrl(url)) hooks.openInSystemBrowser(url);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
@@ -64,7 +64,7 @@ export function hardenWebContents(contents: WebContents, hooks: HardeningHooks):
     event.preventDefault();
     const dropped = droppedFilePath(url, hooks.trusted);
     if (dropped) hooks.openDroppedFile(dropped);
-    else if (isSafeExternalUrl(url)) hooks.openExternal(url);
+    else if (isSafeExternalUrl(url)) hooks.openInSystemBrowser(url);
   });
   contents.on('will-redirect', (event, url) => {
     if (!isTrustedAppUrl(url, hooks.trusted)) event.preventDefault();
