@@ -52,6 +52,8 @@ export async function previewAugmentation(cache: DatasetCache, record: number, c
   const [height, width, channels] = cache.info.imageShape;
   const pixels = await cache.readImages([record]);
   const tf = await import('@tensorflow/tfjs');
+  // Another part of the process may have registered a backend that still initialises.
+  await tf.ready();
   const variants = tf.tidy(() => {
     const image = tf.tensor4d(pixels, [1, height, width, channels], 'int32').toFloat().div(255) as Tensor4D;
     const batch = tf.tile(image, [count, 1, 1, 1]) as Tensor4D;
