@@ -339,6 +339,28 @@ function paddingFix(info: NodeInfo, inputShapes: readonly Shape[]): GraphFix | u
 }
 
 /**
+ * A spatial layer placed after a Flatten (a Conv2D after the classifier started) takes
+ * the feature map the Flatten received, when the Flatten feeds nothing else.
+ */
+function skipFlattenFix(info: NodeInfo, infos: Map<string, NodeInfo>, shapes: Map<string, Shape>): GraphFix | undefined {
+  const edge = info.inputs[0];
+  const flatten = edge ? infos.get(edge.source) : undefined;
+  const before = flatten?.inputs[0];
+  if (!edge || !flatten || !before || flatten.node.type !== 'Flatten' || flatten.outputs.length !== 1 || info.inputs.length !== 1 || !info.spec || !info.params) return undefined;
+  const featureMap = shapes.get(before.source);
+  if (!featureMap) return undefined;
+  try {
+    info.spec.outputShape([featureMap], info.params);
+  } catch {
+    return undefined;
+  }
+  return {
+    label: `Remove ${flatten.node.name} so ${info.node.name} receives the ${formatShape(featureMap)} feature map`,
+    edits: [{ kind: 'removeNode', nodeId: flatten.node.id }, { kind: 'addEdge', source: before.source, target: info.node.id, targetIndex: edge.targetIndex }],
+  };
+}
+
+/**
  * The editor analyses half-built graphs on every keystroke, so a layer spec that fails
  * unexpectedly becomes an `INTERNAL` problem on its node instead of breaking the editor.
  */
@@ -347,7 +369,7 @@ function asLabError(thrown: unknown): LabError {
 }
 
 /** Infers one node's output shape and parameter count, reporting what goes wrong. */
-function inferNode(info: NodeInfo, shapes: Map<string, Shape>, nodesById: Map<string, GraphNode>, problems: GraphProblem[]): { shape?: Shape; params?: ParamCount } {
+function inferNode(info: NodeInfo, infos: Map<string, NodeInfo>, shapes: Map<string, Shape>, nodesById: Map<string, GraphNode>, problems: GraphProblem[]): { shape?: Shape; params?: ParamCount } {
   const { node, spec, params } = info;
   if (!spec || !params || !info.inputsOk) return {};
   const inputShapes: Shape[] = [];
@@ -369,7 +391,7 @@ function inferNode(info: NodeInfo, shapes: Map<string, Shape>, nodesById: Map<st
       problems.push(...merge.map(problem));
     } else {
       const field = typeof error.details?.field === 'string' ? error.details.field : undefined;
-      const fix = error.code === 'SHAPE_INVALID_OUTPUT' ? paddingFix(info, inputShapes) : undefined;
+      const fix = error.code === 'SHAPE_INVALID_OUTPUT' ? paddingFix(info, inputShapes) : error.code === 'SHAPE_RANK' ? skipFlattenFix(info, infos, shapes) : undefined;
       problems.push(problem({ code: error.code, severity: 'error', nodeId: node.id, field, message: `${layerLabel(node)}: ${error.message}`, fix }));
     }
     return {};
@@ -426,7 +448,7 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
   const totals = { total: 0, trainable: 0, nonTrainable: 0 };
   for (const id of order) {
     const info = infos.get(id) as NodeInfo;
-    const inferred = inferNode(info, shapes, nodesById, problems);
+    const inferred = inferNode(info, infos, shapes, nodesById, problems);
     if (inferred.shape) shapes.set(id, inferred.shape);
     if (inferred.params) {
       paramCounts[id] = inferred.params;

@@ -1,18 +1,27 @@
 import { findLayerSpec } from '../catalog';
 import type { GraphEdge, GraphNode } from './schema';
-import type { GraphProblem } from './problems';
+import type { GraphFix, GraphProblem } from './problems';
 import { formatShape, shapesEqual, type Shape } from './shape';
 
 /**
- * Shape mismatches of element-wise merges (Add, Subtract, ...), reported on the input
- * edge that differs, with a projection that makes it match: a 1x1 Conv2D (the ResNet
- * shortcut projection) for feature maps, a Dense layer for vectors.
+ * Shape mismatches of merges, reported on the input edge that differs, with a layer
+ * that makes it match: for element-wise merges (Add, Subtract, ...) a 1x1 Conv2D (the
+ * ResNet shortcut projection) or a Dense projection; for a channel Concatenate a
+ * pooling that shrinks the larger feature map (a strided 1x1 Conv2D as the alternative).
  */
 
 /** Merges that combine inputs element by element, so every input must have the same shape. */
 export const ELEMENTWISE_MERGES: ReadonlySet<string> = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']);
 
-/** The stride that takes `from` to `to` along one spatial axis with a 1x1 kernel (`ceil(from / s) === to`). */
+/** A layer to insert on an edge. */
+interface InsertedLayer {
+  type: string;
+  params: Record<string, unknown>;
+  /** Button text, without the "after <layer>" part. */
+  label: string;
+}
+
+/** The stride that takes `from` to `to` along one spatial axis with a 1x1 window (`ceil(from / s) === to`). */
 function strideFor(from: number | null | undefined, to: number | null | undefined): number | undefined {
   if (from === null && to === null) return 1;
   if (typeof from !== 'number' || typeof to !== 'number' || to > from) return undefined;
@@ -20,69 +29,124 @@ function strideFor(from: number | null | undefined, to: number | null | undefine
   return Math.ceil(from / stride) === to ? stride : undefined;
 }
 
-/** The layer that maps `from` onto `to`, or undefined when none can. */
-function projection(from: Shape, to: Shape): { type: string; params: Record<string, unknown> } | undefined {
-  if (from.length !== to.length) return undefined;
-  const channels = to[to.length - 1];
-  if (typeof channels !== 'number') return undefined;
-  if (to.length === 4) {
-    const strideH = strideFor(from[1], to[1]);
-    const strideW = strideFor(from[2], to[2]);
-    if (strideH === undefined || strideW === undefined || !findLayerSpec('Conv2D')) return undefined;
-    return { type: 'Conv2D', params: { filters: channels, kernel_size: [1, 1], strides: [strideH, strideW] } };
-  }
-  if (to.length === 2 && findLayerSpec('Dense')) return { type: 'Dense', params: { units: channels } };
-  return undefined;
+/** Strides taking a feature map's height and width to the reference's, if integer strides can. */
+function spatialStrides(from: Shape, to: Shape): [number, number] | undefined {
+  if (from.length !== 4 || to.length !== 4) return undefined;
+  const strideH = strideFor(from[1], to[1]);
+  const strideW = strideFor(from[2], to[2]);
+  return strideH === undefined || strideW === undefined ? undefined : [strideH, strideW];
 }
 
-/** Product of the known spatial dimensions; smaller maps are the ones others can be projected onto. */
+function convProjection(strides: [number, number], filters: number): InsertedLayer | undefined {
+  if (!findLayerSpec('Conv2D')) return undefined;
+  return { type: 'Conv2D', params: { filters, kernel_size: [1, 1], strides }, label: `a 1x1 Conv2D projection (${filters} filters, strides ${JSON.stringify(strides)})` };
+}
+
+/** Layers that map `from` onto exactly `to` for an element-wise merge, best first. */
+function elementwiseFixes(from: Shape, to: Shape): InsertedLayer[] {
+  const channels = to[to.length - 1];
+  if (from.length !== to.length || typeof channels !== 'number') return [];
+  const strides = spatialStrides(from, to);
+  if (strides) {
+    const conv = convProjection(strides, channels);
+    return conv ? [conv] : [];
+  }
+  if (to.length === 2 && findLayerSpec('Dense')) return [{ type: 'Dense', params: { units: channels }, label: `a Dense projection (${channels} units)` }];
+  return [];
+}
+
+/** Layers that bring `from`'s feature map to `to`'s size, keeping its channels, for a channel Concatenate. */
+function concatenateFixes(from: Shape, to: Shape): InsertedLayer[] {
+  const strides = spatialStrides(from, to);
+  const channels = from[from.length - 1];
+  if (!strides || typeof channels !== 'number') return [];
+  const fixes: InsertedLayer[] = [];
+  if (findLayerSpec('MaxPooling2D')) {
+    // 'same' padding gives ceil(size / stride), the size strideFor solved for.
+    fixes.push({ type: 'MaxPooling2D', params: { pool_size: strides, strides, padding: 'same' }, label: `MaxPooling2D (pool ${JSON.stringify(strides)}, padding 'same')` });
+  }
+  const conv = convProjection(strides, channels);
+  if (conv) fixes.push(conv);
+  return fixes;
+}
+
+/** How a merge compares its inputs and which layers can reconcile them. */
+interface MergeRule {
+  /** True when the two shapes may be merged as they are. */
+  compatible: (a: Shape, b: Shape) => boolean;
+  fixes: (from: Shape, to: Shape) => InsertedLayer[];
+  /** What must agree, for the message. */
+  requirement: string;
+}
+
+const ELEMENTWISE_RULE: MergeRule = { compatible: shapesEqual, fixes: elementwiseFixes, requirement: 'inputs of the same shape' };
+
+const CHANNEL_CONCAT_RULE: MergeRule = {
+  compatible: (a, b) => a.length === b.length && a.slice(0, -1).every((d, i) => d === b[i]),
+  fixes: concatenateFixes,
+  requirement: 'inputs whose shapes match except for the channels',
+};
+
+/** The rule for a merge node, or undefined when there is none (Concatenate on another axis, other layers). */
+function mergeRule(node: GraphNode, inputShapes: readonly Shape[]): MergeRule | undefined {
+  if (ELEMENTWISE_MERGES.has(node.type)) return ELEMENTWISE_RULE;
+  if (node.type !== 'Concatenate') return undefined;
+  const axis = typeof node.params['axis'] === 'number' ? node.params['axis'] : -1;
+  const rank = inputShapes[0]?.length ?? 0;
+  return axis === -1 || axis === rank - 1 ? CHANNEL_CONCAT_RULE : undefined;
+}
+
+/** Product of the known spatial dimensions; smaller maps are the ones others can be shrunk to. */
 function spatialSize(shape: Shape): number {
   return shape.slice(1, -1).reduce<number>((size, d) => size * (d ?? 1), 1);
 }
 
 /**
- * One problem per input of an element-wise merge whose shape differs from the
- * reference input. The reference is the shape most inputs share, then the smallest
- * feature map (strided convolutions can shrink but not grow a map), then the most
- * channels, then the first input. Returns an empty list for other layer types.
+ * One problem per input of a merge whose shape does not fit the reference input. The
+ * reference is the shape most inputs agree with, then the smallest feature map (strides
+ * can shrink a map but not grow it), then the most channels, then the first input; a
+ * reference every other input can be brought to is preferred. Returns an empty list
+ * for layers that are not merges.
  */
 export function mergeMismatchProblems(node: GraphNode, inputs: readonly GraphEdge[], inputShapes: readonly Shape[], nodesById: ReadonlyMap<string, GraphNode>): GraphProblem[] {
-  if (!ELEMENTWISE_MERGES.has(node.type) || inputShapes.length < 2) return [];
+  const rule = mergeRule(node, inputShapes);
+  if (!rule || inputShapes.length < 2) return [];
   const candidates = inputShapes.map((shape, index) => ({
     index,
     shape,
-    agreeing: inputShapes.filter((other) => shapesEqual(other, shape)).length,
+    agreeing: inputShapes.filter((other) => rule.compatible(other, shape)).length,
   }));
   candidates.sort((a, b) =>
     b.agreeing - a.agreeing
     || spatialSize(a.shape) - spatialSize(b.shape)
     || ((b.shape[b.shape.length - 1] ?? 0) - (a.shape[a.shape.length - 1] ?? 0))
     || a.index - b.index);
-  const projectable = candidates.find((c) => inputShapes.every((shape) => shapesEqual(shape, c.shape) || projection(shape, c.shape) !== undefined));
-  const reference = projectable ?? candidates[0];
+  const fixable = candidates.find((c) => inputShapes.every((shape) => rule.compatible(shape, c.shape) || rule.fixes(shape, c.shape).length > 0));
+  const reference = fixable ?? candidates[0];
   if (!reference) return [];
   const referenceEdge = inputs[reference.index];
   const referenceSource = referenceEdge ? nodesById.get(referenceEdge.source) : undefined;
   const problems: GraphProblem[] = [];
   inputShapes.forEach((shape, index) => {
-    if (shapesEqual(shape, reference.shape)) return;
     const edge = inputs[index];
-    if (!edge) return;
-    const source = nodesById.get(edge.source);
-    const layer = projection(shape, reference.shape);
-    const problemFields: GraphProblem = {
+    if (!edge || rule.compatible(shape, reference.shape)) return;
+    const sourceName = nodesById.get(edge.source)?.name ?? edge.source;
+    const fixes: GraphFix[] = rule.fixes(shape, reference.shape).map((layer) => ({
+      label: `Insert ${layer.label} after ${sourceName}`,
+      edits: [{ kind: 'insertNodeOnEdge', edgeId: edge.id, node: { type: layer.type, params: layer.params } }],
+    }));
+    const found: GraphProblem = {
       code: 'SHAPE_MISMATCH',
       severity: 'error',
       nodeId: node.id,
       edgeId: edge.id,
       inputIndex: edge.targetIndex,
-      message: `${node.name} (${node.type}) needs inputs of the same shape, but input ${edge.targetIndex} from ${source?.name ?? edge.source} is ${formatShape(shape)} while input ${referenceEdge?.targetIndex ?? reference.index} from ${referenceSource?.name ?? '?'} is ${formatShape(reference.shape)}.`,
+      message: `${node.name} (${node.type}) needs ${rule.requirement}, but input ${edge.targetIndex} from ${sourceName} is ${formatShape(shape)} while input ${referenceEdge?.targetIndex ?? reference.index} from ${referenceSource?.name ?? '?'} is ${formatShape(reference.shape)}.`,
     };
-    if (layer) {
-      const what = layer.type === 'Conv2D' ? `a 1x1 Conv2D projection (${String(layer.params['filters'])} filters, strides ${JSON.stringify(layer.params['strides'])})` : `a Dense projection (${String(layer.params['units'])} units)`;
-      problemFields.fix = { label: `Insert ${what} after ${source?.name ?? edge.source}`, edits: [{ kind: 'insertNodeOnEdge', edgeId: edge.id, node: { type: layer.type, params: layer.params } }] };
-    }
-    problems.push(problemFields);
+    const [best, ...others] = fixes;
+    if (best) found.fix = best;
+    if (others.length > 0) found.alternatives = others;
+    problems.push(found);
   });
   return problems;
 }

@@ -3,6 +3,7 @@ import type { GraphAnalysis } from './problems';
 import type { GraphNode, ModelGraph } from './schema';
 import { formatShape, type Shape } from './shape';
 import { analyzeGraph } from './analysis';
+import { kerasModelLayout } from './kerasOrder';
 
 /**
  * Keras's `model.summary()` for a functional model: the tf.keras 2.x table (Layer
@@ -74,46 +75,6 @@ export function readableMemorySize(bytes: number): string {
 }
 
 /**
- * Keras's layer order for a functional model: a depth-first walk from the outputs
- * numbers the layers (inputs in order), each layer's depth is its longest distance to
- * an output, and layers are listed deepest first, ties in walk order. This is why
- * Keras lists a ResNet shortcut's `conv0` before the block's `conv3`. Also says
- * whether the model is "sequential-like" in tf.keras 2.x's sense: exactly one layer
- * at every depth and none with several inputs.
- */
-function kerasLayout(graph: ModelGraph, analysis: GraphAnalysis): { order: string[]; sequentialLike: boolean } {
-  const inputsOf = new Map<string, string[]>();
-  const sortedEdges = [...graph.edges].sort((a, b) => a.targetIndex - b.targetIndex);
-  for (const edge of sortedEdges) {
-    const list = inputsOf.get(edge.target) ?? [];
-    list.push(edge.source);
-    inputsOf.set(edge.target, list);
-  }
-  const walkIndex = new Map<string, number>();
-  const finished: string[] = [];
-  const finishedSet = new Set<string>();
-  const visit = (id: string): void => {
-    if (finishedSet.has(id)) return;
-    if (!walkIndex.has(id)) walkIndex.set(id, walkIndex.size);
-    for (const source of inputsOf.get(id) ?? []) visit(source);
-    finishedSet.add(id);
-    finished.push(id);
-  };
-  for (const output of analysis.outputs) visit(output);
-  const depth = new Map<string, number>();
-  for (let i = finished.length - 1; i >= 0; i--) {
-    const id = finished[i] as string;
-    const own = depth.get(id) ?? 0;
-    depth.set(id, own);
-    for (const source of inputsOf.get(id) ?? []) depth.set(source, Math.max(own + 1, depth.get(source) ?? 0));
-  }
-  const order = [...finished].sort((a, b) => (depth.get(b) ?? 0) - (depth.get(a) ?? 0) || (walkIndex.get(a) ?? 0) - (walkIndex.get(b) ?? 0));
-  const depths = new Set(depth.values());
-  const sequentialLike = depths.size === order.length && order.every((id) => (inputsOf.get(id)?.length ?? 0) <= 1);
-  return { order, sequentialLike };
-}
-
-/**
  * The summary's rows, in Keras's order. Layers outside the model (when the graph has
  * problems) follow in graph order with `inModel: false`.
  *
@@ -121,7 +82,7 @@ function kerasLayout(graph: ModelGraph, analysis: GraphAnalysis): { order: strin
  */
 export function summaryRows(graph: ModelGraph, analysis: GraphAnalysis = analyzeGraph(graph)): SummaryRow[] {
   const nodesById = new Map<string, GraphNode>(graph.nodes.map((node) => [node.id, node]));
-  const order = analysis.order.length > 0 ? kerasLayout(graph, analysis).order : [];
+  const order = analysis.order.length > 0 ? kerasModelLayout(graph, analysis).order : [];
   const inModel = new Set(order);
   const rest = graph.nodes.filter((node) => !inModel.has(node.id)).map((node) => node.id);
   const connections = new Map<string, string[]>();
@@ -215,7 +176,7 @@ function formatRow(fields: readonly string[], layout: TableLayout): string[] {
  */
 export function formatSummary(graph: ModelGraph, analysis: GraphAnalysis = analyzeGraph(graph), options: SummaryOptions = {}): string {
   const rows = summaryRows(graph, analysis);
-  const sequentialLike = analysis.order.length > 0 && rows.every((row) => row.inModel) && kerasLayout(graph, analysis).sequentialLike;
+  const sequentialLike = analysis.order.length > 0 && rows.every((row) => row.inModel) && kerasModelLayout(graph, analysis).sequentialLike;
   const layout = sequentialLike && options.layout !== 'functional' ? SEQUENTIAL_LAYOUT : FUNCTIONAL_LAYOUT;
   const width = layout.lineLength;
   const lines: string[] = [`Model: "${graph.name}"`, '_'.repeat(width), ...formatRow(layout.header, layout), '='.repeat(width)];

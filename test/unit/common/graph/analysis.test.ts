@@ -232,6 +232,38 @@ describe('analyzeGraph: shape problems and their fixes', () => {
     expect(analyzeGraph(applyFix(graph, mismatch.fix!)).valid).toBe(true);
   });
 
+  it('fixes a channel Concatenate of different map sizes with pooling, or a strided projection', () => {
+    const nodes = [
+      node('input_1', 'Input', { shape: [16, 16, 8] }),
+      node('down', 'Conv2D', { filters: 12, kernel_size: [3, 3], strides: [2, 2], padding: 'same' }),
+      node('concat', 'Concatenate'),
+    ];
+    const graph = graphOf(nodes, [edge('input_1', 'down'), edge('down', 'concat', 0), edge('input_1', 'concat', 1, 'skip')]);
+    const mismatch = only(analyzeGraph(graph).problems, 'SHAPE_MISMATCH');
+    expect(mismatch).toMatchObject({ nodeId: 'concat', edgeId: 'skip', inputIndex: 1 });
+    expect(mismatch.message).toContain('except for the channels');
+    const pooled = analyzeGraph(applyFix(graph, mismatch.fix!));
+    expect(pooled.problems).toEqual([]);
+    expect(pooled.shapes['concat']).toEqual([null, 8, 8, 20]);
+    const projected = analyzeGraph(applyFix(graph, mismatch.alternatives![0]!));
+    expect(projected.problems).toEqual([]);
+    expect(projected.shapes['concat']).toEqual([null, 8, 8, 20]);
+  });
+
+  it('offers to drop a Flatten that sits before a convolution', () => {
+    const nodes = [
+      node('input_1', 'Input', { shape: [12, 12, 3] }),
+      node('flatten', 'Flatten'),
+      node('conv2d', 'Conv2D', { filters: 4, kernel_size: [3, 3] }),
+    ];
+    const graph = graphOf(nodes, chain(nodes));
+    const rank = only(analyzeGraph(graph).problems, 'SHAPE_RANK');
+    expect(rank.fix?.label).toBe('Remove flatten so conv2d receives the (None, 12, 12, 3) feature map');
+    const fixed = analyzeGraph(applyFix(graph, rank.fix!));
+    expect(fixed.problems).toEqual([]);
+    expect(fixed.shapes['conv2d']).toEqual([null, 10, 10, 4]);
+  });
+
   it('warns about Dense on a feature map and offers Flatten, or global pooling as the alternative', () => {
     const nodes = [node('input_1', 'Input', { shape: [28, 28, 1] }), node('conv2d', 'Conv2D', { filters: 8, kernel_size: [3, 3] }), node('dense', 'Dense', { units: 10 })];
     const graph = graphOf(nodes, chain(nodes));
