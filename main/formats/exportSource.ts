@@ -1,0 +1,120 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import type { ModelGraph } from '../../common/graph/schema';
+import type { RunSpec } from '../../common/api/methods/runs';
+import type { EpochRecord } from '../../common/api/methods/runs';
+import { LabError, received } from '../../common/errors';
+import type { Tfjs } from '../engine/backend';
+import { compileGraph } from '../engine/compile';
+import { loadWeightsInto } from '../engine/train/checkpointIo';
+import { pixelsToTensor } from '../engine/train/batches';
+import { checkpointDir, readHistory, readRunSpec, type CheckpointKind } from '../project/runStore';
+import { openDatasetCache } from '../data/datasetCache';
+
+/** What an export writes: the graph, a compiled model holding the weights, and what the card records. */
+export interface ExportSource {
+  graph: ModelGraph;
+  model: tfjs.LayersModel;
+  tf: Tfjs;
+  /** The run the weights come from; null for a freshly initialised model. */
+  run: { spec: RunSpec; runDir: string; checkpoint: CheckpointKind; epoch: number; finalLogs: Record<string, number> | null } | null;
+}
+
+/** Inputs the exported file and the lab's model are both run on. */
+export interface VerificationInputs {
+  tensor: tfjs.Tensor;
+  kind: 'test-split' | 'random';
+}
+
+/**
+ * A freshly initialised model of `graph` (seeded, so an export is reproducible).
+ *
+ * @throws LabError `GRAPH_INVALID` when the graph does not compile.
+ */
+export function graphSource(graph: ModelGraph, tf: Tfjs, seed: number): ExportSource {
+  return { graph, model: compileGraph(graph, tf, { seed }), tf, run: null };
+}
+
+/**
+ * The model of a run's checkpoint: the run's graph compiled and the checkpoint's weights
+ * loaded by position.
+ *
+ * @throws LabError `RUN_NOT_FOUND` when the run or the checkpoint is missing.
+ */
+export async function runSource(runDir: string, checkpoint: CheckpointKind, tf: Tfjs): Promise<ExportSource> {
+  const spec = await readRunSpec(runDir);
+  const found = await checkpointDir(runDir, checkpoint);
+  if (found === null) {
+    throw new LabError('RUN_NOT_FOUND', `Expected run ${spec.id} to have a ${checkpoint} checkpoint; train it for at least one epoch. ${received('checkpoint', checkpoint)}`, { path: runDir, field: 'checkpoint' });
+  }
+  const model = compileGraph(spec.graph, tf, { seed: spec.hyperparameters.seed });
+  try {
+    await loadWeightsInto(model, found.dir, tf);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const history: EpochRecord[] = await readHistory(runDir);
+  return { graph: spec.graph, model, tf, run: { spec, runDir, checkpoint, epoch: found.epoch, finalLogs: history.at(-1)?.logs ?? null } };
+}
+
+/** Deterministic uniform values in [0, 1) (a 32-bit LCG), so a verification is repeatable. */
+function seededUniform(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 4294967296;
+  }
+  return out;
+}
+
+/**
+ * Up to `samples` held-out images of the run's dataset (test split, preprocessed as in
+ * training), or deterministic random inputs in [0, 1) when there is no run, no test split
+ * or the dataset cache is gone.
+ */
+export async function verificationInputs(source: ExportSource, samples: number): Promise<VerificationInputs> {
+  const { tf } = source;
+  const input = source.model.inputs[0] as tfjs.SymbolicTensor;
+  const shape = input.shape.slice(1).map((d) => d ?? 1);
+  if (source.run !== null && shape.length === 3) {
+    const cache = await openDatasetCache(source.run.spec.dataset.cacheDir).catch(() => null);
+    if (cache !== null) {
+      try {
+        const test = cache.indices('test');
+        const [h, w, c] = cache.info.imageShape;
+        if (test.length > 0 && h === shape[0] && w === shape[1] && c === shape[2]) {
+          const picked = test.slice(0, Math.min(samples, test.length));
+          const pixels = await cache.readImages(picked);
+          const { scale, offset } = cache.info.preprocessing;
+          return { tensor: pixelsToTensor(tf, pixels, picked.length, cache.info.imageShape, scale, offset), kind: 'test-split' };
+        }
+      } finally {
+        cache.dispose();
+      }
+    }
+  }
+  const count = samples * shape.reduce((a, b) => a * b, 1);
+  return { tensor: tf.tensor(seededUniform(count, 20240611), [samples, ...shape], 'float32'), kind: 'random' };
+}
+
+/** Runs the lab's model on the inputs (inference mode) and returns the first output as float32. */
+export function predict(model: tfjs.LayersModel, inputs: tfjs.Tensor, tf: Tfjs): Float32Array {
+  return tf.tidy(() => {
+    const output = model.predict(inputs, { batchSize: 32 });
+    const first = Array.isArray(output) ? (output[0] as tfjs.Tensor) : output;
+    return first.dataSync() as Float32Array;
+  }).slice();
+}
+
+/** The largest absolute difference between two outputs, NaN counted as infinitely different. */
+export function maxAbsDifference(expected: ArrayLike<number>, actual: ArrayLike<number>): number {
+  if (expected.length !== actual.length) return Number.POSITIVE_INFINITY;
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const diff = Math.abs((expected[i] as number) - (actual[i] as number));
+    if (Number.isNaN(diff)) return Number.POSITIVE_INFINITY;
+    if (diff > worst) worst = diff;
+  }
+  return worst;
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { modelCardSchema, type ExportFormat, type ModelCard, type Verification } from '../../common/api/methods/models';
+import { analyzeGraph } from '../../common/graph/analysis';
+import type { Preprocessing } from '../../common/api/methods/datasets';
+import type { ExportSource } from './exportSource';
+
+/** File names of the model card written beside every export. */
+export const MODEL_CARD_FILES = { json: 'model-card.json', markdown: 'model-card.md' } as const;
+
+/**
+ * The card of an export: what the model expects (input size, colour mode, resize mode,
+ * normalisation), its classes, and how it was trained.
+ */
+export function buildModelCard(source: ExportSource, format: ExportFormat, preprocessing: Preprocessing | null, verification: Verification | null, now = new Date()): ModelCard {
+  const analysis = analyzeGraph(source.graph);
+  const inputNode = source.graph.nodes.find((node) => node.id === analysis.inputs[0]);
+  const inputShape = (inputNode ? analysis.shapes[inputNode.id]?.slice(1) : undefined) ?? [];
+  const run = source.run;
+  return modelCardSchema.parse({
+    schemaVersion: 1,
+    modelName: source.graph.name,
+    format,
+    createdAt: now.toISOString(),
+    classNames: run ? [...run.spec.dataset.classes] : null,
+    inputShape,
+    colorMode: preprocessing?.colorMode ?? null,
+    resizeMode: preprocessing?.resizeMode ?? null,
+    normalization: preprocessing ? { scale: preprocessing.scale, offset: preprocessing.offset } : null,
+    dataset: run ? { name: run.spec.dataset.name, fingerprint: run.spec.dataset.fingerprint } : null,
+    metrics: run?.finalLogs ?? null,
+    hyperparameters: run ? (JSON.parse(JSON.stringify(run.spec.hyperparameters)) as Record<string, unknown>) : null,
+    source: run ? { runId: run.spec.id, checkpoint: run.checkpoint, epoch: run.epoch } : null,
+    parameters: analysis.totals,
+    verification,
+  });
+}
+
+function row(label: string, value: string): string {
+  return `| ${label} | ${value.replace(/\|/g, '\\|')} |`;
+}
+
+/** The card as a README-style Markdown page. */
+export function modelCardMarkdown(card: ModelCard): string {
+  const lines = [
+    `# ${card.modelName}`,
+    '',
+    `Exported by Model Lab as **${card.format}** on ${card.createdAt}.`,
+    '',
+    '## Input',
+    '',
+    '| | |',
+    '|---|---|',
+    row('Shape (NHWC, without batch)', JSON.stringify(card.inputShape)),
+    row('Colour mode', card.colorMode ?? 'not recorded'),
+    row('Resize mode', card.resizeMode ?? 'not recorded'),
+    row('Normalisation', card.normalization ? `pixel * ${card.normalization.scale} + ${card.normalization.offset}` : 'not recorded'),
+    '',
+    '## Output',
+    '',
+    card.classNames ? `Classes by output index: ${card.classNames.map((name, index) => `${index} = ${name}`).join(', ')}.` : 'No class names (the model was not trained on a dataset).',
+    '',
+    '## Training',
+    '',
+    card.dataset ? `Dataset **${card.dataset.name}**, fingerprint \`${card.dataset.fingerprint}\`.` : 'Freshly initialised weights; not trained.',
+    card.source ? `Weights from run \`${card.source.runId}\`, ${card.source.checkpoint} checkpoint (epoch ${card.source.epoch}).` : '',
+    '',
+    `Parameters: ${card.parameters.total.toLocaleString('en-US')} (${card.parameters.trainable.toLocaleString('en-US')} trainable, ${card.parameters.nonTrainable.toLocaleString('en-US')} non-trainable).`,
+    '',
+  ];
+  if (card.metrics) {
+    lines.push('### Metrics (last epoch)', '', '| Metric | Value |', '|---|---|', ...Object.entries(card.metrics).map(([name, value]) => row(name, String(value))), '');
+  }
+  if (card.hyperparameters) {
+    lines.push('### Hyperparameters', '', '```json', JSON.stringify(card.hyperparameters, null, 2), '```', '');
+  }
+  lines.push('## Verification', '');
+  lines.push(card.verification
+    ? `Reloaded with ${card.verification.runtime} and run on ${card.verification.samples} ${card.verification.inputs === 'test-split' ? 'held-out test images' : 'deterministic random inputs'}: maximum absolute difference ${card.verification.maxAbsDiff.toExponential(3)} (bound ${card.verification.tolerance}).`
+    : 'Not applicable: this format carries no weights.');
+  return `${lines.filter((line, index, all) => !(line === '' && all[index - 1] === '')).join('\n')}\n`;
+}
+
+/** Writes model-card.json and model-card.md into `dir`; returns their paths. */
+export async function writeModelCard(dir: string, card: ModelCard): Promise<{ json: string; markdown: string }> {
+  const json = path.join(dir, MODEL_CARD_FILES.json);
+  const markdown = path.join(dir, MODEL_CARD_FILES.markdown);
+  await fs.writeFile(json, `${JSON.stringify(card, null, 2)}\n`);
+  await fs.writeFile(markdown, modelCardMarkdown(card));
+  return { json, markdown };
+}
+
+/** The model card in `dir`, or null when there is none or it does not parse. */
+export async function readModelCard(dir: string): Promise<ModelCard | null> {
+  try {
+    const parsed = modelCardSchema.safeParse(JSON.parse(await fs.readFile(path.join(dir, MODEL_CARD_FILES.json), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

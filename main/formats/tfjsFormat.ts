@@ -1,0 +1,61 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Tfjs } from '../engine/backend';
+
+/** File names of an exported TF.js layers model folder. */
+export const TFJS_FILES = { model: 'model.json', weights: 'group1-shard1of1.bin' } as const;
+
+function joinWeightData(data: tfjs.io.WeightData, tf: Tfjs): ArrayBuffer {
+  return Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data;
+}
+
+/**
+ * Writes `model.json` + one weight shard into `dir` with node fs (no tfjs-node needed), in
+ * the layout `tf.loadLayersModel('file://…/model.json')` and the tfjs converter use.
+ *
+ * @returns the paths written
+ */
+export async function writeTfjsModel(model: tfjs.LayersModel, dir: string, tf: Tfjs): Promise<string[]> {
+  await fs.mkdir(dir, { recursive: true });
+  const modelPath = path.join(dir, TFJS_FILES.model);
+  const weightsPath = path.join(dir, TFJS_FILES.weights);
+  await model.save({
+    async save(artifacts) {
+      const weightData = artifacts.weightData ? joinWeightData(artifacts.weightData, tf) : new ArrayBuffer(0);
+      await fs.writeFile(weightsPath, new Uint8Array(weightData));
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [`./${TFJS_FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
+      };
+      await fs.writeFile(modelPath, JSON.stringify(modelJson));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON({ ...artifacts, weightData }) };
+    },
+  });
+  return [modelPath, weightsPath];
+}
+
+/**
+ * Loads a TF.js layers model folder (any shard count) through `tf.loadLayersModel`, the
+ * way a user's app loads it.
+ */
+export async function loadTfjsModel(dir: string, tf: Tfjs): Promise<tfjs.LayersModel> {
+  const modelPath = path.join(dir, TFJS_FILES.model);
+  return tf.loadLayersModel({
+    async load() {
+      const json = JSON.parse(await fs.readFile(modelPath, 'utf8')) as { modelTopology: object; weightsManifest: tfjs.io.WeightsManifestConfig };
+      const buffers: Uint8Array[] = [];
+      for (const group of json.weightsManifest) for (const file of group.paths) buffers.push(await fs.readFile(path.join(dir, file)));
+      const joined = new Uint8Array(buffers.reduce((sum, b) => sum + b.byteLength, 0));
+      let offset = 0;
+      for (const buffer of buffers) {
+        joined.set(buffer, offset);
+        offset += buffer.byteLength;
+      }
+      return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: joined.buffer };
+    },
+  });
+}

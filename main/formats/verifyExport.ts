@@ -1,0 +1,57 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import type { ExportFormat, Verification } from '../../common/api/methods/models';
+import { compileGraph } from '../engine/compile';
+import type { Tfjs } from '../engine/backend';
+import { maxAbsDifference, predict, type ExportSource, type VerificationInputs } from './exportSource';
+import { loadTfjsModel } from './tfjsFormat';
+import { writeLayerWeights } from './layerWeights';
+import { readKerasH5, type KerasImport } from './keras/h5Format';
+import { readKerasArchive } from './keras/kerasV3Format';
+import { runOnnxModel } from './onnx/onnxRuntime';
+
+/** The bound every verified export must stay within (float32 reordering of sums stays far below). */
+export const VERIFY_TOLERANCE = 1e-4;
+
+/** Rebuilds an imported Keras file as a TF.js model with its weights. */
+export function modelFromImport(imported: KerasImport, tf: Tfjs): tfjs.LayersModel {
+  const model = compileGraph(imported.graph, tf, { seed: 0 });
+  try {
+    writeLayerWeights(model, imported.weights, tf);
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+async function reloadAndPredict(format: Exclude<ExportFormat, 'keras-script'>, target: string, inputs: VerificationInputs, tf: Tfjs): Promise<{ runtime: string; output: Float32Array }> {
+  if (format === 'onnx') {
+    return { runtime: 'onnxruntime-node', output: await runOnnxModel(target, inputs.tensor) };
+  }
+  let model: tfjs.LayersModel;
+  let runtime: string;
+  if (format === 'tfjs') {
+    model = await loadTfjsModel(target, tf);
+    runtime = 'tf.loadLayersModel';
+  } else {
+    model = modelFromImport(format === 'h5' ? await readKerasH5(target) : await readKerasArchive(target), tf);
+    runtime = format === 'h5' ? 'Keras .h5 import' : 'Keras .keras import';
+  }
+  try {
+    return { runtime, output: predict(model, inputs.tensor, tf) };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Reloads a written export in its own runtime, runs the verification inputs through it and
+ * through the lab's model, and measures the largest absolute difference.
+ *
+ * @param target the written file, or the folder for tfjs
+ */
+export async function verifyExport(format: Exclude<ExportFormat, 'keras-script'>, target: string, source: ExportSource, inputs: VerificationInputs): Promise<Verification> {
+  const expected = predict(source.model, inputs.tensor, source.tf);
+  const { runtime, output } = await reloadAndPredict(format, target, inputs, source.tf);
+  return { runtime, samples: inputs.tensor.shape[0] ?? 0, inputs: inputs.kind, maxAbsDiff: maxAbsDifference(expected, output), tolerance: VERIFY_TOLERANCE };
+}
