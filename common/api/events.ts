@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SHELL_EVENT_SCHEMAS } from './shellEvents';
 import { RUN_EVENT_SCHEMAS } from './methods/runs';
 import { DATASET_EVENT_SCHEMAS } from './methods/datasets';
+import { MODEL_EVENT_SCHEMAS } from './methods/models';
 
 /**
  * Every event the lab emits, one discriminated union. Domain files add their event
@@ -12,6 +13,7 @@ export const LAB_EVENT_SCHEMAS = [
   ...SHELL_EVENT_SCHEMAS,
   ...RUN_EVENT_SCHEMAS,
   ...DATASET_EVENT_SCHEMAS,
+  ...MODEL_EVENT_SCHEMAS,
 ] as const;
 
 export const labEventSchema = z.discriminatedUnion('type', [...LAB_EVENT_SCHEMAS]);

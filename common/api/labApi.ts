@@ -5,6 +5,7 @@ import { dialogMethods } from './methods/dialogs';
 import { runMethods } from './methods/runs';
 import { projectMethods } from './methods/projects';
 import { datasetMethods } from './methods/datasets';
+import { modelMethods } from './methods/models';
 import type { LabEvent } from './events';
 
 /**
@@ -19,6 +20,7 @@ export const LAB_METHODS = {
   ...projectMethods,
   ...dialogMethods,
   ...datasetMethods,
+  ...modelMethods,
 } as const;
 
 export type LabMethods = typeof LAB_METHODS;

@@ -9,6 +9,7 @@ import { createDialogHandlers } from './dialogHandlers';
 import { createDatasetHandlers } from './datasetHandlers';
 import { createRunHandlers } from './runHandlers';
 import { createProjectHandlers } from './projectHandlers';
+import { createModelHandlers } from './modelHandlers';
 
 /**
  * The one implementation of LabApi (DESIGN.md principle 3). Each domain contributes its
@@ -35,6 +36,7 @@ export async function createLabService(options: LabOptions): Promise<LabService>
     ...createDatasetHandlers(context),
     ...createRunHandlers(context, disposables),
     ...createProjectHandlers(context),
+    ...createModelHandlers(context),
   };
   return {
     context,
