@@ -74,7 +74,7 @@ async function rawLoop(cacheDir: string): Promise<{ imagesPerSecond: number; tes
   const test = await toTensors('test');
   cache.dispose();
   const model = compileGraph(buildTemplate('mnist-cnn', { inputShape: info.imageShape, classes: info.classes.length }), tf, { seed });
-  const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
+  const optimizer: tfjs.Optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
   const variables = model.trainableWeights.map((v) => v.read() as tfjs.Variable);
   const order = tf.util.createShuffledIndices(train.count);
   const classes = info.classes.length;

@@ -1,0 +1,62 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../../main/cli';
+import type { CliIo } from '../../../main/cli/command';
+import { parseAugmentOption } from '../../../main/cli/train';
+import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
+
+function bufferIo(): CliIo & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', isTty: false, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+}
+
+const saved = process.env['MODEL_LAB_HOME'];
+const roots: string[] = [];
+afterEach(async () => {
+  if (saved === undefined) delete process.env['MODEL_LAB_HOME'];
+  else process.env['MODEL_LAB_HOME'] = saved;
+  for (const root of roots.splice(0)) await fs.rm(root, { recursive: true, force: true });
+});
+
+describe('model-lab train / evaluate / runs', () => {
+  it('trains a graph file on a dataset id, prints epoch lines, then evaluates and lists the run', async () => {
+    const home = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-home-'));
+    roots.push(home);
+    process.env['MODEL_LAB_HOME'] = home;
+    await writeDatasetCache(path.join(home, 'datasets', 'synthetic'), syntheticDataset({ count: 120 }));
+    const graphFile = path.join(home, 'tiny.json');
+    await fs.writeFile(graphFile, JSON.stringify(tinyGraph()));
+
+    const train = bufferIo();
+    const code = await main(['train', graphFile, '--data', 'synthetic', '--epochs', '2', '--batch', '16', '--lr', '0.01', '--backend', 'cpu'], train);
+    expect(train.stderr).toBe('');
+    expect(code).toBe(0);
+    expect(train.stdout).toMatch(/on cpu/);
+    expect(train.stdout).toMatch(/Epoch 1\/2 - .* loss \d\.\d{4} - accuracy/);
+    expect(train.stdout).toMatch(/Trained 2 epochs\. Best val_loss/);
+    const runId = /Training (run-\S+)/.exec(train.stdout)?.[1] ?? '';
+
+    const evaluate = bufferIo();
+    expect(await main(['evaluate', runId], evaluate)).toBe(0);
+    expect(evaluate.stdout).toMatch(/precision\s+recall\s+f1-score\s+support/);
+    expect(evaluate.stdout).toMatch(/Confusion matrix/);
+    expect(evaluate.stdout).toMatch(/weighted avg/);
+
+    const list = bufferIo();
+    expect(await main(['runs', 'list', '--json'], list)).toBe(0);
+    expect((JSON.parse(list.stdout) as { id: string; status: string }[]).map((r) => [r.id, r.status])).toEqual([[runId, 'completed']]);
+  });
+
+  it('rejects an unknown optimizer with a usage error', async () => {
+    const io = bufferIo();
+    expect(await main(['train', 'mlp', '--data', 'x', '--optimizer', 'lion'], io)).toBe(1);
+    expect(io.stderr).toMatch(/API_BAD_INPUT.*optimizer/);
+  });
+
+  it('parses --augment shorthands into augmentation options', () => {
+    expect(parseAugmentOption('flip,rotate=15,shift=0.1,zoom=0.2')).toMatchObject({ horizontalFlip: true, rotationRange: 15, widthShiftRange: 0.1, heightShiftRange: 0.1, zoomRange: 0.2 });
+    expect(() => parseAugmentOption('wobble=1')).toThrow(expect.objectContaining({ code: 'API_BAD_INPUT' }));
+  });
+});

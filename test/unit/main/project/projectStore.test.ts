@@ -1,0 +1,107 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LabError } from '../../../../common/errors';
+import { createProject, readProject, saveProject, listAutosaves, AUTOSAVE_KEEP, migrateProject } from '../../../../main/project/projectStore';
+import { listRecentProjects, touchRecentProject } from '../../../../main/project/recentProjects';
+import { writeFileAtomic } from '../../../../main/project/atomicWrite';
+import { tinyGraph } from '../engine/train/datasetFixture';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await fs.rm(dir, { recursive: true, force: true });
+});
+async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'project-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('project folders', () => {
+  it('creates <name>.modellab with project.json, runs/ and datasets/, and reads it back', async () => {
+    const parent = await tempDir();
+    const created = await createProject(parent, 'Digits', tinyGraph());
+    expect(created.dir).toBe(path.join(parent, 'Digits.modellab'));
+    expect((await fs.readdir(created.dir)).sort()).toEqual(['datasets', 'project.json', 'runs']);
+    const opened = await readProject(created.dir);
+    expect(opened.project.name).toBe('Digits');
+    expect(opened.project.graph?.nodes.length).toBe(4);
+    expect(opened.project.settings.hyperparameters.optimizer.name).toBe('adam');
+  });
+
+  it('refuses to create over an existing project', async () => {
+    const parent = await tempDir();
+    await createProject(parent, 'A');
+    await expect(createProject(parent, 'A')).rejects.toMatchObject({ code: 'IO_WRITE_FAILED' });
+  });
+
+  it('reports a damaged project.json with the field and offers the last good autosave', async () => {
+    const parent = await tempDir();
+    const { dir, project } = await createProject(parent, 'P', tinyGraph());
+    await saveProject(dir, { ...project, name: 'Autosaved' }, { autosave: true });
+    const file = path.join(dir, 'project.json');
+    const raw = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...raw, createdAt: 42 }));
+    const error = await readProject(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LabError);
+    expect((error as LabError).code).toBe('PROJECT_DAMAGED');
+    expect((error as LabError).details?.field).toBe('createdAt');
+    expect((error as LabError).details?.['autosave']).toMatch(/autosave/);
+    const recovered = await readProject(dir, true);
+    expect(recovered.project.name).toBe('Autosaved');
+    expect(recovered.recoveredFrom).toMatch(/autosave/);
+  });
+
+  it('reports invalid JSON as damaged, naming the JSON itself', async () => {
+    const parent = await tempDir();
+    const { dir } = await createProject(parent, 'J');
+    await fs.writeFile(path.join(dir, 'project.json'), '{"schemaVersion": 2, "name": ');
+    await expect(readProject(dir)).rejects.toMatchObject({ code: 'PROJECT_DAMAGED', details: { field: '(json)' } });
+  });
+
+  it('keeps only the newest autosaves', async () => {
+    const parent = await tempDir();
+    const { dir, project } = await createProject(parent, 'Many');
+    for (let i = 0; i < AUTOSAVE_KEEP + 3; i++) {
+      await saveProject(dir, project, { autosave: true });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await listAutosaves(dir)).toHaveLength(AUTOSAVE_KEEP);
+  });
+
+  it('migrates a version 1 project (graph under "model", hyperparameters under "training")', async () => {
+    const migrated = migrateProject({ schemaVersion: 1, name: 'Old', model: tinyGraph(), training: { epochs: 7 }, dataset: 'mnist', createdAt: 'a', updatedAt: 'b' });
+    expect(migrated['schemaVersion']).toBe(2);
+    expect((migrated['settings'] as { hyperparameters: { epochs: number } }).hyperparameters.epochs).toBe(7);
+    expect(migrated['datasets']).toEqual([{ id: 'mnist', name: 'mnist' }]);
+    const parent = await tempDir();
+    const dir = path.join(parent, 'Old.modellab');
+    await fs.mkdir(dir);
+    await fs.writeFile(path.join(dir, 'project.json'), JSON.stringify({ schemaVersion: 1, name: 'Old', model: tinyGraph(), training: { epochs: 7 }, createdAt: 'a', updatedAt: 'b' }));
+    expect((await readProject(dir)).project.settings.hyperparameters.epochs).toBe(7);
+  });
+
+  it('refuses a project from a newer version', () => {
+    expect(() => migrateProject({ schemaVersion: 99 })).toThrow(expect.objectContaining({ code: 'PROJECT_DAMAGED' }));
+  });
+
+  it('keeps a recent list, newest first, without duplicates', async () => {
+    const dataDir = await tempDir();
+    await touchRecentProject(dataDir, '/x/A.modellab', 'A');
+    await touchRecentProject(dataDir, '/x/B.modellab', 'B');
+    await touchRecentProject(dataDir, '/x/A.modellab', 'A');
+    const recent = await listRecentProjects(dataDir);
+    expect(recent.map((r) => r.name)).toEqual(['A', 'B']);
+    expect(recent[0]?.exists).toBe(false);
+  });
+
+  it('writes atomically: no temporary file is left and the target is replaced whole', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'a.json');
+    await writeFileAtomic(file, 'one');
+    await writeFileAtomic(file, 'two');
+    expect(await fs.readFile(file, 'utf8')).toBe('two');
+    expect(await fs.readdir(dir)).toEqual(['a.json']);
+  });
+});
