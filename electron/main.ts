@@ -70,7 +70,7 @@ async function start(): Promise<void> {
   installContentSecurityPolicy(session.defaultSession);
   recentFiles = loadRecentFiles(recentFile());
   const options = defaultLabOptions();
-  options.launcher = createUtilityProcessLauncher(utilityProcess, path.join(distDir, 'training'));
+  options.launcher = createUtilityProcessLauncher(utilityProcess, path.join(distDir, 'electron'));
   options.dialogs = createElectronDialogProvider(dialog, {
     window: () => mainWindow,
     picked: (paths, purpose) => {

@@ -16,7 +16,7 @@ export interface UtilityProcessModule {
  * utility process has no TypeScript loader.
  *
  * @param utilityProcess Electron's `utilityProcess`.
- * @param bundledEntryDir folder holding `<entry name>.mjs` bundles (dist/training).
+ * @param bundledEntryDir folder holding `<entry name>.mjs` bundles (dist/electron, beside main.mjs).
  */
 export function createUtilityProcessLauncher(utilityProcess: UtilityProcessModule, bundledEntryDir: string): ProcessLauncher {
   return {

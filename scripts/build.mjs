@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds Model Lab into dist/: the renderer with Vite (dist/renderer), and with esbuild the
 // Electron main process (dist/electron/main.mjs), the sandboxed preload
-// (dist/electron/preload.cjs) and the training process entry (dist/training/*.mjs).
+// (dist/electron/preload.cjs) and the training process entry (dist/electron/trainingEntry.mjs,
+// beside main.mjs, where the engine's trainingEntryPath() looks for it).
 //
 //   node scripts/build.mjs              everything
 //   node scripts/build.mjs --renderer   only the renderer
@@ -85,9 +86,9 @@ async function buildElectron() {
   });
   const trainingEntry = path.join(root, 'main/engine/process/trainingEntry.ts');
   if (existsSync(trainingEntry)) {
-    await esbuild.build({ ...nodeEsm, entryPoints: [trainingEntry], outfile: path.join(root, 'dist/training/trainingEntry.mjs') });
+    await esbuild.build({ ...nodeEsm, entryPoints: [trainingEntry], outfile: path.join(root, 'dist/electron/trainingEntry.mjs') });
   }
-  console.log('electron: built dist/electron and dist/training');
+  console.log('electron: built dist/electron (main, preload, training entry)');
 }
 
 try {

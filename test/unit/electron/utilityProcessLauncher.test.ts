@@ -33,14 +33,14 @@ function fakeModule() {
 describe('createUtilityProcessLauncher', () => {
   it('runs the bundled .mjs for a TypeScript entry and passes args and environment', () => {
     const electronModule = fakeModule();
-    const launcher = createUtilityProcessLauncher(electronModule, '/app/dist/training');
+    const launcher = createUtilityProcessLauncher(electronModule, '/app/dist/electron');
     launcher.launch('/app/main/engine/process/trainingEntry.ts', ['--run', 'r1'], { MODEL_LAB_RUN: 'r1' });
     const fork = electronModule.forks[0];
-    expect(fork?.modulePath).toBe(path.join('/app/dist/training', 'trainingEntry.mjs'));
+    expect(fork?.modulePath).toBe(path.join('/app/dist/electron', 'trainingEntry.mjs'));
     expect(fork?.args).toEqual(['--run', 'r1']);
     expect((fork?.options?.env as Record<string, string> | undefined)?.['MODEL_LAB_RUN']).toBe('r1');
-    launcher.launch('/app/dist/training/other.mjs', []);
-    expect(electronModule.forks[1]?.modulePath).toBe('/app/dist/training/other.mjs');
+    launcher.launch('/app/dist/electron/other.mjs', []);
+    expect(electronModule.forks[1]?.modulePath).toBe('/app/dist/electron/other.mjs');
   });
 
   it('carries messages both ways, reports the exit once and stops after it', () => {
