@@ -27,6 +27,10 @@ function emit(event: TrainerEvent): Promise<void> {
 async function reportFailure(runDir: string, runId: string, error: unknown): Promise<void> {
   const serialized = serializeError(error);
   const code = error instanceof LabError ? error.code : 'TRAIN_CRASHED';
+  // tfjs and V8 report memory exhaustion as plain errors; say so plainly.
+  if (!(error instanceof LabError) && /out of memory|\bOOM\b|failed to allocate|allocation failed/i.test(serialized.message)) {
+    serialized.message = `Out of memory while training (${serialized.message}). Try a smaller batch size or a smaller model.`;
+  }
   let lastGoodEpoch = 0;
   try {
     const spec = await readRunSpec(runDir);
