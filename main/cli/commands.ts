@@ -8,6 +8,8 @@ import { dataCommand } from './data';
 import { trainCommand } from './train';
 import { evaluateCommand } from './evaluate';
 import { runsCommand } from './runs';
+import { exportCommand } from './export';
+import { importCommand } from './import';
 
 /**
  * Every `model-lab` subcommand, listed explicitly so `help` shows them in this order.
@@ -23,4 +25,6 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   trainCommand,
   evaluateCommand,
   runsCommand,
+  exportCommand,
+  importCommand,
 ];

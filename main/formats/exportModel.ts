@@ -15,7 +15,7 @@ import { generateKerasTrainingScript } from './keras/kerasScript';
 import { graphToOnnx } from './onnx/onnxExport';
 import { buildModelCard, writeModelCard } from './modelCard';
 import { writeError } from './fileErrors';
-import { verifyExport } from './verifyExport';
+import { VERIFY_TOLERANCE, verifyExport } from './verifyExport';
 
 /** The formats, what each carries and how it is checked (the `listExportFormats` answer). */
 export const EXPORT_FORMATS: readonly ExportFormatInfo[] = [
@@ -33,6 +33,8 @@ export interface ExportOptions {
   outPath: string;
   /** How many inputs the verification runs (64 by default). */
   samples?: number;
+  /** Largest allowed difference; `VERIFY_TOLERANCE` (1e-4) unless a caller wants a stricter bound. */
+  tolerance?: number;
   onProgress?: (event: ExportProgressEvent) => void;
 }
 
@@ -126,7 +128,7 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
     progress('verifying', 0.6, `Reloading ${outPath} and comparing predictions`);
     const inputs = await verificationInputs(source, options.samples ?? 64);
     try {
-      verification = await verifyExport(format, outPath, source, inputs);
+      verification = { ...(await verifyExport(format, outPath, source, inputs)), tolerance: options.tolerance ?? VERIFY_TOLERANCE };
     } finally {
       inputs.tensor.dispose();
     }

@@ -11,6 +11,19 @@ function joinWeightData(data: tfjs.io.WeightData, tf: Tfjs): ArrayBuffer {
 }
 
 /**
+ * TF.js 4.22's SeparableConv2D `getConfig` leaves out `depth_multiplier`, so a saved model
+ * with a multiplier above 1 would not load again; the value is put back from the layer.
+ */
+function restoreDepthMultipliers(topology: unknown, model: tfjs.LayersModel): void {
+  const layers = (topology as { config?: { layers?: { class_name?: string; config?: Record<string, unknown> }[] } }).config?.layers ?? [];
+  for (const entry of layers) {
+    if (entry.class_name !== 'SeparableConv2D' || entry.config === undefined) continue;
+    const layer = model.getLayer(String(entry.config['name'])) as unknown as { depthMultiplier?: number };
+    if (typeof layer.depthMultiplier === 'number') entry.config['depth_multiplier'] = layer.depthMultiplier;
+  }
+}
+
+/**
  * Writes `model.json` + one weight shard into `dir` with node fs (no tfjs-node needed), in
  * the layout `tf.loadLayersModel('file://…/model.json')` and the tfjs converter use.
  *
@@ -23,6 +36,7 @@ export async function writeTfjsModel(model: tfjs.LayersModel, dir: string, tf: T
   await model.save({
     async save(artifacts) {
       const weightData = artifacts.weightData ? joinWeightData(artifacts.weightData, tf) : new ArrayBuffer(0);
+      restoreDepthMultipliers(artifacts.modelTopology, model);
       await fs.writeFile(weightsPath, new Uint8Array(weightData));
       const modelJson = {
         format: 'layers-model',
