@@ -90,8 +90,10 @@ export function readKerasModelLayout(raw: unknown): KerasModelLayout {
         if (!Array.isArray(batchShape)) throw badConfig(`Expected the first Sequential layer "${layerName}" to carry \`batch_input_shape\` (or an InputLayer first).`, null, 'batch_input_shape');
         layers.push({ className: 'InputLayer', name: `${layerName}_input`, config: { batch_input_shape: batchShape }, inbound: [] });
       }
-      delete layerConfig['batch_input_shape'];
-      delete layerConfig['batch_shape'];
+      if (item['class_name'] !== 'InputLayer') {
+        delete layerConfig['batch_input_shape'];
+        delete layerConfig['batch_shape'];
+      }
       const previous = layers.at(-1);
       layers.push({ className: item['class_name'], name: layerName, config: layerConfig, inbound: previous ? [previous.name] : [] });
     }
@@ -132,7 +134,8 @@ export function kerasLayoutToGraph(layout: KerasModelLayout): ModelGraph {
     for (const [key, value] of Object.entries(layer.config)) {
       if (key in KERAS3_DEFAULT_ARGUMENTS && JSON.stringify(KERAS3_DEFAULT_ARGUMENTS[key]) === JSON.stringify(value)) continue;
       if (spec.type === 'Input' && (key === 'sparse' || key === 'ragged' || key === 'name')) continue;
-      raw[key] = value;
+      // tf.keras 2 saves a built BatchNormalization's axis as a list ([3]).
+      raw[key] = spec.type === 'BatchNormalization' && key === 'axis' && Array.isArray(value) && value.length === 1 ? value[0] : value;
     }
     const { params, errors } = resolveLayerParams(spec, raw);
     const first = errors[0];
