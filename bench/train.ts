@@ -7,7 +7,9 @@
  * Prints images/s of each, the app/raw ratio (goal >= 0.95), the tfjs/PyTorch ratio, and
  * the test accuracy after one epoch (goal: within 1 point of PyTorch).
  *
- * Usage: npm run bench -- train [--limit N] [--backend wasm|cpu|tensorflow|tensorflow-gpu] [--seed N]
+ * Usage: npm run bench -- train [--limit N] [--repeat N] [--backend wasm|cpu|tensorflow|tensorflow-gpu] [--seed N]
+ * `--repeat N` alternates raw and app runs N times and keeps each one's best rate, which
+ * steadies the ratio on a busy machine.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -27,7 +29,8 @@ import { repoRoot } from '../main/api/defaultOptions';
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 const BATCH = 64;
 
-const { values } = parseArgs({ options: { limit: { type: 'string' }, backend: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+const { values } = parseArgs({ options: { limit: { type: 'string' }, repeat: { type: 'string' }, backend: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+const repeat = values.repeat === undefined ? 1 : Math.max(1, Number(values.repeat));
 const limit = values.limit === undefined ? Infinity : Number(values.limit);
 const seed = values.seed === undefined ? 42 : Number(values.seed);
 const backend: BackendName | undefined = values.backend === undefined ? undefined : backendNameSchema.parse(values.backend);
@@ -160,9 +163,16 @@ async function main(): Promise<void> {
     const cacheDir = path.join(dataDir, 'subset');
     await subsetCache(info.cacheDir, cacheDir);
     const subset = await readDatasetInfo(cacheDir);
+    console.log(`Load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (timings are noisy when it exceeds the core count)`);
     console.log(`Fashion-MNIST: ${subset.splits.train} training, ${subset.splits.test} test images; mnist-cnn, Adam 1e-3, batch ${BATCH}, 1 epoch, seed ${seed}`);
-    const app = await appRun(dataDir, cacheDir);
-    const raw = await rawLoop(cacheDir);
+    let raw = await rawLoop(cacheDir);
+    let app = await appRun(dataDir, cacheDir);
+    for (let i = 1; i < repeat; i++) {
+      const nextRaw = await rawLoop(cacheDir);
+      const nextApp = await appRun(dataDir, cacheDir);
+      if (nextRaw.imagesPerSecond > raw.imagesPerSecond) raw = nextRaw;
+      if (nextApp.imagesPerSecond > app.imagesPerSecond) app = nextApp;
+    }
     const torch = torchPeer(cacheDir);
     const rows = [
       ['app (LabApi + process + cache)', app.imagesPerSecond, app.testAccuracy, app.backend],
@@ -175,13 +185,13 @@ async function main(): Promise<void> {
     const appOverRaw = app.imagesPerSecond / raw.imagesPerSecond;
     const tfjsOverTorch = app.imagesPerSecond / torch.imagesPerSecond;
     const accuracyGap = (app.testAccuracy - torch.testAccuracy) * 100;
-    console.log(`app wall clock incl. process start and evaluation-free setup: ${app.wallImagesPerSecond.toFixed(0)} images/s`);
+    console.log(`app wall clock from startRun to run.done (process start, epoch, checkpoints): ${app.wallImagesPerSecond.toFixed(0)} images/s`);
     console.log(`app / raw loop: ${appOverRaw.toFixed(3)} (goal >= 0.95) ${appOverRaw >= 0.95 ? 'PASS' : 'MISS'}`);
     console.log(`app / PyTorch: ${tfjsOverTorch.toFixed(3)}`);
     console.log(`accuracy app - PyTorch: ${accuracyGap.toFixed(2)} points (goal within 1) ${Math.abs(accuracyGap) <= 1 ? 'PASS' : 'MISS'}`);
     const results = path.join(repoRoot(), 'bench', 'results');
     await fs.mkdir(results, { recursive: true });
-    await fs.writeFile(path.join(results, 'train.json'), `${JSON.stringify({ date: new Date().toISOString(), limit: Number.isFinite(limit) ? limit : null, seed, app, raw, torch, appOverRaw, tfjsOverTorch, accuracyGap }, null, 2)}\n`);
+    await fs.writeFile(path.join(results, 'train.json'), `${JSON.stringify({ date: new Date().toISOString(), limit: Number.isFinite(limit) ? limit : null, repeat, seed, loadAverage: os.loadavg(), app, raw, torch, appOverRaw, tfjsOverTorch, accuracyGap }, null, 2)}\n`);
   } finally {
     await fs.rm(dataDir, { recursive: true, force: true });
   }
