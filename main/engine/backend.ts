@@ -8,6 +8,7 @@ import { LabError, received } from '../../common/errors';
 import { backendNameSchema, type BackendName, type BackendReport } from '../../common/api/methods/system';
 import { probeCuda, type CudaProbe } from './cudaProbe';
 import { registerWasmGradientKernels } from './kernels/index';
+import { registerGradientFixes } from './gradients/index';
 import { WASM_NODE_THREADS, WASM_PACKAGE, wasmBinaryFolder, wasmDeviceName, wasmSimdSupported } from './wasmSupport';
 
 /** The tfjs module every engine file works with (one engine, whatever the backend). */
@@ -196,6 +197,7 @@ async function activate(name: BackendName): Promise<void> {
     setWasmPaths(folder);
     registerWasmGradientKernels();
   }
+  registerGradientFixes();
   const started = await tf.setBackend(TFJS_BACKEND_NAMES[name]);
   if (!started) throw new Error(`tfjs could not start the ${TFJS_BACKEND_NAMES[name]} backend`);
   await tf.ready();

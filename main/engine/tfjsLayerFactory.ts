@@ -10,7 +10,7 @@ import type { ConcatenateParams } from '../../common/catalog/merge';
 import type { RescalingParams } from '../../common/catalog/input';
 import type { Tfjs } from './backend';
 import { tfjsActivation, tfjsInitializer, tfjsRegularizer } from './tfjsArgs';
-import { BatchNormalization, ReLU, SpatialDropout2D, Subtract } from './layers/index';
+import { BatchNormalization, Conv2D, DepthwiseConv2D, ReLU, SpatialDropout2D, Subtract } from './layers/index';
 
 /** A TF.js layer, whatever its class. */
 export type TfjsLayer = InstanceType<Tfjs['layers']['Layer']>;
@@ -64,9 +64,9 @@ function kernelArgs(p: Pick<DenseParams, 'activation' | 'use_bias' | 'kernel_ini
 
 const conv2d: Factory = (raw, context) => {
   const p = raw as Conv2dParams;
-  const { tf, node } = context;
+  const { node } = context;
   if (p.groups !== 1) throw unsupported(node, 'groups', 'TF.js 4.22 has no grouped convolution; expected groups=1.', p.groups);
-  return tf.layers.conv2d({ ...base(context), filters: p.filters, ...windowArgs(p), ...kernelArgs(p, context) });
+  return new Conv2D({ ...base(context), filters: p.filters, ...windowArgs(p), ...kernelArgs(p, context) });
 };
 
 const separableConv2d: Factory = (raw, context) => {
@@ -90,7 +90,7 @@ const separableConv2d: Factory = (raw, context) => {
 const depthwiseConv2d: Factory = (raw, context) => {
   const p = raw as DepthwiseConv2dParams;
   const { tf } = context;
-  return tf.layers.depthwiseConv2d({
+  return new DepthwiseConv2D({
     ...base(context),
     ...windowArgs(p),
     depthMultiplier: p.depth_multiplier,

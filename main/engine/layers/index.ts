@@ -5,6 +5,8 @@
  * cannot drop a registration nobody references by name.
  */
 export { BatchNormalization } from './BatchNormalization';
+export { Conv2D } from './Conv2D';
+export { DepthwiseConv2D } from './DepthwiseConv2D';
 export { LeakyReluActivation } from './LeakyReluActivation';
 export { ReLU, type ReLUArgs } from './ReLU';
 export { SpatialDropout2D, type SpatialDropout2DArgs } from './SpatialDropout2D';

@@ -3,7 +3,7 @@ import type { ModelGraph } from '../../../common/graph/schema';
 
 /**
  * A tiny CNN that uses every layer family of the catalog (convolutions of all four
- * kinds, poolings, reshapers, both normalizations, every activation layer and the
+ * kinds, dilated ones included, poolings, reshapers, both normalizations, every activation layer and the
  * unusual activations, all merges, both dropouts), small enough to train in a second.
  * Input 8x8x3, three classes.
  */
@@ -11,10 +11,10 @@ export function everyLayerGraph(): ModelGraph {
   const b = new GraphBuilder('every_layer');
   const input = b.input([8, 8, 3], 'image');
   let x = b.layer('Rescaling', { scale: 2, offset: -1 }, input);
-  x = b.layer('Conv2D', { filters: 8, kernel_size: [3, 3], padding: 'same', activation: 'leaky_relu' }, x);
+  x = b.layer('Conv2D', { filters: 8, kernel_size: [3, 3], padding: 'same', dilation_rate: [2, 2], activation: 'leaky_relu' }, x);
   x = b.layer('Conv2D', { filters: 8, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'gelu', kernel_regularizer: { l1: 0, l2: 1e-4 } }, x);
   x = b.layer('BatchNormalization', {}, x);
-  x = b.layer('DepthwiseConv2D', { kernel_size: [3, 3], padding: 'same', depth_multiplier: 2, activation: 'swish' }, x);
+  x = b.layer('DepthwiseConv2D', { kernel_size: [3, 3], padding: 'same', dilation_rate: [2, 2], depth_multiplier: 2, activation: 'swish' }, x);
   const skip = b.layer('Conv2D', { filters: 8, kernel_size: [1, 1], activation: 'relu6' }, x);
   let y = b.layer('SeparableConv2D', { filters: 8, kernel_size: [3, 3], strides: [2, 2], padding: 'same', depth_multiplier: 2, activation: 'selu' }, x);
   y = b.layer('Conv2DTranspose', { filters: 8, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'elu' }, y);

@@ -43,13 +43,20 @@ describe('training a CNN with every catalog layer family', () => {
     const model = compileGraph(everyLayerGraph(), tf, { seed: 7 });
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
     const { xs, ys } = toyBatch(tf);
+    // Measured in inference mode, so dropout noise does not blur the comparison.
+    const inferenceLoss = (): number => {
+      const loss = model.evaluate(xs, ys, { batchSize: BATCH }) as ReturnType<Tfjs['scalar']>;
+      const value = loss.dataSync()[0] as number;
+      loss.dispose();
+      return value;
+    };
+    const before = inferenceLoss();
     const losses: number[] = [];
     for (let step = 0; step < STEPS; step++) losses.push(Number(await model.trainOnBatch(xs, ys)));
+    const after = inferenceLoss();
     tf.dispose([xs, ys]);
     model.dispose();
     expect(losses.every(Number.isFinite)).toBe(true);
-    const first = (losses[0] as number) + (losses[1] as number);
-    const last = (losses[STEPS - 1] as number) + (losses[STEPS - 2] as number);
-    expect(last).toBeLessThan(first * 0.85);
+    expect(after).toBeLessThan(before * 0.8);
   });
 });

@@ -34,7 +34,7 @@ function expectMatchesAnalysis(graph: ModelGraph, model: TfjsLayersModel): void 
     const actual = layer.weights.map((w) => ({ name: w.originalName.split('/').pop(), shape: w.shape, trainable: w.trainable && layer.trainable }));
     expect(actual, `weights of ${node.name}`).toEqual(expected.map((w) => ({ name: w.name, shape: w.shape, trainable: w.trainable && node.trainable })));
   }
-  const sum = (weights: { shape: number[] }[]): number => weights.reduce((total, w) => total + w.shape.reduce((a, b) => a * b, 1), 0);
+  const sum = (weights: { shape: readonly (number | null)[] }[]): number => weights.reduce((total, w) => total + w.shape.reduce<number>((a, b) => a * (b ?? 0), 1), 0);
   expect(model.countParams()).toBe(analysis.totals.total);
   expect(sum(model.trainableWeights)).toBe(analysis.totals.trainable);
   expect(sum(model.nonTrainableWeights)).toBe(analysis.totals.nonTrainable);
@@ -102,6 +102,32 @@ describe('compileGraph errors', () => {
     const error = thrown(() => compileGraph(graph, tf));
     expect(error.code).toBe('LAYER_UNSUPPORTED');
     expect(error.details).toMatchObject({ nodeName: 'under_test', field });
+  });
+});
+
+describe('compileGraph with dilation', () => {
+  it.each([
+    { type: 'Conv2D', params: { filters: 3, kernel_size: [3, 3], dilation_rate: [2, 2] } },
+    { type: 'DepthwiseConv2D', params: { kernel_size: [3, 3], dilation_rate: [2, 1], depth_multiplier: 2 } },
+    { type: 'SeparableConv2D', params: { filters: 3, kernel_size: [3, 3], dilation_rate: [2, 2] } },
+  ])('$type with dilation: shapes equal the analysis and the output equals the spread-kernel convolution', ({ type, params }) => {
+    const graph = oneLayerGraph(type, params);
+    const model = compileGraph(graph, tf, { seed: 3 });
+    expectMatchesAnalysis(graph, model);
+    const layer = model.getLayer('under_test');
+    const x = tf.randomNormal([1, 8, 8, 4]) as ReturnType<Tfjs['tensor4d']>;
+    const [dh, dw] = params.dilation_rate as [number, number];
+    const kernel = layer.getWeights()[0] as ReturnType<Tfjs['tensor4d']>;
+    const output = layer.apply(x) as ReturnType<Tfjs['tensor4d']>;
+    // The first output pixel of a valid dilated convolution reads input taps (i*dh, j*dw).
+    const taps = tf.stridedSlice(x, [0, 0, 0, 0], [1, 2 * dh + 1, 2 * dw + 1, 4], [1, dh, dw, 1]) as ReturnType<Tfjs['tensor4d']>;
+    const undilated = type === 'Conv2D' ? tf.conv2d(taps, kernel, 1, 'valid') : tf.depthwiseConv2d(taps, kernel, 1, 'valid');
+    const reference = type === 'SeparableConv2D' ? tf.conv2d(undilated, layer.getWeights()[1] as ReturnType<Tfjs['tensor4d']>, 1, 'valid') : undilated;
+    const first = tf.slice(output, [0, 0, 0, 0], [1, 1, 1, output.shape[3]]);
+    const expected = Array.from(reference.dataSync());
+    expect(first.shape[3]).toBe(expected.length);
+    Array.from(first.dataSync()).forEach((value, i) => expect(value).toBeCloseTo(expected[i] as number, 4));
+    model.dispose();
   });
 });
 

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+import { seededTensor as values } from '../seededTensor';
 import { initBackend } from '../../../../../main/engine/backend';
 
 type Padding = 'same' | 'valid';
@@ -13,24 +15,13 @@ interface ConvCase {
   pad: Padding;
 }
 
-/** Deterministic values in [-1, 1) so both backends see the same data. */
-function values(shape: readonly number[], seed: number): tf.Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(size);
-  let state = seed;
-  for (let i = 0; i < size; i++) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    data[i] = state / 1073741824 - 1;
-  }
-  return tf.tensor(data, [...shape]);
-}
 
 /** Runs one kernel on `backend` and returns its values. */
 async function runOn(backend: string, kernel: string, inputs: Record<string, tf.Tensor>, attrs: object): Promise<{ shape: number[]; data: Float32Array }> {
   await tf.setBackend(backend);
   const moved: Record<string, tf.Tensor> = {};
   for (const [key, tensor] of Object.entries(inputs)) moved[key] = tf.tensor(tensor.dataSync(), tensor.shape);
-  const out = tf.engine().runKernel(kernel, moved, attrs as tf.NamedTensorMap) as tf.Tensor;
+  const out = tf.engine().runKernel(kernel, moved, attrs as unknown as NamedAttrMap) as tf.Tensor;
   const result = { shape: out.shape, data: (await out.data()) as Float32Array };
   tf.dispose([out, ...Object.values(moved)]);
   return result;
@@ -154,14 +145,14 @@ describe('wasm gradient kernels match the cpu backend', () => {
     const dy = values([2, 4, 4, 6], 11);
     const filter = values([3, 3, 3, 2], 12);
     const before = tf.memory().numBytes;
-    const a = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides: [2, 2], dilations: [1, 1], pad: 'same', filterShape: [3, 3, 3, 2] } as unknown as tf.NamedTensorMap) as tf.Tensor;
-    const b = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter }, { strides: [2, 2], dilations: [1, 1], pad: 'same', inputShape: [2, 8, 8, 3] } as unknown as tf.NamedTensorMap) as tf.Tensor;
-    const c = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 6] } as unknown as tf.NamedTensorMap) as tf.Tensor;
+    const a = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides: [2, 2], dilations: [1, 1], pad: 'same', filterShape: [3, 3, 3, 2] } as unknown as NamedAttrMap) as tf.Tensor;
+    const b = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter }, { strides: [2, 2], dilations: [1, 1], pad: 'same', inputShape: [2, 8, 8, 3] } as unknown as NamedAttrMap) as tf.Tensor;
+    const c = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 6] } as unknown as NamedAttrMap) as tf.Tensor;
     tf.dispose([a, b, c]);
     expect(tf.memory().numBytes).toBe(before);
     const backend = tf.backend() as unknown as { dataIdMap: { numDataIds(): number } };
     const ids = backend.dataIdMap.numDataIds();
-    const d = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 6] } as unknown as tf.NamedTensorMap) as tf.Tensor;
+    const d = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 6] } as unknown as NamedAttrMap) as tf.Tensor;
     d.dispose();
     expect(backend.dataIdMap.numDataIds()).toBe(ids);
   });

@@ -30,7 +30,7 @@ describe('ReLU', () => {
 
   it('has a gradient everywhere a threshold is set', () => {
     const layer = new ReLU({ negativeSlope: 0.1, threshold: 0.5 });
-    const grad = tf.grad((x: ReturnType<Tfjs['tensor1d']>) => (layer.apply(x) as ReturnType<Tfjs['tensor1d']>).sum())(tf.tensor1d([-1, 0.25, 2]));
+    const grad = tf.grad((x: ReturnType<Tfjs['tensor']>) => (layer.apply(x) as ReturnType<Tfjs['tensor1d']>).sum())(tf.tensor1d([-1, 0.25, 2]));
     expect(Array.from(grad.dataSync())).toEqual([expect.closeTo(0.1, 6), expect.closeTo(0.1, 6), expect.closeTo(1, 6)]);
   });
 
