@@ -6,7 +6,7 @@ import type { DatasetInfo } from '../../common/api/methods/datasets';
 import { LabError } from '../../common/errors';
 import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';
-import { CACHE_FILES, datasetsRoot, findDatasetDir, openDatasetCache, readDatasetInfo, type DatasetCache } from '../data/datasetCache';
+import { CACHE_FILES, datasetDirIn, datasetsRoot, openDatasetCache, readDatasetInfo, type DatasetCache } from '../data/datasetCache';
 import { importDataset } from '../data/importDataset';
 import { buildDatasetStats, type StoredStats } from '../data/stats';
 import { buildSampleGrid, previewAugmentation } from '../data/samples';
@@ -35,17 +35,9 @@ async function withCache<T>(dir: string, use: (cache: DatasetCache) => Promise<T
   }
 }
 
-/** Resolves a dataset id inside an optional root folder. */
+/** Resolves a dataset id inside the caller's root folder, or `<dataDir>/datasets`. */
 async function datasetDir(context: LabContext, id: string, root: string | undefined): Promise<string> {
-  if (root === undefined) return findDatasetDir(context.options.dataDir, id);
-  // findDatasetDir appends "datasets/"; a caller's root already is the cache folder.
-  const resolved = await cacheRoot(context, root);
-  return findDatasetDir(path.dirname(resolved), id).catch(async (error: unknown) => {
-    if (path.basename(resolved) === 'datasets') throw error;
-    const dir = path.join(resolved, id);
-    await readDatasetInfo(dir);
-    return dir;
-  });
+  return datasetDirIn(await cacheRoot(context, root), id);
 }
 
 /**

@@ -164,10 +164,19 @@ const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  *   `DATASET_NOT_FOUND` when no decoded dataset has that id.
  */
 export async function findDatasetDir(dataDir: string, id: string): Promise<string> {
+  return datasetDirIn(datasetsRoot(dataDir), id);
+}
+
+/**
+ * The folder of dataset `id` inside a cache folder `root` (a project's own, say).
+ *
+ * @throws LabError as `findDatasetDir`.
+ */
+export async function datasetDirIn(root: string, id: string): Promise<string> {
   if (!DATASET_ID.test(id)) {
     throw new LabError('API_BAD_INPUT', `Expected a dataset id of letters, digits, ".", "-" or "_". Received: id=${JSON.stringify(id)}`, { field: 'id', received: id });
   }
-  const dir = path.join(datasetsRoot(dataDir), id);
+  const dir = path.join(root, id);
   try {
     await fs.access(path.join(dir, CACHE_FILES.info));
   } catch {

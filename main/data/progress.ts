@@ -28,7 +28,7 @@ export function createProgressCounter(
     lastReport = now;
     const seconds = (now - started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
-    const etaSeconds = rate > 0 ? Math.max(0, (total - done) / rate) : null;
+    const etaSeconds = rate > 0 && total > 0 ? Math.max(0, (total - done) / rate) : null;
     report({ type: 'dataset.progress', importId, phase, done, total, rate, etaSeconds });
   };
   send();

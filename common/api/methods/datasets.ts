@@ -184,12 +184,12 @@ export type BuiltinDataset = z.infer<typeof builtinDatasetSchema>;
 export const datasetProgressEventSchema = z.object({
   type: z.literal('dataset.progress'),
   importId: z.string(),
-  phase: z.enum(['scan', 'download', 'decode', 'write']),
+  phase: z.enum(['scan', 'download', 'decode']),
   done: z.number(),
   total: z.number(),
   /** Units of `phase` per second. */
   rate: z.number(),
-  /** Null until a rate is known. */
+  /** Null until a rate is known, and while the total is unknown (scan). */
   etaSeconds: z.number().nullable(),
 });
 export type DatasetProgressEvent = z.infer<typeof datasetProgressEventSchema>;
