@@ -11,6 +11,7 @@ import { readKerasArchive } from './keras/kerasV3Format';
 import { kerasConfigToGraph } from './keras/kerasGraphImport';
 import { loadTfjsModel, TFJS_FILES } from './tfjsFormat';
 import { readModelCard } from './modelCard';
+import { kerasConfigFromTfjsTopology } from './tfjsTopology';
 
 /** An imported model: its graph, its weights by layer (empty for architecture-only files) and its card. */
 export interface ImportedModel {
@@ -75,7 +76,7 @@ export async function importModelFile(filePath: string, tf: Tfjs): Promise<Impor
   const json = await readJson(file);
   if (typeof json === 'object' && json !== null && 'modelTopology' in json) {
     const topology = (json as { modelTopology: Record<string, unknown> }).modelTopology;
-    const graph = kerasConfigToGraph(topology['model_config'] ?? topology);
+    const graph = kerasConfigToGraph(kerasConfigFromTfjsTopology(topology));
     const model = await loadTfjsModel(dir, tf);
     try {
       return { format: 'tfjs', graph, weights: tfjsLayerWeights(model, graph), modelCard };
