@@ -7,6 +7,7 @@ import type { IDisposable } from '../../common/lifecycle';
 import { CACHE_FILES, findDatasetDir, openDatasetCache, readDatasetInfo } from '../data/datasetCache';
 import { initBackend, parseBackendName, type Tfjs } from '../engine/backend';
 import { evaluateModel, loadRunModel, predictFiles } from '../engine/evaluate';
+import { computeFeatureMaps } from '../engine/featureMaps';
 import { nodeProcessLauncher } from '../engine/process/launcher';
 import { RunSupervisor } from '../engine/process/runSupervisor';
 import { projectRunsDir } from '../project/projectStore';
@@ -17,7 +18,7 @@ import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';
 
 type RunMethodName = 'startRun' | 'pauseRun' | 'resumeRun' | 'stopRun' | 'listRuns' | 'getRun' | 'deleteRun'
-  | 'resumeRunFromCheckpoint' | 'compareRuns' | 'evaluateRun' | 'predictImages';
+  | 'resumeRunFromCheckpoint' | 'compareRuns' | 'evaluateRun' | 'predictImages' | 'getFeatureMaps';
 
 /** Where runs live: `<project>/runs`, or `<dataDir>/runs` for runs outside a project. */
 export async function runsRootFor(context: LabContext, projectDir: string | undefined): Promise<string> {
@@ -177,6 +178,19 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
         return await predictFiles(tf, model, files, info.preprocessing, info.imageShape, info.classes, input.top, spec.hyperparameters.fromLogits);
       } finally {
         model.dispose();
+      }
+    },
+    async getFeatureMaps(input) {
+      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const tf = await tfOnce();
+      const cache = await openDatasetCache(spec.dataset.cacheDir);
+      const { model } = await loadRunModel(tf, runDir, spec, input.checkpoint);
+      try {
+        const record = input.record ?? cache.indices('test')[0] ?? cache.indices('validation')[0] ?? 0;
+        return await computeFeatureMaps(tf, model, cache, record, input.maxChannels);
+      } finally {
+        model.dispose();
+        cache.dispose();
       }
     },
   };

@@ -245,6 +245,25 @@ export const predictionSchema = z.object({
 });
 export type Prediction = z.infer<typeof predictionSchema>;
 
+/** Activations of each convolution layer for one cached image, as grayscale PNG data URLs per channel. */
+export const featureMapsSchema = z.object({
+  /** Record index in the dataset cache. */
+  record: z.number().int(),
+  /** The image as a PNG data URL. */
+  image: z.string(),
+  /** Its class name. */
+  label: z.string(),
+  layers: z.array(z.object({
+    name: z.string(),
+    type: z.string(),
+    /** [height, width, channels] of the layer output. */
+    shape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+    /** The first channels, each scaled to its own range. */
+    maps: z.array(z.string()),
+  })),
+});
+export type FeatureMaps = z.infer<typeof featureMapsSchema>;
+
 const runRef = { projectDir: z.string().optional(), runId: z.string() };
 
 export const runMethods = {
@@ -286,6 +305,11 @@ export const runMethods = {
     description: "Classifies image files with a run's checkpoint, using the dataset's preprocessing.",
     input: z.object({ ...runRef, paths: z.array(z.string()).min(1), checkpoint: z.enum(['best', 'last']).default('best'), top: z.number().int().positive().default(3) }),
     output: z.array(predictionSchema),
+  }),
+  getFeatureMaps: defineMethod({
+    description: "Each convolution layer's activations for one image of the run's dataset (default: the first test image).",
+    input: z.object({ ...runRef, checkpoint: z.enum(['best', 'last']).default('best'), record: z.number().int().min(0).optional(), maxChannels: z.number().int().min(1).max(64).default(16) }),
+    output: featureMapsSchema,
   }),
 };
 

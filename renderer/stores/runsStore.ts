@@ -1,0 +1,161 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { HyperparametersInput, RunSpec, RunSummary } from '../../common/api/methods/runs';
+import type { OptimizerName } from '../../common/api/methods/runs';
+import type { ModelGraph } from '../../common/graph/schema';
+import { labClient } from '../api/labClient';
+import { useTrainingStore } from './trainingStore';
+
+/** Values a grid search tries; every combination becomes one queued run. */
+export interface GridAxes {
+  learningRate: number[];
+  batchSize: number[];
+  dropout: number[];
+  optimizer: OptimizerName[];
+}
+
+/** One run waiting in the grid-search queue. */
+export interface QueuedRun {
+  name: string;
+  hyperparameters: HyperparametersInput;
+  /** Dropout rate applied to every Dropout layer, or null to keep the graph's. */
+  dropout: number | null;
+}
+
+/** Every combination of the grid's values, each with a readable name. */
+export function expandGrid(base: HyperparametersInput, axes: GridAxes): QueuedRun[] {
+  const runs: QueuedRun[] = [];
+  const dropouts: (number | null)[] = axes.dropout.length > 0 ? axes.dropout : [null];
+  const optimizers = axes.optimizer.length > 0 ? axes.optimizer : [base.optimizer?.name ?? 'adam'];
+  const rates = axes.learningRate.length > 0 ? axes.learningRate : [null];
+  const batches = axes.batchSize.length > 0 ? axes.batchSize : [base.batchSize ?? 32];
+  for (const optimizer of optimizers) {
+    for (const rate of rates) {
+      for (const batchSize of batches) {
+        for (const dropout of dropouts) {
+          const optimizerConfig = { name: optimizer, ...(rate === null ? {} : { learningRate: rate }) } as HyperparametersInput['optimizer'];
+          const parts = [optimizer, rate === null ? null : `lr=${rate}`, `bs=${batchSize}`, dropout === null ? null : `drop=${dropout}`].filter((part) => part !== null);
+          runs.push({ name: `grid ${parts.join(' ')}`, hyperparameters: { ...structuredClone(base), optimizer: optimizerConfig, batchSize }, dropout });
+        }
+      }
+    }
+  }
+  return runs;
+}
+
+/** `graph` with every Dropout layer's rate set to `rate`. */
+export function withDropout(graph: ModelGraph, rate: number | null): ModelGraph {
+  if (rate === null) return graph;
+  return { ...graph, nodes: graph.nodes.map((node) => (node.type === 'Dropout' ? { ...node, params: { ...node.params, rate } } : node)) };
+}
+
+/** A difference between two runs: the hyperparameter or layer path and both values. */
+export interface RunDifference {
+  path: string;
+  left: string;
+  right: string;
+}
+
+function flatten(value: unknown, prefix: string, into: Map<string, string>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) flatten(inner, prefix ? `${prefix}.${key}` : key, into);
+  } else {
+    into.set(prefix, JSON.stringify(value));
+  }
+}
+
+/** Differences of two run specs: hyperparameters, then layers by name (type and params). */
+export function diffRuns(left: RunSpec, right: RunSpec): RunDifference[] {
+  const flat = (spec: RunSpec): Map<string, string> => {
+    const map = new Map<string, string>();
+    flatten(spec.hyperparameters, 'hyperparameters', map);
+    for (const node of spec.graph.nodes) flatten({ type: node.type, ...node.params, trainable: node.trainable }, `layer ${node.name}`, map);
+    map.set('dataset', spec.dataset.name);
+    return map;
+  };
+  const a = flat(left);
+  const b = flat(right);
+  const keys = [...new Set([...a.keys(), ...b.keys()])];
+  return keys.filter((key) => a.get(key) !== b.get(key)).map((key) => ({ path: key, left: a.get(key) ?? '—', right: b.get(key) ?? '—' }));
+}
+
+/**
+ * The project's runs: the list with final metrics, the selection whose curves overlay,
+ * the diff of two runs, and the grid-search queue that starts one run after another.
+ */
+export const useRunsStore = defineStore('runs', () => {
+  const runs = ref<RunSummary[]>([]);
+  const projectDir = ref<string | undefined>(undefined);
+  const selectedIds = ref<string[]>([]);
+  const overlayMetric = ref('val_loss');
+  const overlay = shallowRef<{ runId: string; name: string; points: { epoch: number; value: number }[] }[]>([]);
+  const diff = shallowRef<{ left: RunSpec; right: RunSpec; differences: RunDifference[] } | null>(null);
+  const queue = ref<QueuedRun[]>([]);
+  const gridRunIds = ref<string[]>([]);
+  const gridContext = shallowRef<{ graph: ModelGraph; dataset: string } | null>(null);
+
+  const gridResults = computed(() => runs.value.filter((run) => gridRunIds.value.includes(run.id)));
+
+  /** Reloads the list of runs of `dir` (the current project when omitted). */
+  async function refresh(dir: string | undefined = projectDir.value): Promise<void> {
+    projectDir.value = dir;
+    runs.value = await labClient.listRuns({ projectDir: dir });
+    selectedIds.value = selectedIds.value.filter((id) => runs.value.some((run) => run.id === id));
+  }
+
+  /** Loads the overlay curves of the selected runs for `overlayMetric`. */
+  async function loadOverlay(): Promise<void> {
+    if (selectedIds.value.length === 0) {
+      overlay.value = [];
+      return;
+    }
+    overlay.value = (await labClient.compareRuns({ projectDir: projectDir.value, runIds: selectedIds.value, metric: overlayMetric.value })).series;
+  }
+
+  /** Diffs the graphs and hyperparameters of two runs. */
+  async function loadDiff(leftId: string, rightId: string): Promise<void> {
+    const [left, right] = await Promise.all([labClient.getRun({ projectDir: projectDir.value, runId: leftId }), labClient.getRun({ projectDir: projectDir.value, runId: rightId })]);
+    diff.value = { left: left.spec, right: right.spec, differences: diffRuns(left.spec, right.spec) };
+  }
+
+  async function remove(runId: string): Promise<void> {
+    await labClient.deleteRun({ projectDir: projectDir.value, runId });
+    selectedIds.value = selectedIds.value.filter((id) => id !== runId);
+    await refresh();
+  }
+
+  /** The spec of a run, for "duplicate with changes". */
+  async function specOf(runId: string): Promise<RunSpec> {
+    return (await labClient.getRun({ projectDir: projectDir.value, runId })).spec;
+  }
+
+  async function startNextQueued(): Promise<void> {
+    const next = queue.value.shift();
+    const context = gridContext.value;
+    if (!next || !context) return;
+    const runId = await useTrainingStore().start({ graph: withDropout(context.graph, next.dropout), dataset: context.dataset, projectDir: projectDir.value, name: next.name, hyperparameters: next.hyperparameters });
+    gridRunIds.value = [...gridRunIds.value, runId];
+    await refresh();
+  }
+
+  /** Queues every combination of `axes` and starts the first; the rest follow one after another. */
+  async function startGrid(graph: ModelGraph, dataset: string, base: HyperparametersInput, axes: GridAxes): Promise<number> {
+    gridContext.value = { graph, dataset };
+    gridRunIds.value = [];
+    queue.value = expandGrid(base, axes);
+    const count = queue.value.length;
+    await startNextQueued();
+    return count;
+  }
+
+  /** Drops the runs not yet started. */
+  function clearQueue(): void {
+    queue.value = [];
+  }
+
+  useTrainingStore().onRunEnded(() => {
+    void refresh().then(() => (queue.value.length > 0 ? startNextQueued() : undefined));
+  });
+
+  return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, queue, gridRunIds, gridResults, refresh, loadOverlay, loadDiff, remove, specOf, startGrid, clearQueue };
+});

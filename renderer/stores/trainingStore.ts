@@ -1,0 +1,250 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, triggerRef } from 'vue';
+import type { LabEvent } from '../../common/api/events';
+import type { BackendReport } from '../../common/api/methods/system';
+import { hyperparametersSchema, type Diagnosis, type EpochRecord, type HyperparametersInput, type RunStatus } from '../../common/api/methods/runs';
+import type { ModelGraph } from '../../common/graph/schema';
+import { labClient } from '../api/labClient';
+import { appendDecimated, type SeriesPoint } from '../components/charts/seriesPoints';
+
+/** Points kept per batch-level curve; older points are thinned beyond this. */
+export const BATCH_POINT_LIMIT = 1500;
+
+/** A vertical line on the charts: a saved checkpoint or a change of phase (LR drop, resume). */
+export interface ChartMarker {
+  x: number;
+  label: string;
+  kind: 'checkpoint' | 'phase';
+}
+
+/** Where the running run is, as the progress bar shows it. */
+export interface RunProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  imagesPerSecond: number;
+  etaSeconds: number;
+}
+
+/** What the last run.started said about the run. */
+export interface RunStartInfo {
+  backend: BackendReport;
+  totalParams: number;
+  trainExamples: number;
+  validationExamples: number;
+  stepsPerEpoch: number;
+}
+
+/** Metric curves by log key (`loss`, `val_accuracy`, `lr`, ...). */
+export type SeriesByKey = Record<string, SeriesPoint[]>;
+
+/** Training status shown by the Train view: idle before any run is started or opened. */
+export type TrainingStatus = RunStatus | 'idle' | 'starting';
+
+/** A field error of the hyperparameter form, keyed by the dotted path (`optimizer.learningRate`). */
+export type FormErrors = Record<string, string>;
+
+/** Validates the hyperparameter form with the run schema; field paths map to messages. */
+export function validateHyperparameters(form: HyperparametersInput): FormErrors {
+  const result = hyperparametersSchema.safeParse(form);
+  if (result.success) return {};
+  const errors: FormErrors = {};
+  for (const issue of result.error.issues) {
+    const key = issue.path.join('.');
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+/** Default form: the Keras defaults of the schema, with 5 epochs so a first run shows curves. */
+export function defaultHyperparameters(): HyperparametersInput {
+  return { ...hyperparametersSchema.parse({}), epochs: 5 };
+}
+
+/** True when two learning rates differ by more than rounding. */
+function rateChanged(previous: number, next: number): boolean {
+  return Math.abs(previous - next) > Math.max(Math.abs(previous), Math.abs(next)) * 1e-6;
+}
+
+/**
+ * The running (or last opened) training run: status, progress, live metric curves and
+ * diagnosis. Curves are plain arrays in `shallowRef`s, mutated in place and announced
+ * with `triggerRef`, so a thousand batch events never deep-watch a thousand points.
+ */
+export const useTrainingStore = defineStore('training', () => {
+  const activeRunId = ref<string | null>(null);
+  const projectDir = ref<string | undefined>(undefined);
+  const status = ref<TrainingStatus>('idle');
+  const startInfo = shallowRef<RunStartInfo | null>(null);
+  const progress = ref<RunProgress | null>(null);
+  const batchSeries = shallowRef<SeriesByKey>({});
+  const epochSeries = shallowRef<SeriesByKey>({});
+  const markers = shallowRef<ChartMarker[]>([]);
+  const diagnosis = ref<Diagnosis[]>([]);
+  const endMessage = ref<{ kind: 'done' | 'failed'; text: string } | null>(null);
+  const history = shallowRef<EpochRecord[]>([]);
+  const form = ref<HyperparametersInput>(defaultHyperparameters());
+  const formErrors = computed(() => validateHyperparameters(form.value));
+  const formValid = computed(() => Object.keys(formErrors.value).length === 0);
+  const isActive = computed(() => status.value === 'running' || status.value === 'paused' || status.value === 'starting' || status.value === 'queued');
+  /** Number of run.batch events received for the active run (read by the e2e test). */
+  const batchEvents = ref(0);
+  const doneListeners = new Set<(runId: string, ok: boolean) => void>();
+
+  function resetCurves(): void {
+    batchSeries.value = {};
+    epochSeries.value = {};
+    markers.value = [];
+    diagnosis.value = [];
+    history.value = [];
+    progress.value = null;
+    batchEvents.value = 0;
+  }
+
+  function pushPoint(target: typeof batchSeries, key: string, point: SeriesPoint, limit: number): void {
+    const series = target.value;
+    series[key] ??= [];
+    appendDecimated(series[key], point, limit);
+  }
+
+  function addEpochRecord(record: EpochRecord): void {
+    const previous = history.value.at(-1);
+    history.value.push(record);
+    for (const [key, value] of Object.entries(record.logs)) pushPoint(epochSeries, key, { x: record.epoch, y: value }, Number.MAX_SAFE_INTEGER);
+    pushPoint(epochSeries, 'lr', { x: record.epoch, y: record.learningRate }, Number.MAX_SAFE_INTEGER);
+    if (previous && rateChanged(previous.learningRate, record.learningRate)) {
+      markers.value.push({ x: record.epoch - 1, label: `LR ${previous.learningRate.toPrecision(2)} → ${record.learningRate.toPrecision(2)}`, kind: 'phase' });
+      triggerRef(markers);
+    }
+    triggerRef(history);
+    triggerRef(epochSeries);
+  }
+
+  /** Applies one lab event to the store; events of other runs are ignored. */
+  function handleEvent(event: LabEvent): void {
+    if (!event.type.startsWith('run.') || !('runId' in event) || event.runId !== activeRunId.value) return;
+    switch (event.type) {
+      case 'run.started':
+        status.value = 'running';
+        startInfo.value = { backend: event.backend, totalParams: event.totalParams, trainExamples: event.trainExamples, validationExamples: event.validationExamples, stepsPerEpoch: event.stepsPerEpoch };
+        progress.value = { epoch: event.initialEpoch, epochs: event.hyperparameters.epochs, batch: 0, batches: event.stepsPerEpoch, imagesPerSecond: 0, etaSeconds: 0 };
+        if (event.initialEpoch > 1) {
+          markers.value.push({ x: event.initialEpoch - 1, label: 'resumed', kind: 'phase' });
+          triggerRef(markers);
+        }
+        break;
+      case 'run.batch': {
+        batchEvents.value += 1;
+        const x = event.epoch - 1 + event.batch / Math.max(1, event.batches);
+        for (const [key, value] of Object.entries(event.logs)) pushPoint(batchSeries, key, { x, y: value }, BATCH_POINT_LIMIT);
+        triggerRef(batchSeries);
+        progress.value = { epoch: event.epoch, epochs: progress.value?.epochs ?? event.epoch, batch: event.batch, batches: event.batches, imagesPerSecond: event.imagesPerSecond, etaSeconds: event.etaSeconds };
+        break;
+      }
+      case 'run.epoch':
+        addEpochRecord(event.record);
+        diagnosis.value = event.diagnosis;
+        if (progress.value) progress.value = { ...progress.value, epochs: event.epochs, epoch: event.record.epoch };
+        break;
+      case 'run.checkpoint':
+        if (event.kind === 'best') {
+          markers.value = [...markers.value.filter((marker) => marker.kind !== 'checkpoint'), { x: event.epoch, label: `best ${event.monitor}${event.value === null ? '' : ` ${event.value.toFixed(4)}`}`, kind: 'checkpoint' }];
+        }
+        break;
+      case 'run.status':
+        status.value = event.status;
+        break;
+      case 'run.done':
+        status.value = event.reason === 'stopped' ? 'stopped' : 'completed';
+        endMessage.value = { kind: 'done', text: event.message };
+        if (event.reason === 'early_stopping') {
+          markers.value.push({ x: event.epochsCompleted, label: 'early stop', kind: 'phase' });
+          triggerRef(markers);
+        }
+        for (const listener of doneListeners) listener(event.runId, true);
+        break;
+      case 'run.failed':
+        status.value = 'failed';
+        endMessage.value = { kind: 'failed', text: `${event.reason} (${event.code}; last saved epoch ${event.lastGoodEpoch})` };
+        for (const listener of doneListeners) listener(event.runId, false);
+        break;
+    }
+  }
+
+  /** Starts a run of `graph` on a dataset with the form's hyperparameters (or `overrides`). */
+  async function start(options: { graph: ModelGraph; dataset: string; projectDir?: string; name?: string; hyperparameters?: HyperparametersInput }): Promise<string> {
+    const hyperparameters = hyperparametersSchema.parse(options.hyperparameters ?? form.value);
+    resetCurves();
+    endMessage.value = null;
+    status.value = 'starting';
+    projectDir.value = options.projectDir;
+    try {
+      const { runId } = await labClient.startRun({ graph: options.graph, dataset: options.dataset, hyperparameters, projectDir: options.projectDir, name: options.name });
+      activeRunId.value = runId;
+      if (status.value === 'starting') status.value = 'queued';
+      return runId;
+    } catch (error) {
+      status.value = 'failed';
+      endMessage.value = { kind: 'failed', text: (error as Error).message };
+      throw error;
+    }
+  }
+
+  function runRef(): { runId: string; projectDir?: string } {
+    if (!activeRunId.value) throw new Error('Expected an active run. Received: activeRunId=null');
+    return { runId: activeRunId.value, projectDir: projectDir.value };
+  }
+
+  async function pause(): Promise<void> {
+    status.value = (await labClient.pauseRun(runRef())).status;
+  }
+
+  async function resume(): Promise<void> {
+    status.value = (await labClient.resumeRun(runRef())).status;
+  }
+
+  async function stop(): Promise<void> {
+    await labClient.stopRun(runRef());
+  }
+
+  /** Continues the active (stopped or failed) run from its last checkpoint; curves keep their history. */
+  async function resumeFromCheckpoint(epochs?: number): Promise<void> {
+    const { runId } = await labClient.resumeRunFromCheckpoint({ ...runRef(), epochs });
+    endMessage.value = null;
+    activeRunId.value = runId;
+    status.value = 'queued';
+  }
+
+  /** Shows a stored run: its epoch curves, diagnosis-free until it trains again. */
+  async function openRun(runId: string, dir?: string): Promise<void> {
+    const run = await labClient.getRun({ runId, projectDir: dir });
+    resetCurves();
+    activeRunId.value = runId;
+    projectDir.value = dir;
+    status.value = run.spec.status;
+    startInfo.value = run.spec.backend ? { backend: run.spec.backend, totalParams: 0, trainExamples: 0, validationExamples: 0, stepsPerEpoch: 0 } : null;
+    endMessage.value = run.spec.endReason ? { kind: run.spec.status === 'failed' ? 'failed' : 'done', text: run.spec.endReason } : null;
+    for (const record of run.history) addEpochRecord(record);
+    if (run.spec.best) markers.value = [...markers.value, { x: run.spec.best.epoch, label: `best ${run.spec.best.monitor}`, kind: 'checkpoint' }];
+    form.value = structuredClone(run.spec.hyperparameters);
+  }
+
+  /** Calls `listener` when a run ends (done or failed); returns the unsubscribe function. */
+  function onRunEnded(listener: (runId: string, ok: boolean) => void): () => void {
+    doneListeners.add(listener);
+    return () => doneListeners.delete(listener);
+  }
+
+  /** Puts the form back to the Keras defaults. */
+  function resetForm(): void {
+    form.value = defaultHyperparameters();
+  }
+
+  labClient.onEvent(handleEvent);
+
+  return {
+    activeRunId, projectDir, status, startInfo, progress, batchSeries, epochSeries, markers, diagnosis, endMessage, history, form, formErrors, formValid, isActive, batchEvents,
+    handleEvent, start, pause, resume, stop, resumeFromCheckpoint, openRun, onRunEnded, resetForm,
+  };
+});

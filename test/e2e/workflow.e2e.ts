@@ -1,0 +1,200 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type StartedApp } from './harness';
+
+/**
+ * The whole workflow in browser mode: first start opens the sample project; a generated
+ * image folder is imported through the in-page picker; the small CNN trains two epochs
+ * while the charts receive points (paused, resumed, stopped and resumed from its
+ * checkpoint); a confusion-matrix cell shows its images; the model is exported to TF.js
+ * and ONNX and both exports are verified.
+ */
+
+const CLASSES = 10;
+const PER_CLASS = 24;
+let app: StartedApp;
+let page: Page;
+let imagesDir: string;
+let fixtureRoot: string;
+
+/** A 28×28 grayscale image of class `label`: a bright bar whose position and angle encode the class, plus noise. */
+async function classImage(label: number, seed: number): Promise<Buffer> {
+  const pixels = Buffer.alloc(28 * 28);
+  let state = (seed * 9301 + 49297) % 233280;
+  const random = (): number => {
+    state = (state * 9301 + 49297) % 233280;
+    return state / 233280;
+  };
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      const onBar = label < 5 ? Math.abs(y - (4 + label * 5)) <= 1 : Math.abs(x - (4 + (label - 5) * 5)) <= 1;
+      pixels[y * 28 + x] = Math.min(255, Math.round((onBar ? 200 : 20) + random() * 50));
+    }
+  }
+  return sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+}
+
+/** Waits until `test` holds in the page, polling. */
+async function until(test: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await test()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Chooses a path in the in-page picker: types the folder, then selects (optionally naming a file). */
+async function pickInPage(folder: string, fileName?: string): Promise<void> {
+  const picker = page.getByTestId('path-picker');
+  await picker.waitFor();
+  await page.getByTestId('picker-path').fill(folder);
+  await page.getByTestId('picker-go').click();
+  await until(async () => (await page.getByTestId('picker-path').inputValue()) === folder, 5000, 'the picker to open the folder');
+  if (fileName) await page.getByTestId('picker-name').fill(fileName);
+  await page.getByTestId('picker-select').click();
+  await picker.waitFor({ state: 'detached' });
+}
+
+async function runStatus(): Promise<string> {
+  return (await page.getByTestId('run-status').textContent()) ?? '';
+}
+
+beforeAll(async () => {
+  fixtureRoot = mkdtempSync(path.join(os.tmpdir(), 'model-lab-workflow-'));
+  imagesDir = path.join(fixtureRoot, 'bars');
+  for (let label = 0; label < CLASSES; label++) {
+    const dir = path.join(imagesDir, `bar${label}`);
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < PER_CLASS; i++) writeFileSync(path.join(dir, `${i}.png`), await classImage(label, label * 1000 + i));
+  }
+  writeFileSync(path.join(imagesDir, 'bar0', 'broken.png'), 'this is not a PNG');
+  app = await startApp({ allowedRoots: [fixtureRoot], viewport: { width: 1500, height: 1000 } });
+  page = app.page;
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  rmSync(fixtureRoot, { recursive: true, force: true });
+});
+
+describe('the training workflow', () => {
+  it('opens the sample project on first start with the guided path', async () => {
+    await page.waitForFunction(() => document.documentElement.dataset['startup'] === 'ready' || document.documentElement.dataset['startup'] === 'failed', undefined, { timeout: 90_000 });
+    expect(await page.evaluate(() => document.documentElement.dataset['startup'])).toBe('ready');
+    await page.getByTestId('guide-card').waitFor();
+    expect(await page.getByTestId('title-model').textContent()).toBe('fashion_cnn');
+    const datasets = await app.service.call('listDatasets', {});
+    expect(datasets.map((dataset) => dataset.source.kind)).toContain('sample');
+    await app.screenshot('workflow-1-first-start');
+    await page.getByTestId('guide-dismiss').click();
+  }, 120_000);
+
+  it('imports a generated image folder with progress and a report of the skipped file', async () => {
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('data-view').waitFor();
+    expect(await page.getByTestId('import-height').inputValue()).toBe('28');
+    expect(await page.getByTestId('import-color').inputValue()).toBe('grayscale');
+    await page.getByTestId('import-folder').click();
+    await pickInPage(imagesDir);
+    await until(async () => (await page.getByTestId('dataset-title').textContent()) === 'bars', 60_000, 'the imported dataset');
+    await page.getByTestId('import-report').waitFor();
+    await until(async () => (await page.getByTestId('dataset-bars').textContent())?.includes('in use') ?? false, 10_000, 'the project to use the new dataset');
+    await page.getByTestId('import-skipped-toggle').click();
+    expect(await page.getByTestId('import-skipped').textContent()).toContain('broken.png');
+    await page.getByTestId('sample-grid').waitFor();
+    await page.getByTestId('aug-preview').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('split-sizes').textContent()).toContain('train');
+    await app.screenshot('workflow-2-data');
+  }, 90_000);
+
+  it('trains two epochs with live charts, pause, resume, stop and resume from the checkpoint', async () => {
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('train-view').waitFor();
+    await page.getByTestId('hp-epochs').fill('2');
+    await page.getByTestId('hp-batch-size').fill('0');
+    await page.getByTestId('hp-error-batch-size').waitFor();
+    expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
+    await page.getByTestId('hp-batch-size').fill('8');
+    await page.getByTestId('hp-error-batch-size').waitFor({ state: 'detached' });
+    await page.evaluate(() => {
+      const state = window as unknown as { longestTaskMs: number };
+      state.longestTaskMs = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) state.longestTaskMs = Math.max(state.longestTaskMs, entry.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    await page.getByTestId('train-start').click();
+    const points = async (): Promise<number> => Number(await page.getByTestId('live-charts').getAttribute('data-batch-points'));
+    await until(async () => (await points()) >= 4, 120_000, 'batch points on the charts');
+    await page.getByTestId('run-backend').waitFor();
+    await app.screenshot('workflow-3-training-mid-run');
+
+    await page.getByTestId('train-pause').click();
+    await until(async () => (await runStatus()) === 'Paused', 20_000, 'the run to pause');
+    // The process answers the pause at its next batch; one batch may still be on its way.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const pausedAt = await points();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await points()).toBe(pausedAt);
+    await page.getByTestId('train-resume').click();
+    await until(async () => (await runStatus()) === 'Training' && (await points()) > pausedAt, 30_000, 'the run to go on after resume');
+
+    await until(async () => (await page.getByTestId('progress-epoch').textContent())?.startsWith('epoch 2') ?? false, 120_000, 'the second epoch');
+    await page.getByTestId('train-stop').click();
+    await until(async () => (await runStatus()) === 'Stopped', 30_000, 'the run to stop');
+    await page.getByTestId('train-resume-checkpoint').click();
+    await until(async () => (await runStatus()) === 'Completed', 180_000, 'the resumed run to complete');
+    const longest = await page.evaluate(() => (window as unknown as { longestTaskMs: number }).longestTaskMs);
+    console.log(`Longest main-thread task during training: ${longest.toFixed(0)} ms`);
+    const [project] = await app.service.call('listRecentProjects', {});
+    const [run] = await app.service.call('listRuns', { projectDir: project?.dir });
+    expect(run).toMatchObject({ status: 'completed', epochsCompleted: 2, datasetName: 'bars' });
+    expect(await page.getByTestId('diagnosis').isVisible()).toBe(true);
+    await app.screenshot('workflow-4-training-done');
+  }, 400_000);
+
+  it('evaluates the run and shows the images of a confusion-matrix cell', async () => {
+    await page.getByTestId('nav-evaluate').click();
+    await page.getByTestId('evaluate-view').waitFor();
+    await page.getByTestId('eval-run-button').click();
+    await page.getByTestId('confusion-matrix').waitFor({ timeout: 60_000 });
+    const cells = page.locator('[data-testid^="cm-cell-"]:not([disabled])');
+    const ids = await cells.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-testid') ?? ''));
+    const offDiagonal = ids.find((id) => {
+      const [, , row, column] = id.split('-');
+      return row !== column;
+    });
+    await page.getByTestId(offDiagonal ?? ids[0] ?? 'cm-cell-0-0').click();
+    await page.getByTestId('cell-images').waitFor();
+    if (offDiagonal) expect(await page.getByTestId('cell-image').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('class-metrics').textContent()).toContain('bar9');
+    await page.getByTestId('fm-load').click();
+    await page.getByTestId('fm-layer').first().waitFor({ timeout: 30_000 });
+    await app.screenshot('workflow-5-evaluate');
+  }, 120_000);
+
+  it('exports to TF.js and ONNX and sees both verified', async () => {
+    await page.getByTestId('nav-export').click();
+    await page.getByTestId('export-view').waitFor();
+    await page.getByTestId('export-format-tfjs').waitFor();
+    expect(await page.getByTestId('export-format-tfjs').isChecked()).toBe(true);
+    expect(await page.getByTestId('export-format-onnx').isChecked()).toBe(true);
+    await page.getByTestId('export-destination').click();
+    await pickInPage(fixtureRoot, 'bars_cnn');
+    await page.getByTestId('export-start').click();
+    await page.getByTestId('export-verified-tfjs').waitFor({ timeout: 120_000 });
+    await page.getByTestId('export-verified-onnx').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('export-verified-tfjs').textContent()).toContain('verified');
+    expect(await page.getByTestId('export-verified-onnx').textContent()).toContain('verified');
+    await app.screenshot('workflow-6-export');
+  }, 240_000);
+
+  it('raised no page errors', () => {
+    expect(app.errors).toEqual([]);
+  });
+});
