@@ -77,7 +77,7 @@ export async function importModelFile(filePath: string, tf: Tfjs): Promise<Impor
   if (typeof json === 'object' && json !== null && 'modelTopology' in json) {
     const topology = (json as { modelTopology: Record<string, unknown> }).modelTopology;
     const graph = kerasConfigToGraph(kerasConfigFromTfjsTopology(topology));
-    const model = await loadTfjsModel(dir, tf);
+    const model = await loadTfjsModel(dir, tf, path.basename(file));
     try {
       return { format: 'tfjs', graph, weights: tfjsLayerWeights(model, graph), modelCard };
     } finally {

@@ -55,9 +55,11 @@ export async function writeTfjsModel(model: tfjs.LayersModel, dir: string, tf: T
 /**
  * Loads a TF.js layers model folder (any shard count) through `tf.loadLayersModel`, the
  * way a user's app loads it.
+ *
+ * @param fileName the model JSON inside `dir` (`model.json` unless renamed)
  */
-export async function loadTfjsModel(dir: string, tf: Tfjs): Promise<tfjs.LayersModel> {
-  const modelPath = path.join(dir, TFJS_FILES.model);
+export async function loadTfjsModel(dir: string, tf: Tfjs, fileName: string = TFJS_FILES.model): Promise<tfjs.LayersModel> {
+  const modelPath = path.join(dir, fileName);
   return tf.loadLayersModel({
     async load() {
       const json = JSON.parse(await fs.readFile(modelPath, 'utf8')) as { modelTopology: object; weightsManifest: tfjs.io.WeightsManifestConfig };
