@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the test project does not include renderer/, and plain tsc needs its .vue shim
+/// <reference path="../../../../renderer/env.d.ts" />
 import { describe, expect, it } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import BackendBadge from '../../../../renderer/components/BackendBadge.vue';
