@@ -10,6 +10,7 @@ import { evaluateModel, loadRunModel, predictFiles } from '../engine/evaluate';
 import { computeFeatureMaps } from '../engine/featureMaps';
 import { nodeProcessLauncher } from '../engine/process/launcher';
 import { RunSupervisor } from '../engine/process/runSupervisor';
+import { checkGraphFitsDataset } from '../engine/train/graphFit';
 import { projectRunsDir } from '../project/projectStore';
 import {
   createRunDir, deleteRunDir, listRunDirs, newRunId, readEvaluation, readHistory, readRunSpec, runDirOf, updateRunSpec, writeEvaluation,
@@ -89,6 +90,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       const runsRoot = await runsRootFor(context, input.projectDir);
       const datasetDir = await resolveDatasetDir(context, input.dataset, input.projectDir);
       const info = await readDatasetInfo(datasetDir);
+      checkGraphFitsDataset(input.graph, info);
       const now = new Date();
       const id = newRunId(now);
       const backendPreference = input.backend ?? parseBackendName(context.options.backend) ?? null;

@@ -174,6 +174,14 @@ export class Trainer {
    * @throws LabError `TRAIN_NAN` when the loss stops being finite (the last good checkpoint stays).
    */
   async run(): Promise<TrainResult> {
+    try {
+      return await this.trainEpochs();
+    } finally {
+      this.optimizer.dispose();
+    }
+  }
+
+  private async trainEpochs(): Promise<TrainResult> {
     const { tf, hp, options } = this;
     const { model, cache } = options;
     const { train, validation } = splitIndices(cache, hp.validationSplit);
@@ -293,7 +301,6 @@ export class Trainer {
         break;
       }
     }
-    this.optimizer.dispose();
     return { reason, epochsCompleted: lastGoodEpoch, history };
   }
 

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { checkGraphFitsDataset } from '../../../../../main/engine/train/graphFit';
+import { syntheticDataset, tinyGraph } from './datasetFixture';
+
+const info = syntheticDataset().info;
+
+describe('checkGraphFitsDataset', () => {
+  it('accepts a graph whose input and output match the dataset', () => {
+    expect(() => checkGraphFitsDataset(tinyGraph(8, 3), info)).not.toThrow();
+  });
+
+  it('names the input layer when the image shape differs', () => {
+    expect(() => checkGraphFitsDataset(tinyGraph(10, 3), info)).toThrow(expect.objectContaining({ code: 'TRAIN_BAD_CONFIG', details: expect.objectContaining({ received: [10, 10, 1] }) }));
+  });
+
+  it('names the output layer when the class count differs', () => {
+    expect(() => checkGraphFitsDataset(tinyGraph(8, 5), info)).toThrow(expect.objectContaining({ code: 'TRAIN_BAD_CONFIG', message: expect.stringMatching(/3 units/) }));
+  });
+});
