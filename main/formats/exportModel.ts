@@ -130,7 +130,7 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
     try {
       verification = { ...(await verifyExport(format, outPath, source, inputs)), tolerance: options.tolerance ?? VERIFY_TOLERANCE };
     } finally {
-      inputs.tensor.dispose();
+      for (const entry of inputs.tensors) entry.tensor.dispose();
     }
   }
   const cardDir = format === 'tfjs' ? outPath : path.dirname(outPath);

@@ -19,10 +19,11 @@ export interface ExportSource {
   run: { spec: RunSpec; runDir: string; checkpoint: CheckpointKind; epoch: number; finalLogs: Record<string, number> | null } | null;
 }
 
-/** Inputs the exported file and the lab's model are both run on. */
+/** Inputs the exported file and the lab's model are both run on: one tensor per model input, by input name. */
 export interface VerificationInputs {
-  tensor: tfjs.Tensor;
+  tensors: { name: string; tensor: tfjs.Tensor }[];
   kind: 'test-split' | 'random';
+  samples: number;
 }
 
 /**
@@ -75,9 +76,10 @@ function seededUniform(count: number, seed: number): Float32Array {
  */
 export async function verificationInputs(source: ExportSource, samples: number): Promise<VerificationInputs> {
   const { tf } = source;
-  const input = source.model.inputs[0] as tfjs.SymbolicTensor;
-  const shape = input.shape.slice(1).map((d) => d ?? 1);
-  if (source.run !== null && shape.length === 3) {
+  const names = source.model.inputNames;
+  const shapes = source.model.inputs.map((input) => input.shape.slice(1).map((d) => d ?? 1));
+  const shape = shapes[0] ?? [];
+  if (source.run !== null && shapes.length === 1 && shape.length === 3) {
     const cache = await openDatasetCache(source.run.spec.dataset.cacheDir).catch(() => null);
     if (cache !== null) {
       try {
@@ -87,21 +89,26 @@ export async function verificationInputs(source: ExportSource, samples: number):
           const picked = test.slice(0, Math.min(samples, test.length));
           const pixels = await cache.readImages(picked);
           const { scale, offset } = cache.info.preprocessing;
-          return { tensor: pixelsToTensor(tf, pixels, picked.length, cache.info.imageShape, scale, offset), kind: 'test-split' };
+          const tensor = pixelsToTensor(tf, pixels, picked.length, cache.info.imageShape, scale, offset);
+          return { tensors: [{ name: names[0] as string, tensor }], kind: 'test-split', samples: picked.length };
         }
       } finally {
         cache.dispose();
       }
     }
   }
-  const count = samples * shape.reduce((a, b) => a * b, 1);
-  return { tensor: tf.tensor(seededUniform(count, 20240611), [samples, ...shape], 'float32'), kind: 'random' };
+  const tensors = shapes.map((inputShape, index) => {
+    const count = samples * inputShape.reduce((a, b) => a * b, 1);
+    return { name: names[index] as string, tensor: tf.tensor(seededUniform(count, 20240611 + index), [samples, ...inputShape], 'float32') };
+  });
+  return { tensors, kind: 'random', samples };
 }
 
-/** Runs the lab's model on the inputs (inference mode) and returns the first output as float32. */
-export function predict(model: tfjs.LayersModel, inputs: tfjs.Tensor, tf: Tfjs): Float32Array {
+/** Runs a model on the inputs (inference mode, in the model's input order) and returns the first output as float32. */
+export function predict(model: tfjs.LayersModel, inputs: tfjs.Tensor | readonly tfjs.Tensor[], tf: Tfjs): Float32Array {
   return tf.tidy(() => {
-    const output = model.predict(inputs, { batchSize: 32 });
+    const list = Array.isArray(inputs) ? [...inputs] : [inputs as tfjs.Tensor];
+    const output = model.predict(list.length === 1 ? (list[0] as tfjs.Tensor) : list, { batchSize: 32 });
     const first = Array.isArray(output) ? (output[0] as tfjs.Tensor) : output;
     return first.dataSync() as Float32Array;
   }).slice();

@@ -1,5 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ExportFormat, Verification } from '../../common/api/methods/models';
+import { LabError, received } from '../../common/errors';
 import { compileGraph } from '../engine/compile';
 import type { Tfjs } from '../engine/backend';
 import { maxAbsDifference, predict, type ExportSource, type VerificationInputs } from './exportSource';
@@ -24,9 +25,15 @@ export function modelFromImport(imported: KerasImport, tf: Tfjs): tfjs.LayersMod
   }
 }
 
+function tensorNamed(inputs: VerificationInputs, name: string): tfjs.Tensor {
+  const found = inputs.tensors.find((entry) => entry.name === name);
+  if (found === undefined) throw new LabError('EXPORT_VERIFY_FAILED', `Expected the reloaded model to have the input "${name}" of the lab's model. ${received('inputs', inputs.tensors.map((entry) => entry.name))}`, { field: name });
+  return found.tensor;
+}
+
 async function reloadAndPredict(format: Exclude<ExportFormat, 'keras-script'>, target: string, inputs: VerificationInputs, tf: Tfjs): Promise<{ runtime: string; output: Float32Array }> {
   if (format === 'onnx') {
-    return { runtime: 'onnxruntime-node', output: await runOnnxModel(target, inputs.tensor) };
+    return { runtime: 'onnxruntime-node', output: await runOnnxModel(target, inputs.tensors) };
   }
   let model: tfjs.LayersModel;
   let runtime: string;
@@ -38,7 +45,8 @@ async function reloadAndPredict(format: Exclude<ExportFormat, 'keras-script'>, t
     runtime = format === 'h5' ? 'Keras .h5 import' : 'Keras .keras import';
   }
   try {
-    return { runtime, output: predict(model, inputs.tensor, tf) };
+    // Inputs go by name: a reloaded model may list its inputs in another order.
+    return { runtime, output: predict(model, model.inputNames.map((name) => tensorNamed(inputs, name)), tf) };
   } finally {
     model.dispose();
   }
@@ -51,7 +59,7 @@ async function reloadAndPredict(format: Exclude<ExportFormat, 'keras-script'>, t
  * @param target the written file, or the folder for tfjs
  */
 export async function verifyExport(format: Exclude<ExportFormat, 'keras-script'>, target: string, source: ExportSource, inputs: VerificationInputs): Promise<Verification> {
-  const expected = predict(source.model, inputs.tensor, source.tf);
+  const expected = predict(source.model, inputs.tensors.map((entry) => entry.tensor), source.tf);
   const { runtime, output } = await reloadAndPredict(format, target, inputs, source.tf);
-  return { runtime, samples: inputs.tensor.shape[0] ?? 0, inputs: inputs.kind, maxAbsDiff: maxAbsDifference(expected, output), tolerance: VERIFY_TOLERANCE };
+  return { runtime, samples: inputs.samples, inputs: inputs.kind, maxAbsDiff: maxAbsDifference(expected, output), tolerance: VERIFY_TOLERANCE };
 }

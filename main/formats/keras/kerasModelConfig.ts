@@ -28,6 +28,11 @@ function layerConfig(node: GraphNode, flavor: KerasFlavor): Record<string, unkno
     return config;
   }
   config['trainable'] = node.trainable;
+  if (flavor === 'keras3' && node.type === 'LeakyReLU' && 'alpha' in config) {
+    // Keras 3 names the slope negative_slope and only warns about the tf.keras 2 `alpha`.
+    config['negative_slope'] = config['alpha'];
+    delete config['alpha'];
+  }
   return config;
 }
 

@@ -2,12 +2,12 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { LabError, received } from '../../../common/errors';
 
 /**
- * Runs an ONNX file with onnxruntime-node (its bundled CPU build) on NHWC float inputs and
- * returns the first output.
+ * Runs an ONNX file with onnxruntime-node (its bundled CPU build) on NHWC float inputs,
+ * given by input name, and returns the first output.
  *
  * @throws LabError `IO_BAD_FORMAT` when onnxruntime refuses the file.
  */
-export async function runOnnxModel(filePath: string, inputs: tfjs.Tensor): Promise<Float32Array> {
+export async function runOnnxModel(filePath: string, inputs: readonly { name: string; tensor: tfjs.Tensor }[]): Promise<Float32Array> {
   const ort = await import('onnxruntime-node');
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
   try {
@@ -16,10 +16,10 @@ export async function runOnnxModel(filePath: string, inputs: tfjs.Tensor): Promi
     throw new LabError('IO_BAD_FORMAT', `Expected onnxruntime to load the ONNX file (${error instanceof Error ? error.message : String(error)}). ${received('path', filePath)}`, { path: filePath });
   }
   try {
-    const inputName = session.inputNames[0] as string;
     const outputName = session.outputNames[0] as string;
-    const data = (await inputs.data()) as Float32Array;
-    const feeds = { [inputName]: new ort.Tensor('float32', Float32Array.from(data), [...inputs.shape]) };
+    // The ONNX inputs keep the Keras input names, so tensors are fed by name.
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    for (const { name, tensor } of inputs) feeds[name] = new ort.Tensor('float32', Float32Array.from((await tensor.data()) as Float32Array), [...tensor.shape]);
     const results = await session.run(feeds);
     const output = results[outputName];
     if (output === undefined) throw new LabError('IO_BAD_FORMAT', `Expected output ${outputName} from onnxruntime. ${received('outputs', Object.keys(results))}`, { path: filePath });

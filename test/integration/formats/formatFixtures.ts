@@ -45,6 +45,16 @@ function familyGraph(name: string, shape: number[], body: Chain, endsOnImage = f
   return b.build();
 }
 
+/** Two inputs (an image and a feature vector) joined before the classifier. */
+export function twoInputGraph(): ModelGraph {
+  const b = new GraphBuilder('two_inputs');
+  const features = b.input([5], 'features');
+  const image = b.input([6, 6, 2], 'image');
+  const pooled = b.layer('GlobalAveragePooling2D', {}, b.layer('Conv2D', { filters: 3, kernel_size: [3, 3] }, image, 'conv'), 'gap');
+  b.layer('Dense', { units: 2 }, b.layer('Concatenate', {}, [pooled, features], 'joined'), 'out');
+  return b.build();
+}
+
 /** One graph per layer family, each using every layer type of the family in several settings. */
 export const LAYER_FAMILY_GRAPHS: Record<string, () => ModelGraph> = {
   convolutional: () => familyGraph('convolutional', [9, 9, 4], (b, x) => {

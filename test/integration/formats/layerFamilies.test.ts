@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type Tfjs } from '../../../main/engine/backend';
 import { graphSource } from '../../../main/formats/exportSource';
 import { exportModelFiles } from '../../../main/formats/exportModel';
-import { LAYER_FAMILY_GRAPHS, randomizeWeights } from './formatFixtures';
+import { LAYER_FAMILY_GRAPHS, randomizeWeights, twoInputGraph } from './formatFixtures';
 
 let tf: Tfjs;
 let dir: string;
@@ -30,6 +30,19 @@ describe.each(Object.keys(LAYER_FAMILY_GRAPHS))('%s layers', (family) => {
       const result = await exportModelFiles(source, { format, outPath, samples: 16 });
       expect(result.verification?.inputs).toBe('random');
       expect(result.verification?.samples).toBe(16);
+      expect(result.verification?.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    } finally {
+      source.model.dispose();
+    }
+  });
+});
+
+describe('a model with two inputs', () => {
+  it.each(FORMATS)('export to %s feeds each input by its name and predicts within 1e-4', async (format) => {
+    const source = graphSource(twoInputGraph(), tf, 4);
+    try {
+      randomizeWeights(source.model, tf, 13);
+      const result = await exportModelFiles(source, { format, outPath: path.join(dir, `two-inputs-${format}${EXTENSIONS[format]}`), samples: 8 });
       expect(result.verification?.maxAbsDiff).toBeLessThanOrEqual(1e-4);
     } finally {
       source.model.dispose();
