@@ -4,7 +4,7 @@ import type { GraphNode, ModelGraph } from '../../common/graph/schema';
 import { formatShape } from '../../common/graph/shape';
 import { formatParamValue } from '../components/editor/paramFields';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
-import { collapsedGroupNodeId, groupFrameNodeId, inputHandleId, type CanvasEdge, type CanvasNode, type LayerNodeData } from './types';
+import { collapsedGroupNodeId, groupFrameNodeId, inputHandleId, type CanvasEdge, type CanvasNode, type CanvasNodeData, type LayerNodeData, type ShapeEdgeData } from './types';
 
 /** Margin of a block's frame around its layers, in canvas pixels (top leaves room for the title). */
 const FRAME_PAD = 16;
@@ -50,6 +50,55 @@ function cachedKeyParams(node: GraphNode): LayerNodeData['keyParams'] {
   const value = keyParamsOf(node);
   keyParamCache.set(node.params, { type: node.type, value });
   return value;
+}
+
+/** True when two problem lists say the same things (analysis rebuilds them on every edit). */
+function sameProblems(a: readonly GraphProblem[] | null, b: readonly GraphProblem[] | null): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((problem, index) => problem.message === b[index]?.message && problem.severity === b[index]?.severity && JSON.stringify(problem.fix) === JSON.stringify(b[index]?.fix));
+}
+
+/** Field-by-field equality of node data, so unchanged nodes keep their data object and do not re-render. */
+function sameNodeData(a: CanvasNodeData, b: CanvasNodeData): boolean {
+  if (a.kind === 'layer' && b.kind === 'layer') {
+    return (
+      a.type === b.type &&
+      a.name === b.name &&
+      a.keyParams === b.keyParams &&
+      a.outputShape === b.outputShape &&
+      a.paramCount === b.paramCount &&
+      a.trainable === b.trainable &&
+      a.inputHandles === b.inputHandles &&
+      a.connectedInputs.join(',') === b.connectedInputs.join(',') &&
+      sameProblems(a.problems, b.problems)
+    );
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sameEdgeData(a: ShapeEdgeData, b: ShapeEdgeData): boolean {
+  return a.shape === b.shape && a.targetIndex === b.targetIndex && a.showIndex === b.showIndex && a.sourceName === b.sourceName && a.targetName === b.targetName && sameProblems(a.problem ? [a.problem] : null, b.problem ? [b.problem] : null);
+}
+
+/**
+ * Reuses the previous model's data objects where nothing changed. Vue Flow copies each
+ * given field onto its node; an identical data object triggers nothing, so an edit
+ * re-renders only the nodes it affects (a ResNet50 has ~175).
+ */
+export function reuseUnchanged(next: CanvasModel, previous: CanvasModel | undefined): CanvasModel {
+  if (!previous) return next;
+  const oldNodes = new Map(previous.nodes.map((node) => [node.id, node]));
+  const oldEdges = new Map(previous.edges.map((edge) => [edge.id, edge]));
+  for (const node of next.nodes) {
+    const old = oldNodes.get(node.id);
+    if (old?.data && node.data && sameNodeData(old.data, node.data)) node.data = old.data;
+  }
+  for (const edge of next.edges) {
+    const old = oldEdges.get(edge.id);
+    if (old?.data && edge.data && sameEdgeData(old.data, edge.data)) edge.data = old.data;
+  }
+  return next;
 }
 
 /** What the canvas draws for a graph: Vue Flow nodes and edges. */
@@ -183,7 +232,14 @@ export function buildCanvasModel(graph: ModelGraph, analysis: GraphAnalysis, sel
       sourceHandle: 'out',
       targetHandle: inputHandleId(targetIndex),
       selected: selectedEdgeIds.has(edge.id),
-      data: { shape: shape ? formatShape(shape) : null, problem, targetIndex: edge.targetIndex, showIndex: targetGroup === undefined && (targetSpec?.arity.max ?? 1) > 1 },
+      data: {
+        shape: shape ? formatShape(shape) : null,
+        problem,
+        targetIndex: edge.targetIndex,
+        showIndex: targetGroup === undefined && (targetSpec?.arity.max ?? 1) > 1,
+        sourceName: (sourceGroup !== undefined ? collapsed.get(sourceGroup)?.name : sourceNode?.name) ?? edge.source,
+        targetName: (targetGroup !== undefined ? collapsed.get(targetGroup)?.name : targetNode?.name) ?? edge.target,
+      },
     });
   }
   return { nodes, edges };

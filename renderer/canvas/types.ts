@@ -58,6 +58,9 @@ export interface ShapeEdgeData {
   targetIndex: number;
   /** True when the target is a merge, so the label shows the input index. */
   showIndex: boolean;
+  /** Names of the layers at either end (a collapsed block's name for a rerouted end), for tooltips and tests. */
+  sourceName: string;
+  targetName: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { computed, type ComputedRef } from 'vue';
 import { useGraphStore } from '../stores/graphStore';
 import { useUiStore } from '../stores/uiStore';
-import { buildCanvasModel, type CanvasModel } from './canvasModel';
+import { buildCanvasModel, reuseUnchanged, type CanvasModel } from './canvasModel';
 
 /**
  * Maps `graphStore` (graph + analysis) and the selection in `uiStore` to the nodes and
@@ -11,6 +11,10 @@ import { buildCanvasModel, type CanvasModel } from './canvasModel';
 export function useGraphCanvas(): { model: ComputedRef<CanvasModel> } {
   const graphStore = useGraphStore();
   const ui = useUiStore();
-  const model = computed(() => buildCanvasModel(graphStore.graph, graphStore.analysis, new Set(ui.selectedNodeIds), new Set(ui.selectedEdgeIds)));
+  let previous: CanvasModel | undefined;
+  const model = computed(() => {
+    previous = reuseUnchanged(buildCanvasModel(graphStore.graph, graphStore.analysis, new Set(ui.selectedNodeIds), new Set(ui.selectedEdgeIds)), previous);
+    return previous;
+  });
   return { model };
 }

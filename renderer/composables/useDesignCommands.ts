@@ -1,4 +1,6 @@
+import { useVueFlow } from '@vue-flow/core';
 import { expandCanvasSelection, nextGroupName } from '../canvas/canvasModel';
+import { DESIGN_CANVAS_ID, measuredNodeSizes } from './useDesignCanvas';
 import { useGraphStore } from '../stores/graphStore';
 import { useUiStore } from '../stores/uiStore';
 
@@ -23,6 +25,7 @@ export interface DesignCommands {
 export function useDesignCommands(): DesignCommands {
   const graphStore = useGraphStore();
   const ui = useUiStore();
+  const flow = useVueFlow(DESIGN_CANVAS_ID);
 
   const selectedLayers = (): string[] => expandCanvasSelection(graphStore.graph, ui.selectedNodeIds);
 
@@ -59,7 +62,7 @@ export function useDesignCommands(): DesignCommands {
     selectAll: () => ui.select(graphStore.graph.nodes.map((node) => node.id)),
     layout: () =>
       guarded(() => {
-        graphStore.layout();
+        graphStore.layout(measuredNodeSizes(flow.getNodes.value));
         ui.requestFit();
       }),
     fit: () => ui.requestFit(),

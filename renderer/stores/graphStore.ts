@@ -5,7 +5,7 @@ import { analyzeGraph } from '../../common/graph/analysis';
 import { applyFix as applyGraphFix, applyGraphEdits, connect, createNode, newGraphId, removeNodes, uniqueLayerName } from '../../common/graph/edits';
 import type { GraphAnalysis, GraphEdit, GraphFix } from '../../common/graph/problems';
 import { GRAPH_SCHEMA_VERSION, type GraphEdge, type GraphNode, type ModelGraph, type Position } from '../../common/graph/schema';
-import { autoLayout } from '../canvas/layout';
+import { autoLayout, type NodeSize } from '../canvas/layout';
 
 /** How an edit enters the undo history. */
 export interface CommitOptions {
@@ -135,8 +135,8 @@ export const useGraphStore = defineStore('graph', () => {
   }
 
   /** Replaces the whole graph as one undoable step (JSON edits, templates). */
-  function replaceGraph(next: ModelGraph, label: string): void {
-    commit(next, { label });
+  function replaceGraph(next: ModelGraph, label: string, coalesceKey?: string): void {
+    commit(next, coalesceKey === undefined ? { label } : { label, coalesceKey });
   }
 
   function undo(): void {
@@ -330,9 +330,9 @@ export const useGraphStore = defineStore('graph', () => {
     projectDir.value = dir;
   }
 
-  /** Lays the graph out top to bottom (dagre) as one undoable step. */
-  function layout(): void {
-    commit(autoLayout(graph.value), { label: 'auto-layout' });
+  /** Lays the graph out top to bottom (dagre) as one undoable step, using measured node sizes where given. */
+  function layout(sizes?: ReadonlyMap<string, NodeSize>, coalesceKey?: string): void {
+    commit(autoLayout(graph.value, sizes), coalesceKey === undefined ? { label: 'auto-layout' } : { label: 'auto-layout', coalesceKey });
   }
 
   return {

@@ -35,6 +35,11 @@ export const useUiStore = defineStore('ui', () => {
   const notice = ref<Notice | null>(null);
   /** Increases when something asks the canvas to zoom to fit (a template opened, `F`). */
   const fitRequest = ref(0);
+  /**
+   * Asks the canvas to lay the graph out once its nodes are measured, then fit. The
+   * layout joins the undo step of the edit with `coalesceKey` (opening a template).
+   */
+  const layoutRequest = ref<{ count: number; coalesceKey: string | undefined }>({ count: 0, coalesceKey: undefined });
   let noticeCounter = 0;
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -70,10 +75,15 @@ export const useUiStore = defineStore('ui', () => {
     designPanel.value = panel;
   }
 
+  /** Asks the canvas to lay out (with measured node sizes) and fit once it has drawn the current graph. */
+  function requestLayout(coalesceKey?: string): void {
+    layoutRequest.value = { count: layoutRequest.value.count + 1, coalesceKey };
+  }
+
   /** Asks the canvas to zoom to fit once it has drawn the current graph. */
   function requestFit(): void {
     fitRequest.value += 1;
   }
 
-  return { activeView, selectedNodeIds, selectedEdgeIds, designPanel, templatesOpen, notice, fitRequest, primaryNodeId, navigate, select, clearSelection, showNotice, openPanel, requestFit };
+  return { activeView, selectedNodeIds, selectedEdgeIds, designPanel, templatesOpen, notice, fitRequest, layoutRequest, primaryNodeId, navigate, select, clearSelection, showNotice, openPanel, requestFit, requestLayout };
 });
