@@ -56,7 +56,16 @@ describe('the app in browser mode', () => {
     expect(outcome).toBe('closed');
   });
 
-  it('raised no page errors while loading', () => {
+  it("runs Monaco's workers from the app's own origin under the Content-Security-Policy", async () => {
+    await app.page.locator('button, [role=tab]').filter({ hasText: /^\s*Code\s*$/ }).first().click();
+    await app.page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => /worker/i.test(entry.name)), undefined, { timeout: 20_000 });
+    const resources = await app.page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+    const origin = new URL(app.url).origin;
+    expect(resources.filter((name) => !name.startsWith(origin) && !name.startsWith('blob:') && !name.startsWith('data:'))).toEqual([]);
+    await app.screenshot('app-code-view');
+  });
+
+  it('raised no page errors or CSP violations', () => {
     // The refused socket of the previous test logs a connection error by design.
     expect(app.errors.filter((e) => !e.includes('/api'))).toEqual([]);
   });
