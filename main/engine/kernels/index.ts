@@ -1,5 +1,6 @@
-import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
 
@@ -17,11 +18,22 @@ export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
 ];
 
 /**
- * Registers the missing wasm gradient kernels. Idempotent, and it never replaces a
- * kernel that a newer wasm backend registers itself.
+ * Kernels tfjs-backend-wasm 4.22 has but runs as scalar loops; these compose its
+ * XNNPACK convolutions instead.
+ */
+export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropInputConfig];
+
+/**
+ * Registers the missing wasm gradient kernels (never replacing one that a newer wasm
+ * backend registers itself) and the faster replacements. Idempotent.
  */
 export function registerWasmGradientKernels(): void {
   for (const config of WASM_GRADIENT_KERNELS) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
+  }
+  for (const config of WASM_KERNEL_REPLACEMENTS) {
+    if (getKernel(config.kernelName, config.backendName)?.kernelFunc === config.kernelFunc) continue;
+    unregisterKernel(config.kernelName, config.backendName);
+    registerKernel(config);
   }
 }

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { seededTensor as values } from '../seededTensor';
 import { initBackend } from '../../../../../main/engine/backend';
+import { conv2DBackpropInputConfig } from '../../../../../main/engine/kernels/Conv2DBackpropInput';
 
 type Padding = 'same' | 'valid';
 
@@ -79,6 +80,10 @@ const DEPTHWISE_CASES: ConvCase[] = [
 ];
 
 describe('wasm gradient kernels match the cpu backend', () => {
+  it('replace the scalar-loop Conv2DBackpropInput of tfjs-backend-wasm', () => {
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(conv2DBackpropInputConfig.kernelFunc);
+  });
+
   beforeAll(async () => {
     await initBackend({ preference: 'wasm' });
   });
@@ -90,6 +95,16 @@ describe('wasm gradient kernels match the cpu backend', () => {
     const expected = await runOn('cpu', 'Conv2DBackpropFilter', inputs, attrs);
     const actual = await runOn('wasm', 'Conv2DBackpropFilter', inputs, attrs);
     expect(actual.shape).toEqual(c.filter);
+    expect(maxAbsDiff(actual.data, expected.data)).toBeLessThan(1e-4);
+  });
+
+  it.each(CONV_CASES)('Conv2DBackpropInput: $name', async (c) => {
+    const dyShape = [c.input[0], outSize(c.input[1], c.filter[0], c.strides[0], 1, c.pad), outSize(c.input[2], c.filter[1], c.strides[1], 1, c.pad), c.filter[3]];
+    const inputs = { dy: values(dyShape, 13), filter: values(c.filter, 14) };
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.input };
+    const expected = await runOn('cpu', 'Conv2DBackpropInput', inputs, attrs);
+    const actual = await runOn('wasm', 'Conv2DBackpropInput', inputs, attrs);
+    expect(actual.shape).toEqual(c.input);
     expect(maxAbsDiff(actual.data, expected.data)).toBeLessThan(1e-4);
   });
 
