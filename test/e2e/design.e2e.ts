@@ -204,6 +204,24 @@ describe('the Design view', () => {
     await app.screenshot('design-residual-fixed');
   });
 
+  it('groups a selection into a named block, collapses it into one node and expands it again', async () => {
+    const conv = names['Conv2D']!;
+    const pool = names['MaxPooling2D']!;
+    await page.getByTestId(`node-${conv}`).click();
+    await page.getByTestId(`node-${pool}`).click({ modifiers: ['Control'] });
+    await expect.poll(() => page.locator('.layer-node.selected').count()).toBe(2);
+    await page.keyboard.press('ControlOrMeta+G');
+    await page.getByTestId('group-frame-block_1').waitFor();
+    await app.screenshot('design-group');
+    await page.getByTestId('collapse-block_1').click();
+    await page.getByTestId('group-block_1').waitFor();
+    expect(await page.getByTestId(`node-${conv}`).count()).toBe(0);
+    expect(await text('group-block_1')).toContain('320');
+    await app.screenshot('design-group-collapsed');
+    await page.getByTestId('expand-block_1').click();
+    await page.getByTestId(`node-${conv}`).waitFor();
+  });
+
   it('applies JSON edited in Monaco to the canvas, marks invalid JSON, and undoes', async () => {
     const dense = names['Dense']!;
     const before = await text(`params-${dense}`);
