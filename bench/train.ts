@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     const appOverRaw = app.imagesPerSecond / raw.imagesPerSecond;
     const tfjsOverTorch = app.imagesPerSecond / torch.imagesPerSecond;
     const accuracyGap = (app.testAccuracy - torch.testAccuracy) * 100;
-    console.log(`app wall clock from startRun to run.done (process start, epoch, checkpoints): ${app.wallImagesPerSecond.toFixed(0)} images/s`);
+    console.log(`app wall clock from startRun to run.done (process start, epoch, checkpoints, final evaluation): ${app.wallImagesPerSecond.toFixed(0)} images/s`);
     console.log(`app / raw loop: ${appOverRaw.toFixed(3)} (goal >= 0.95) ${appOverRaw >= 0.95 ? 'PASS' : 'MISS'}`);
     console.log(`app / PyTorch: ${tfjsOverTorch.toFixed(3)}`);
     console.log(`accuracy app - PyTorch: ${accuracyGap.toFixed(2)} points (goal within 1) ${Math.abs(accuracyGap) <= 1 ? 'PASS' : 'MISS'}`);

@@ -9,7 +9,8 @@ import type { RunEvent } from '../../../common/api/methods/runs';
 import { initBackend } from '../backend';
 import { compileGraph } from '../compile';
 import { openDatasetCache, type DatasetCache } from '../../data/datasetCache';
-import { readRunSpec, updateRunSpec } from '../../project/runStore';
+import { readRunSpec, updateRunSpec, writeEvaluation } from '../../project/runStore';
+import { evaluateModel, loadRunModel } from '../evaluate';
 import { ManualControl, Trainer, type TrainerEvent } from '../train/trainer';
 import { parentMessageSchema, type ParentMessage } from './protocol';
 import { connectParentPort } from './parentPort';
@@ -64,6 +65,16 @@ async function train(message: Extract<ParentMessage, { type: 'start' }>): Promis
     const endReason = result.reason === 'completed' ? `Trained ${result.epochsCompleted} epochs.`
       : result.reason === 'stopped' ? `Stopped after ${result.epochsCompleted} complete epochs.`
         : `Early stopping after epoch ${result.epochsCompleted}.`;
+    if (result.epochsCompleted > 0 && cache.indices('test').length > 0) {
+      // The final evaluation of the best checkpoint belongs to the run folder; a failure here does not undo the training.
+      try {
+        const { model: best } = await loadRunModel(tf, message.runDir, spec, 'best');
+        await writeEvaluation(message.runDir, await evaluateModel({ tf, model: best, cache, spec, checkpoint: 'best', misclassified: 16, topK: spec.hyperparameters.topK }));
+        best.dispose();
+      } catch (error) {
+        await emit({ type: 'log', level: 'warn', message: `The final evaluation of ${message.runId} failed: ${(error as Error).message}` });
+      }
+    }
     const final = await updateRunSpec(message.runDir, { status, endReason });
     await emit({ type: 'run.done', runId: message.runId, reason: result.reason, epochsCompleted: result.epochsCompleted, best: final.best, message: endReason });
   } catch (error) {

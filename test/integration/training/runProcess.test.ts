@@ -60,6 +60,9 @@ describe('training runs in their own process', () => {
     expect(runs.map((r) => [r.id, r.status, r.epochsCompleted])).toEqual([[runId, 'completed', 3]]);
     const run = await service.call('getRun', { runId });
     expect(run.history).toHaveLength(3);
+    // The training process evaluates the best checkpoint before it reports run.done.
+    expect(run.evaluation?.checkpoint).toBe('best');
+    expect(run.evaluation?.examples).toBe(32);
     expect(run.spec.backend?.chosen).toBe('cpu');
     const compared = await service.call('compareRuns', { runIds: [runId], metric: 'val_accuracy' });
     expect(compared.series[0]?.points).toHaveLength(3);

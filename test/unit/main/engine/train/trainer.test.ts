@@ -125,6 +125,20 @@ describe('Trainer', () => {
     expect(byType(events, 'run.started').at(-1)?.initialEpoch).toBe(3);
   });
 
+  it('trains with augmentation, balanced class weights, a cosine schedule, clipping and L2 together', async () => {
+    const { runDir, events, make } = await setup({
+      epochs: 2, batchSize: 16, optimizer: { name: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true }, clipnorm: 1, l2: 1e-4,
+      classWeight: 'balanced', lrSchedule: { type: 'cosine', warmupSteps: 2 }, metrics: ['accuracy', 'top_k_accuracy'], topK: 2,
+      augmentation: { horizontalFlip: true, brightnessRange: [0.9, 1.1] },
+    });
+    const result = await make().run();
+    expect(result.reason).toBe('completed');
+    const history = await readHistory(runDir);
+    expect(history[1]?.learningRate).toBeLessThan(history[0]?.learningRate ?? 0);
+    expect(Object.keys(history[0]?.logs ?? {}).sort()).toEqual(['accuracy', 'loss', 'top_k_accuracy', 'val_accuracy', 'val_loss', 'val_top_k_accuracy']);
+    expect(byType(events, 'run.epoch').every((e) => Array.isArray(e.diagnosis))).toBe(true);
+  });
+
   it('stops early when the monitored value stops improving', async () => {
     const { make } = await setup({ epochs: 30, batchSize: 16, optimizer: { name: 'sgd', learningRate: 1e-9 }, earlyStopping: { monitor: 'val_loss', patience: 1, minDelta: 0.01 } });
     const result = await make().run();
