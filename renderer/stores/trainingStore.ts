@@ -130,8 +130,14 @@ export const useTrainingStore = defineStore('training', () => {
         startInfo.value = { backend: event.backend, totalParams: event.totalParams, trainExamples: event.trainExamples, validationExamples: event.validationExamples, stepsPerEpoch: event.stepsPerEpoch };
         progress.value = { epoch: event.initialEpoch, epochs: event.hyperparameters.epochs, batch: 0, batches: event.stepsPerEpoch, imagesPerSecond: 0, etaSeconds: 0 };
         if (event.initialEpoch > 1) {
-          markers.value.push({ x: event.initialEpoch - 1, label: 'resumed', kind: 'phase' });
-          triggerRef(markers);
+          // Training restarts from the checkpoint at the end of epoch initialEpoch - 1: later points are replaced.
+          const resumeX = event.initialEpoch - 1;
+          for (const series of Object.values(batchSeries.value)) series.splice(0, series.length, ...series.filter((point) => point.x <= resumeX));
+          for (const series of Object.values(epochSeries.value)) series.splice(0, series.length, ...series.filter((point) => point.x <= resumeX));
+          history.value = history.value.filter((record) => record.epoch <= resumeX);
+          markers.value = [...markers.value.filter((marker) => marker.x <= resumeX), { x: resumeX, label: 'resumed', kind: 'phase' }];
+          triggerRef(batchSeries);
+          triggerRef(epochSeries);
         }
         break;
       case 'run.batch': {

@@ -22,8 +22,12 @@ export function verticalMarkerPlugin(getMarkers: () => readonly VerticalMarker[]
       const context = chart.ctx;
       context.save();
       context.font = '10px system-ui, sans-serif';
+      const labelsAt = new Map<number, number>();
       for (const marker of getMarkers()) {
         const x = xScale.getPixelForValue(marker.x);
+        // Markers at the same place stack their labels instead of overprinting them.
+        const row = labelsAt.get(Math.round(x)) ?? 0;
+        labelsAt.set(Math.round(x), row + 1);
         if (x < area.left || x > area.right) continue;
         context.strokeStyle = marker.color;
         context.fillStyle = marker.color;
@@ -32,7 +36,7 @@ export function verticalMarkerPlugin(getMarkers: () => readonly VerticalMarker[]
         context.moveTo(x, area.top);
         context.lineTo(x, area.bottom);
         context.stroke();
-        context.fillText(marker.label, Math.min(x + 3, area.right - context.measureText(marker.label).width), area.top + 10);
+        context.fillText(marker.label, Math.min(x + 3, area.right - context.measureText(marker.label).width), area.top + 10 + row * 12);
       }
       context.restore();
     },
