@@ -72,7 +72,7 @@ async function untilStatus(status: string, timeoutMs: number): Promise<void> {
     const end = await page.getByTestId('run-end').textContent().catch(() => null);
     const failure = await page.getByTestId('train-error').textContent().catch(() => null);
     await app.screenshot(`workflow-failed-waiting-${status}`);
-    throw new Error(`${(error as Error).message}; status ${await runStatus()}, end ${end ?? '—'}, error ${failure ?? '—'}`);
+    throw new Error(`${(error as Error).message}; status ${await runStatus()}, end ${end ?? '—'}, error ${failure ?? '—'}`, { cause: error });
   }
 }
 
