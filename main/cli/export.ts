@@ -27,6 +27,7 @@ function describe(result: ExportResult): string {
   const v = result.verification;
   if (v === null) lines.push('Verification: not applicable (no weights in this format)');
   else lines.push(`Verified with ${v.runtime} on ${v.samples} ${v.inputs === 'test-split' ? 'held-out test images' : 'deterministic random inputs'}: max |difference| ${v.maxAbsDiff.toExponential(3)} (bound ${v.tolerance})`);
+  lines.push(...result.warnings.map((warning) => `Warning: ${warning}`));
   return `${lines.join('\n')}\n`;
 }
 

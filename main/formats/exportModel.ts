@@ -8,7 +8,7 @@ import { hyperparametersSchema } from '../../common/api/methods/runs';
 import { readDatasetInfo } from '../data/datasetCache';
 import { verificationInputs, type ExportSource } from './exportSource';
 import { readLayerWeights } from './layerWeights';
-import { writeTfjsModel } from './tfjsFormat';
+import { tfjsPortabilityWarnings, writeTfjsModel } from './tfjsFormat';
 import { writeKerasH5 } from './keras/h5Format';
 import { buildKerasArchive } from './keras/kerasV3Format';
 import { generateKerasTrainingScript } from './keras/kerasScript';
@@ -133,10 +133,11 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
       for (const entry of inputs.tensors) entry.tensor.dispose();
     }
   }
+  const warnings = format === 'tfjs' ? tfjsPortabilityWarnings(source.graph) : [];
   const cardDir = format === 'tfjs' ? outPath : path.dirname(outPath);
   let card;
   try {
-    card = await writeModelCard(cardDir, buildModelCard(source, format, preprocessing, verification));
+    card = await writeModelCard(cardDir, buildModelCard(source, format, preprocessing, verification, warnings));
   } catch (error) {
     throw writeError(error, cardDir);
   }
@@ -145,5 +146,5 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
     throw new LabError('EXPORT_VERIFY_FAILED', `Expected the reloaded ${format} model to predict within ${verification.tolerance} of the lab's model. ${received('maxAbsDiff', verification.maxAbsDiff)}`, { path: outPath, verification });
   }
   progress('done', 1, verification ? `Verified: max difference ${verification.maxAbsDiff.toExponential(2)} on ${verification.samples} ${verification.inputs === 'test-split' ? 'test images' : 'random inputs'}` : `Wrote ${outPath}`);
-  return { format, files, modelCardPath: card.json, verification };
+  return { format, files, modelCardPath: card.json, verification, warnings };
 }

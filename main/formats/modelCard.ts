@@ -12,7 +12,7 @@ export const MODEL_CARD_FILES = { json: 'model-card.json', markdown: 'model-card
  * The card of an export: what the model expects (input size, colour mode, resize mode,
  * normalisation), its classes, and how it was trained.
  */
-export function buildModelCard(source: ExportSource, format: ExportFormat, preprocessing: Preprocessing | null, verification: Verification | null, now = new Date()): ModelCard {
+export function buildModelCard(source: ExportSource, format: ExportFormat, preprocessing: Preprocessing | null, verification: Verification | null, warnings: readonly string[] = [], now = new Date()): ModelCard {
   const analysis = analyzeGraph(source.graph);
   const inputNode = source.graph.nodes.find((node) => node.id === analysis.inputs[0]);
   const inputShape = (inputNode ? analysis.shapes[inputNode.id]?.slice(1) : undefined) ?? [];
@@ -33,6 +33,7 @@ export function buildModelCard(source: ExportSource, format: ExportFormat, prepr
     source: run ? { runId: run.spec.id, checkpoint: run.checkpoint, epoch: run.epoch } : null,
     parameters: analysis.totals,
     verification,
+    warnings: [...warnings],
   });
 }
 
@@ -74,6 +75,7 @@ export function modelCardMarkdown(card: ModelCard): string {
   if (card.hyperparameters) {
     lines.push('### Hyperparameters', '', '```json', JSON.stringify(card.hyperparameters, null, 2), '```', '');
   }
+  if (card.warnings.length > 0) lines.push('## Warnings', '', ...card.warnings.map((warning) => `- ${warning}`), '');
   lines.push('## Verification', '');
   lines.push(card.verification
     ? `Reloaded with ${card.verification.runtime} and run on ${card.verification.samples} ${card.verification.inputs === 'test-split' ? 'held-out test images' : 'deterministic random inputs'}: maximum absolute difference ${card.verification.maxAbsDiff.toExponential(3)} (bound ${card.verification.tolerance}).`

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tfjs } from '../engine/backend';
+import type { ModelGraph } from '../../common/graph/schema';
 
 /** File names of an exported TF.js layers model folder. */
 export const TFJS_FILES = { model: 'model.json', weights: 'group1-shard1of1.bin' } as const;
@@ -73,5 +74,20 @@ export async function loadTfjsModel(dir: string, tf: Tfjs, fileName: string = TF
       }
       return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: joined.buffer };
     },
+  });
+}
+
+/** Layer types TF.js 4.22 lacks; Model Lab's engine registers its own classes for them. */
+const MODEL_LAB_ONLY_TYPES = new Set(['Subtract', 'SpatialDropout2D']);
+
+/**
+ * What a plain TF.js app cannot load from this model without Model Lab's layer classes
+ * (main/engine/layers): one line per layer, empty when the model.json is portable.
+ */
+export function tfjsPortabilityWarnings(graph: ModelGraph): string[] {
+  return graph.nodes.flatMap((node) => {
+    if (MODEL_LAB_ONLY_TYPES.has(node.type)) return [`Layer "${node.name}" (${node.type}) loads only where Model Lab's ${node.type} class is registered: TF.js 4.22 has no such layer.`];
+    if (node.params['activation'] === 'leaky_relu') return [`Layer "${node.name}" uses the leaky_relu activation, which loads only where Model Lab's leakyRelu activation is registered: TF.js 4.22 has none.`];
+    return [];
   });
 }

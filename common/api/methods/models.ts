@@ -48,6 +48,8 @@ export const modelCardSchema = z.object({
   source: z.object({ runId: z.string(), checkpoint: z.enum(['best', 'last']), epoch: z.number().int() }).nullable(),
   parameters: z.object({ total: z.number(), trainable: z.number(), nonTrainable: z.number() }),
   verification: verificationSchema.nullable(),
+  /** What a user of the file must know, e.g. layers plain TF.js cannot load without Model Lab's classes. */
+  warnings: z.array(z.string()).default([]),
 });
 export type ModelCard = z.infer<typeof modelCardSchema>;
 
@@ -90,6 +92,8 @@ export const exportResultSchema = z.object({
   modelCardPath: z.string(),
   /** Null for keras-script, which has no weights to compare. */
   verification: verificationSchema.nullable(),
+  /** Also written to the model card. */
+  warnings: z.array(z.string()),
 });
 export type ExportResult = z.infer<typeof exportResultSchema>;
 

@@ -41,5 +41,11 @@ describe('modelCardMarkdown', () => {
     expect(text).toContain('Freshly initialised weights');
     expect(text).toContain('Not applicable: this format carries no weights.');
     expect(text).not.toMatch(/\n\n\n/);
+    expect(text).not.toContain('## Warnings');
+  });
+
+  it('lists warnings a user of the file must know', () => {
+    const text = modelCardMarkdown({ ...CARD, warnings: ['Layer "sub" (Subtract) loads only where Model Lab\'s Subtract class is registered.'] });
+    expect(text).toContain('## Warnings\n\n- Layer "sub" (Subtract)');
   });
 });
