@@ -167,6 +167,8 @@ export const dataCommand: CliCommand = {
       if (event.type === 'dataset.progress' && event.importId === importId && !values.json) printer.onEvent(event);
     });
     try {
+      // The string casts below are checked by the method's zod schema in dispatch, which
+      // answers API_BAD_INPUT naming the field.
       const result = sub === 'download'
         ? await service.call('downloadBuiltinDataset', { id: target as 'mnist', importId })
         : await service.call('importDataset', {
