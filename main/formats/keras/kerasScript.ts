@@ -9,7 +9,7 @@ import { kerasOptimizer } from './kerasOptimizer';
 export interface KerasScriptOptions {
   graph: ModelGraph;
   hyperparameters: Hyperparameters;
-  /** Null when the model was never trained on a dataset: the script then reads sizes from the model input. */
+  /** Null when the model was never trained on a dataset: size and colour mode then follow the model's input. */
   preprocessing: Preprocessing | null;
   classNames: readonly string[] | null;
 }
@@ -154,7 +154,10 @@ export function generateKerasTrainingScript(options: KerasScriptOptions): string
   };
   const lossCode = hp.loss === 'mean_squared_error' ? 'keras.losses.MeanSquaredError()' : `keras.losses.${lossClasses[hp.loss]}(from_logits=${pythonValue(hp.fromLogits)})`;
   const classWeight = hp.classWeight === null ? 'None' : hp.classWeight === 'balanced' ? '"balanced"' : `{${Object.entries(hp.classWeight).map(([k, v]) => `${Number(k)}: ${pythonValue(v)}`).join(', ')}}`;
-  const size = preprocessing?.targetSize ?? null;
+  const imageInput = graph.nodes.find((node) => node.type === 'Input' && Array.isArray(node.params['shape']) && (node.params['shape'] as unknown[]).length === 3);
+  const [inputHeight, inputWidth, inputChannels] = (imageInput?.params['shape'] as (number | null)[] | undefined) ?? [null, null, null];
+  const size = preprocessing?.targetSize ?? (typeof inputHeight === 'number' && typeof inputWidth === 'number' ? [inputHeight, inputWidth] : null);
+  const colorMode = preprocessing?.colorMode ?? (inputChannels === 1 ? 'grayscale' : inputChannels === 4 ? 'rgba' : 'rgb');
   const lines = [
     '#!/usr/bin/env python3',
     `"""Training script for "${graph.name}", exported by Model Lab.`,
@@ -175,7 +178,7 @@ export function generateKerasTrainingScript(options: KerasScriptOptions): string
     '',
     `CLASS_NAMES = ${classNames === null ? 'None' : pythonValue([...classNames])}`,
     `IMAGE_SIZE = ${size === null ? 'None' : `(${size[0]}, ${size[1]})`}`,
-    `COLOR_MODE = ${pythonValue(preprocessing?.colorMode ?? 'rgb')}`,
+    `COLOR_MODE = ${pythonValue(colorMode)}`,
     `RESIZE_MODE = ${pythonValue(preprocessing?.resizeMode ?? 'squash')}`,
     '# Pixels reach the model as pixel * SCALE + OFFSET (pixel in [0, 255]).',
     `SCALE = ${pythonValue(preprocessing?.scale ?? 1 / 255)}`,
