@@ -50,11 +50,24 @@ export async function resolveDatasetDir(context: LabContext, dataset: string, pr
   return findDatasetDir(context.options.dataDir, dataset);
 }
 
+const LIVE_STATUSES: readonly RunSpec['status'][] = ['queued', 'running', 'paused'];
+
+/**
+ * The status to show: the supervisor's for a live run; a run.json that still says
+ * running without a process (the app was closed or crashed mid-run) reads as failed.
+ */
+function effectiveSpec(spec: RunSpec, liveStatus: RunSpec['status'] | undefined): RunSpec {
+  if (liveStatus !== undefined) return { ...spec, status: liveStatus };
+  if (!LIVE_STATUSES.includes(spec.status)) return spec;
+  return { ...spec, status: 'failed', endReason: `The training process is no longer running (the app was closed or it crashed); resume from epoch ${spec.epochsCompleted}.` };
+}
+
 /** Builds the summary row of a run for lists. */
-async function summarize(runDir: string, spec: RunSpec, liveStatus: RunSpec['status'] | undefined): Promise<RunSummary> {
+async function summarize(runDir: string, stored: RunSpec, liveStatus: RunSpec['status'] | undefined): Promise<RunSummary> {
   const history = await readHistory(runDir);
+  const spec = effectiveSpec(stored, liveStatus);
   return {
-    id: spec.id, name: spec.name, createdAt: spec.createdAt, status: liveStatus ?? spec.status, epochsCompleted: spec.epochsCompleted,
+    id: spec.id, name: spec.name, createdAt: spec.createdAt, status: spec.status, epochsCompleted: spec.epochsCompleted,
     best: spec.best, endReason: spec.endReason, epochs: spec.hyperparameters.epochs, optimizer: spec.hyperparameters.optimizer.name,
     datasetName: spec.dataset.name, finalLogs: history.at(-1)?.logs ?? null,
   };
@@ -122,8 +135,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
     },
     async getRun(input) {
       const { runDir, spec } = await locate(input.projectDir, input.runId);
-      const live = supervisor.status(spec.id);
-      return { spec: live ? { ...spec, status: live } : spec, history: await readHistory(runDir), evaluation: await readEvaluation(runDir), runDir };
+      return { spec: effectiveSpec(spec, supervisor.status(spec.id)), history: await readHistory(runDir), evaluation: await readEvaluation(runDir), runDir };
     },
     async deleteRun(input) {
       requireIdle(input.runId);

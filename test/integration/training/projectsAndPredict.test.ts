@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../../common/api/events';
 import { createLabService, type LabService } from '../../../main/api/labService';
 import { describeExit } from '../../../main/engine/process/runSupervisor';
+import { createRunDir } from '../../../main/project/runStore';
+import { hyperparametersSchema } from '../../../common/api/methods/runs';
 import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -73,6 +75,21 @@ describe('runs inside a project, and prediction on new image files', () => {
     expect(await lab.call('listRuns', {})).toEqual([]);
     await lab.call('deleteRun', { projectDir: dir, runId });
     await expect(lab.call('getRun', { projectDir: dir, runId })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+  });
+
+  it('shows a run left "running" by a closed app as failed, resumable from its last epoch', async () => {
+    const { lab, root } = await service();
+    const info = syntheticDataset().info;
+    const now = new Date().toISOString();
+    await createRunDir(path.join(root, 'data', 'runs'), {
+      schemaVersion: 1, id: 'run-orphan', name: 'orphan', createdAt: now, graph: tinyGraph(),
+      dataset: { id: info.id, name: info.name, cacheDir: '/nowhere', fingerprint: info.fingerprint, classes: info.classes, imageShape: info.imageShape },
+      hyperparameters: hyperparametersSchema.parse({}), backendPreference: null, backend: null, status: 'running', epochsCompleted: 2,
+      best: null, last: null, endReason: null, updatedAt: now,
+    });
+    const [row] = await lab.call('listRuns', {});
+    expect(row?.status).toBe('failed');
+    expect(row?.endReason).toMatch(/epoch 2/);
   });
 
   it('fails to start on an unknown dataset with DATASET_NOT_FOUND', async () => {
