@@ -10,7 +10,7 @@ import type { ConcatenateParams } from '../../common/catalog/merge';
 import type { RescalingParams } from '../../common/catalog/input';
 import type { Tfjs } from './backend';
 import { tfjsActivation, tfjsInitializer, tfjsRegularizer } from './tfjsArgs';
-import { BatchNormalization, Conv2D, DepthwiseConv2D, ReLU, SpatialDropout2D, Subtract } from './layers/index';
+import { BatchNormalization, Conv2D, DepthwiseConv2D, ReLU, SeparableConv2D, SpatialDropout2D, Subtract } from './layers/index';
 
 /** A TF.js layer, whatever its class. */
 export type TfjsLayer = InstanceType<Tfjs['layers']['Layer']>;
@@ -72,7 +72,7 @@ const conv2d: Factory = (raw, context) => {
 const separableConv2d: Factory = (raw, context) => {
   const p = raw as SeparableConv2dParams;
   const { tf } = context;
-  return tf.layers.separableConv2d({
+  return new SeparableConv2D({
     ...base(context),
     filters: p.filters,
     ...windowArgs(p),

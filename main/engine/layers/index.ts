@@ -9,5 +9,6 @@ export { Conv2D } from './Conv2D';
 export { DepthwiseConv2D } from './DepthwiseConv2D';
 export { LeakyReluActivation } from './LeakyReluActivation';
 export { ReLU, type ReLUArgs } from './ReLU';
+export { SeparableConv2D } from './SeparableConv2D';
 export { SpatialDropout2D, type SpatialDropout2DArgs } from './SpatialDropout2D';
 export { Subtract } from './Subtract';
