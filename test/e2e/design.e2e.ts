@@ -249,6 +249,12 @@ describe('the Design view', () => {
     expect(await text(`params-${dense}`)).toBe(before);
     // The canvas change flows back into the editor text.
     await expect.poll(async () => (await editor.locator('.view-lines').textContent())?.includes('"units": 5') ?? true).toBe(false);
+
+    await page.getByTestId('code-tab-keras').click();
+    await expect.poll(async () => (await page.getByTestId('keras-editor').locator('.view-lines').textContent()) ?? '').toContain('keras');
+    await app.screenshot('design-code-keras');
+    await page.getByTestId('code-tab-tfjs').click();
+    await expect.poll(async () => (await page.getByTestId('tfjs-editor').locator('.view-lines').textContent()) ?? '').toContain('tf.');
   });
 
   it('opens ResNet50, lays it out, drags and edits it, analysing each edit within a frame (figures printed)', async () => {

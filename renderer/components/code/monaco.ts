@@ -1,4 +1,7 @@
 import * as monaco from 'monaco-editor/editor/editor.api';
+// The editor features (suggest, code lens, hover, find...) with the services they need;
+// registering only some of them leaves editors asking for services nobody provides.
+import 'monaco-editor/features/register.all';
 import 'monaco-editor/language/json/monaco.contribution';
 import 'monaco-editor/languages/definitions/python/register';
 import 'monaco-editor/languages/definitions/javascript/register';
