@@ -19,7 +19,7 @@ const onlyElectron = args.has('--electron');
 const ifStale = args.has('--if-stale');
 
 /** Newest modification time (ms) of the files under `paths` (folders walked, node_modules skipped). */
-export function newestMtime(paths) {
+function newestMtime(paths) {
   let newest = 0;
   const visit = (entry) => {
     if (!existsSync(entry)) return;
@@ -33,7 +33,7 @@ export function newestMtime(paths) {
 }
 
 /** True when `output` is missing or older than any of `sources`. */
-export function isStale(output, sources) {
+function isStale(output, sources) {
   const file = path.join(root, output);
   return !existsSync(file) || statSync(file).mtimeMs < newestMtime(sources);
 }
