@@ -176,7 +176,8 @@ export function generateKerasTrainingScript(options: KerasScriptOptions): string
     'import tensorflow as tf',
     'from tensorflow import keras',
     '',
-    `CLASS_NAMES = ${classNames === null ? 'None' : pythonValue([...classNames])}`,
+    // A list, as image_dataset_from_directory documents class_names; JSON strings are valid Python literals.
+    `CLASS_NAMES = ${classNames === null ? 'None' : `[${classNames.map((name) => JSON.stringify(name)).join(', ')}]`}`,
     `IMAGE_SIZE = ${size === null ? 'None' : `(${size[0]}, ${size[1]})`}`,
     `COLOR_MODE = ${pythonValue(colorMode)}`,
     `RESIZE_MODE = ${pythonValue(preprocessing?.resizeMode ?? 'squash')}`,
