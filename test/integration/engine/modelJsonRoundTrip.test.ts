@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { initBackend, type Tfjs } from '../../../main/engine/backend';
 import { compileGraph } from '../../../main/engine/compile';
 import { everyLayerGraph } from './everyLayerGraph';
+import { expectMatchesAnalysis } from '../../unit/main/engine/expectMatchesAnalysis';
 
 type Artifacts = Parameters<Tfjs['io']['fromMemory']>[0];
 
 describe('model.json round trip of a compiled graph', () => {
-  it('reloads every layer family (custom classes included) with the same classes, names and predictions', async () => {
+  it('matches the analysis, then reloads every layer family (custom classes included) with the same classes, names and predictions', async () => {
     const { tf } = await initBackend({ preference: 'wasm' });
     const model = compileGraph(everyLayerGraph(), tf, { seed: 11 });
+    // Shapes, Keras weight names and order, and parameter counts of every layer family.
+    expectMatchesAnalysis(everyLayerGraph(), model);
     let saved: Artifacts | undefined;
     await model.save(tf.io.withSaveHandler(async (artifacts) => {
       saved = artifacts;
