@@ -8,6 +8,8 @@ import { collapsedGroupNodeId, groupFrameNodeId, inputHandleId, type CanvasEdge,
 
 /** Margin of a block's frame around its layers, in canvas pixels (top leaves room for the title). */
 const FRAME_PAD = 16;
+/** Wider at the sides so the title, at the top right, clears the shape label of an edge entering the block. */
+const FRAME_PAD_X = 44;
 const FRAME_TITLE = 26;
 
 /** Problems grouped by the node and by the edge they concern. */
@@ -164,8 +166,8 @@ export function buildCanvasModel(graph: ModelGraph, analysis: GraphAnalysis, sel
       nodes.push({
         id: groupFrameNodeId(group.id),
         type: 'groupFrame',
-        position: { x: minX - FRAME_PAD, y: minY - FRAME_PAD - FRAME_TITLE },
-        width: maxX - minX + 2 * FRAME_PAD,
+        position: { x: minX - FRAME_PAD_X, y: minY - FRAME_PAD - FRAME_TITLE },
+        width: maxX - minX + 2 * FRAME_PAD_X,
         height: maxY - minY + 2 * FRAME_PAD + FRAME_TITLE,
         draggable: false,
         selectable: false,
