@@ -80,13 +80,15 @@ export function readKerasModelLayout(raw: unknown): KerasModelLayout {
     const list = Array.isArray(config) ? config : isRecord(config) ? config['layers'] : undefined;
     if (!Array.isArray(list)) throw badConfig('Expected a Sequential config with a `layers` list.', config, 'config.layers');
     const name = isRecord(config) && typeof config['name'] === 'string' ? config['name'] : 'sequential';
+    // Keras 3 keeps a built Sequential's input shape in build_config when no layer carries it.
+    const built = isRecord(raw['build_config']) ? raw['build_config']['input_shape'] : undefined;
     const layers: KerasLayerEntry[] = [];
     for (const [index, item] of list.entries()) {
       if (!isRecord(item) || typeof item['class_name'] !== 'string' || !isRecord(item['config'])) throw badConfig('Expected each Sequential layer to have `class_name` and `config`.', index, 'config.layers');
       const layerConfig = { ...item['config'] };
       const layerName = typeof layerConfig['name'] === 'string' ? layerConfig['name'] : `layer_${index}`;
       if (layers.length === 0 && item['class_name'] !== 'InputLayer') {
-        const batchShape = layerConfig['batch_input_shape'] ?? layerConfig['batch_shape'];
+        const batchShape = layerConfig['batch_input_shape'] ?? layerConfig['batch_shape'] ?? built;
         if (!Array.isArray(batchShape)) throw badConfig(`Expected the first Sequential layer "${layerName}" to carry \`batch_input_shape\` (or an InputLayer first).`, null, 'batch_input_shape');
         layers.push({ className: 'InputLayer', name: `${layerName}_input`, config: { batch_input_shape: batchShape }, inbound: [] });
       }
@@ -133,7 +135,11 @@ export function kerasLayoutToGraph(layout: KerasModelLayout): ModelGraph {
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(layer.config)) {
       if (key in KERAS3_DEFAULT_ARGUMENTS && JSON.stringify(KERAS3_DEFAULT_ARGUMENTS[key]) === JSON.stringify(value)) continue;
-      if (spec.type === 'Input' && (key === 'sparse' || key === 'ragged' || key === 'name')) continue;
+      // InputLayer bookkeeping; Model Lab inputs are dense, non-ragged and required.
+      if (spec.type === 'Input' && ['sparse', 'ragged', 'name', 'optional'].includes(key)) {
+        if (value === true && key !== 'name') throw new LabError('LAYER_UNSUPPORTED', `Expected a dense, required input; input "${layer.name}" is ${key}. ${received(key, value)}`, { nodeName: layer.name, field: key });
+        continue;
+      }
       // tf.keras 2 saves a built BatchNormalization's axis as a list ([3]).
       raw[key] = spec.type === 'BatchNormalization' && key === 'axis' && Array.isArray(value) && value.length === 1 ? value[0] : value;
     }

@@ -130,6 +130,20 @@ describe('Keras model config', () => {
     expect(graph.edges).toHaveLength(2);
   });
 
+  it('takes a Keras 3 Sequential input shape from build_config and skips InputLayer bookkeeping', () => {
+    const json = {
+      module: 'keras', class_name: 'Sequential', registered_name: null, build_config: { input_shape: [null, 6] },
+      config: { name: 'seq3', layers: [{ module: 'keras.layers', class_name: 'Dense', config: { name: 'd', units: 2 }, registered_name: null }] },
+    };
+    const graph = kerasConfigToGraph(json);
+    expect(graph.nodes.map((n) => [n.name, n.type])).toEqual([['d_input', 'Input'], ['d', 'Dense']]);
+    expect(graph.nodes[0]?.params).toMatchObject({ shape: [6] });
+    const sparse = { class_name: 'Sequential', config: { layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 3], name: 'in', sparse: true } }, { class_name: 'Dense', config: { name: 'd', units: 2 } }] } };
+    expect(thrown(() => kerasConfigToGraph(sparse)).code).toBe('LAYER_UNSUPPORTED');
+    const optional = { class_name: 'Sequential', config: { layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 3], name: 'in', optional: false } }, { class_name: 'Dense', config: { name: 'd', units: 2 } }] } };
+    expect(kerasConfigToGraph(optional).nodes).toHaveLength(2);
+  });
+
   it('names the unsupported layer with LAYER_UNSUPPORTED', () => {
     const json = { class_name: 'Sequential', config: { layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 5, 8], name: 'in' } }, { class_name: 'LSTM', config: { name: 'my_lstm', units: 4 } }] } };
     const error = thrown(() => kerasConfigToGraph(json));
