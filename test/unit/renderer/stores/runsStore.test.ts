@@ -1,0 +1,93 @@
+// @vitest-environment jsdom
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { hyperparametersSchema, type RunSpec } from '../../../../common/api/methods/runs';
+import { GRAPH_SCHEMA_VERSION, type ModelGraph } from '../../../../common/graph/schema';
+import { createFakeLabClient } from '../views/fakeLabClient';
+
+const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
+vi.mock('../../../../renderer/api/labClient', () => ({
+  get labClient() {
+    return fake.client;
+  },
+  labTransport: 'websocket',
+}));
+
+const { diffRuns, expandGrid, useRunsStore, withDropout } = await import('../../../../renderer/stores/runsStore');
+const { useTrainingStore } = await import('../../../../renderer/stores/trainingStore');
+
+const graph: ModelGraph = {
+  schemaVersion: GRAPH_SCHEMA_VERSION,
+  name: 'm',
+  nodes: [
+    { id: 'a', type: 'Input', name: 'input', params: { shape: [28, 28, 1] }, trainable: true, position: { x: 0, y: 0 } },
+    { id: 'b', type: 'Dropout', name: 'dropout', params: { rate: 0.5 }, trainable: true, position: { x: 0, y: 0 } },
+  ],
+  edges: [{ id: 'e', source: 'a', target: 'b', targetIndex: 0 }],
+  groups: [],
+  metadata: {},
+};
+
+function spec(changes: Partial<RunSpec>): RunSpec {
+  return {
+    schemaVersion: 1, id: 'r', name: 'r', createdAt: '', graph, status: 'completed', epochsCompleted: 1, best: null, last: null, endReason: null, updatedAt: '',
+    dataset: { id: 'd', name: 'digits', cacheDir: '/c', fingerprint: 'f', classes: ['a'], imageShape: [28, 28, 1] },
+    hyperparameters: hyperparametersSchema.parse({}), backendPreference: null, backend: null,
+    ...changes,
+  };
+}
+
+beforeEach(() => {
+  fake.client = createFakeLabClient();
+  setActivePinia(createPinia());
+});
+
+describe('expandGrid', () => {
+  it('makes one run per combination, each named after its values', () => {
+    const runs = expandGrid({ epochs: 3 }, { learningRate: [0.01, 0.001], batchSize: [16, 32], dropout: [0.2], optimizer: ['adam', 'sgd'] });
+    expect(runs).toHaveLength(8);
+    expect(runs[0]?.name).toBe('grid adam lr=0.01 bs=16 drop=0.2');
+    expect(runs[0]?.hyperparameters).toMatchObject({ epochs: 3, batchSize: 16, optimizer: { name: 'adam', learningRate: 0.01 } });
+    expect(runs.at(-1)?.hyperparameters.optimizer).toEqual({ name: 'sgd', learningRate: 0.001 });
+  });
+
+  it('keeps the base values of an empty axis', () => {
+    const runs = expandGrid({ batchSize: 64, optimizer: { name: 'rmsprop' } }, { learningRate: [], batchSize: [], dropout: [], optimizer: [] });
+    expect(runs).toEqual([{ name: 'grid rmsprop bs=64', hyperparameters: { batchSize: 64, optimizer: { name: 'rmsprop' } }, dropout: null }]);
+  });
+});
+
+describe('withDropout and diffRuns', () => {
+  it('sets every Dropout rate and leaves other layers alone', () => {
+    const changed = withDropout(graph, 0.1);
+    expect(changed.nodes.map((node) => node.params)).toEqual([{ shape: [28, 28, 1] }, { rate: 0.1 }]);
+    expect(withDropout(graph, null)).toBe(graph);
+  });
+
+  it('lists the hyperparameters and layer arguments that differ', () => {
+    const left = spec({});
+    const right = spec({ graph: withDropout(graph, 0.3), hyperparameters: hyperparametersSchema.parse({ batchSize: 64 }) });
+    expect(diffRuns(left, right)).toEqual([
+      { path: 'hyperparameters.batchSize', left: '32', right: '64' },
+      { path: 'layer dropout.rate', left: '0.5', right: '0.3' },
+    ]);
+  });
+});
+
+describe('the grid queue', () => {
+  it('starts the next queued run when one ends, and tracks the grid runs', async () => {
+    let counter = 0;
+    fake.client.startRun.mockImplementation(async () => ({ runId: `run${++counter}`, runDir: '/r' }));
+    fake.client.listRuns.mockResolvedValue([]);
+    const runs = useRunsStore();
+    const count = await runs.startGrid(graph, 'd', { epochs: 1 }, { learningRate: [0.1, 0.01], batchSize: [8], dropout: [], optimizer: ['adam'] });
+    expect(count).toBe(2);
+    expect(fake.client.startRun).toHaveBeenCalledTimes(1);
+    expect(runs.queue).toHaveLength(1);
+    fake.client.emit({ type: 'run.done', runId: useTrainingStore().activeRunId ?? '', reason: 'completed', epochsCompleted: 1, best: null, message: 'done' });
+    await vi.waitFor(() => expect(fake.client.startRun).toHaveBeenCalledTimes(2));
+    expect(fake.client.startRun.mock.calls[1]?.[0].hyperparameters.optimizer.learningRate).toBe(0.01);
+    expect(runs.gridRunIds).toEqual(['run1', 'run2']);
+    expect(runs.queue).toHaveLength(0);
+  });
+});

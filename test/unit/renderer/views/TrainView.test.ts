@@ -1,0 +1,94 @@
+// @vitest-environment jsdom
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildTemplate } from '../../../../common/templates';
+import { createFakeLabClient } from './fakeLabClient';
+
+const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
+vi.mock('../../../../renderer/api/labClient', () => ({
+  get labClient() {
+    return fake.client;
+  },
+  labTransport: 'websocket',
+}));
+
+const TrainView = (await import('../../../../renderer/views/TrainView.vue')).default;
+const { useGraphStore } = await import('../../../../renderer/stores/graphStore');
+const { useDatasetStore } = await import('../../../../renderer/stores/datasetStore');
+const { useTrainingStore } = await import('../../../../renderer/stores/trainingStore');
+
+const dataset = {
+  id: 'ds1', name: 'bars', source: { kind: 'folder', path: '/bars' }, classes: Array.from({ length: 10 }, (_, i) => `c${i}`), imageShape: [28, 28, 1],
+  preprocessing: { targetSize: [28, 28], colorMode: 'grayscale', resizeMode: 'squash', scale: 1 / 255, offset: 0 },
+  splits: { train: 8, validation: 1, test: 1 }, classCounts: { train: [], validation: [], test: [] }, fingerprint: 'f', createdAt: '', cacheDir: '/c', skipped: [],
+};
+
+async function mountView() {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  useGraphStore().openGraph(buildTemplate('mnist-cnn', { inputShape: [28, 28, 1], classes: 10 }));
+  const datasets = useDatasetStore();
+  datasets.datasets = [dataset as never];
+  datasets.activeId = 'ds1';
+  const wrapper = mount(TrainView, { global: { plugins: [pinia], stubs: { LiveCharts: true } } });
+  await flushPromises();
+  return wrapper;
+}
+
+beforeEach(() => {
+  fake.client = createFakeLabClient();
+  fake.client.listRuns.mockResolvedValue([]);
+});
+
+describe('TrainView', () => {
+  it('validates the form inline with the run schema and blocks Start until it is fixed', async () => {
+    const wrapper = await mountView();
+    const start = wrapper.get('[data-testid="train-start"]');
+    expect(start.attributes('disabled')).toBeUndefined();
+    await wrapper.get('[data-testid="hp-batch-size"]').setValue('0');
+    expect(wrapper.get('[data-testid="hp-error-batch-size"]').text()).toMatch(/0|greater|>/);
+    expect(wrapper.get('[data-testid="train-start"]').attributes('disabled')).toBeDefined();
+    await wrapper.get('[data-testid="hp-learning-rate"]').setValue('');
+    expect(wrapper.find('[data-testid="hp-error-learning-rate"]').exists()).toBe(true);
+    await wrapper.get('[data-testid="hp-batch-size"]').setValue('16');
+    await wrapper.get('[data-testid="hp-learning-rate"]').setValue('0.01');
+    expect(wrapper.find('[data-testid="hp-error-batch-size"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="train-start"]').attributes('disabled')).toBeUndefined();
+  });
+
+  it('switching the optimizer brings its Keras defaults', async () => {
+    const wrapper = await mountView();
+    await wrapper.get('[data-testid="hp-optimizer"]').setValue('sgd');
+    expect((wrapper.get('[data-testid="hp-learning-rate"]').element as HTMLInputElement).value).toBe('0.01');
+    expect(useTrainingStore().form.optimizer).toEqual({ name: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false });
+  });
+
+  it('starts a run of the graph on the dataset and shows progress, backend and controls from the events', async () => {
+    fake.client.startRun.mockResolvedValue({ runId: 'r1', runDir: '/r1' });
+    const wrapper = await mountView();
+    await wrapper.get('[data-testid="hp-epochs"]').setValue('2');
+    await wrapper.get('[data-testid="train-start"]').trigger('click');
+    await flushPromises();
+    expect(fake.client.startRun.mock.calls[0]?.[0]).toMatchObject({ dataset: 'ds1', hyperparameters: { epochs: 2 } });
+    fake.client.emit({
+      type: 'run.started', runId: 'r1', backend: { chosen: 'wasm', device: 'CPU (WebAssembly SIMD)', candidates: [], overridden: false },
+      hyperparameters: (fake.client.startRun.mock.calls[0]?.[0] as { hyperparameters: never }).hyperparameters, totalParams: 1, trainExamples: 8, validationExamples: 1, stepsPerEpoch: 4, initialEpoch: 1,
+    });
+    fake.client.emit({ type: 'run.batch', runId: 'r1', epoch: 1, batch: 2, batches: 4, logs: { loss: 1 }, imagesPerSecond: 250, etaSeconds: 75 });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="run-backend"]').text()).toContain('CPU (WebAssembly SIMD)');
+    expect(wrapper.get('[data-testid="run-progress"]').text()).toContain('epoch 1/2');
+    expect(wrapper.get('[data-testid="run-progress"]').text()).toContain('250 images/s');
+    expect(wrapper.get('[data-testid="run-progress"]').text()).toContain('1m 15s');
+    expect(wrapper.find('[data-testid="train-pause"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="train-stop"]').exists()).toBe(true);
+  });
+
+  it('warns when the data does not fit the model input', async () => {
+    const wrapper = await mountView();
+    useDatasetStore().datasets = [{ ...dataset, imageShape: [32, 32, 3] } as never];
+    await flushPromises();
+    expect(wrapper.get('[data-testid="fit-warning"]').text()).toContain('28×28×1');
+  });
+});
