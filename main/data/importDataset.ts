@@ -33,7 +33,11 @@ export interface ImportEnvironment {
   importId?: string | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((event: DatasetProgressEvent) => void) | undefined;
-  /** Images decoded at once (sharp decodes on libuv's thread pool). */
+  /**
+   * Images in flight at once (default 8). sharp decodes on libuv's 4-thread pool; twice
+   * that many keeps the pool busy while this thread resizes and writes (measured: about
+   * 20% more images/s than 4).
+   */
   concurrency?: number | undefined;
 }
 
@@ -163,7 +167,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
   try {
     await writer.open();
     const progress = createProgressCounter(importId, 'decode', plan.records.length, env.onProgress);
-    const concurrency = Math.max(1, env.concurrency ?? 4);
+    const concurrency = Math.max(1, env.concurrency ?? 8);
     for (let start = 0; start < plan.records.length; start += ROUND_SIZE) {
       throwIfCancelled(env.signal, importId);
       const round = plan.records.slice(start, start + ROUND_SIZE);
