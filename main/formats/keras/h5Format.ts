@@ -16,7 +16,7 @@ export function kerasTrainingConfig(hyperparameters: Hyperparameters): Record<st
   const metrics = hyperparameters.metrics.filter((metric) => metric === 'accuracy');
   return {
     loss: hyperparameters.loss,
-    metrics: metrics.length > 0 ? [metrics] : null,
+    metrics: metrics.length > 0 ? metrics : null,
     weighted_metrics: null,
     loss_weights: null,
     optimizer_config: kerasOptimizer(hyperparameters.optimizer),
