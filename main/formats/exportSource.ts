@@ -1,7 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ModelGraph } from '../../common/graph/schema';
-import type { RunSpec } from '../../common/api/methods/runs';
-import type { EpochRecord } from '../../common/api/methods/runs';
+import type { EpochRecord, RunSpec } from '../../common/api/methods/runs';
 import { LabError, received } from '../../common/errors';
 import type { Tfjs } from '../engine/backend';
 import { compileGraph } from '../engine/compile';

@@ -13,7 +13,7 @@ export interface KerasLayerEntry {
 }
 
 /** A Keras model config read into a flat list of layers. */
-export interface KerasModelLayout {
+export interface KerasConfigLayout {
   name: string;
   /** `Functional` or `Sequential`. */
   kind: 'Functional' | 'Sequential';
@@ -72,7 +72,7 @@ function inboundOf(layer: Record<string, unknown>, name: string): string[] {
  *
  * @throws LabError `IO_BAD_FORMAT` when the JSON is not a Keras model config.
  */
-export function readKerasModelLayout(raw: unknown): KerasModelLayout {
+export function readKerasConfigLayout(raw: unknown): KerasConfigLayout {
   if (!isRecord(raw) || typeof raw['class_name'] !== 'string') throw badConfig('Expected a Keras model config with `class_name` and `config`.', typeof raw, 'config');
   const className = raw['class_name'];
   const config = raw['config'];
@@ -124,7 +124,7 @@ function specForKerasClass(className: string): AnyLayerSpec | undefined {
  * @throws LabError `LAYER_UNSUPPORTED` naming the first layer whose class the catalog lacks;
  *   `LAYER_BAD_PARAM` naming the layer and argument the catalog cannot take.
  */
-export function kerasLayoutToGraph(layout: KerasModelLayout): ModelGraph {
+export function kerasLayoutToGraph(layout: KerasConfigLayout): ModelGraph {
   const builder = new GraphBuilder(layout.name);
   const refs = new Map<string, TensorRef>();
   for (const layer of layout.layers) {
@@ -157,7 +157,7 @@ export function kerasLayoutToGraph(layout: KerasModelLayout): ModelGraph {
   return builder.build();
 }
 
-/** Reads any Keras model config into a ModelGraph (see `readKerasModelLayout`, `kerasLayoutToGraph`). */
+/** Reads any Keras model config into a ModelGraph (see `readKerasConfigLayout`, `kerasLayoutToGraph`). */
 export function kerasConfigToGraph(raw: unknown): ModelGraph {
-  return kerasLayoutToGraph(readKerasModelLayout(raw));
+  return kerasLayoutToGraph(readKerasConfigLayout(raw));
 }

@@ -8,7 +8,7 @@ import type { LayerWeights } from '../layerWeights';
 import { kerasModelConfig } from './kerasModelConfig';
 import { kerasLayerOrder } from './kerasLayerOrder';
 import { kerasClassOf } from './kerasModelConfig';
-import { kerasLayoutToGraph, readKerasModelLayout, type KerasLayerEntry } from './kerasGraphImport';
+import { kerasLayoutToGraph, readKerasConfigLayout, type KerasLayerEntry } from './kerasGraphImport';
 import { ensureGroup, getGroup, openH5, readFloatDataset, writeFloatDataset } from './h5Access';
 import type { KerasImport } from './h5Format';
 import h5wasm, { type File as H5File } from 'h5wasm/node';
@@ -122,7 +122,7 @@ export async function readKerasArchive(filePath: string): Promise<KerasImport> {
   }
   const configBytes = files[KERAS_ARCHIVE_FILES.config];
   if (configBytes === undefined) throw new LabError('IO_BAD_FORMAT', `Expected ${KERAS_ARCHIVE_FILES.config} inside the .keras archive. ${received('files', Object.keys(files))}`, { path: filePath });
-  const layout = readKerasModelLayout(JSON.parse(strFromU8(configBytes)) as unknown);
+  const layout = readKerasConfigLayout(JSON.parse(strFromU8(configBytes)) as unknown);
   const graph = kerasLayoutToGraph(layout);
   const metadataBytes = files[KERAS_ARCHIVE_FILES.metadata];
   const metadata = metadataBytes === undefined ? {} : (JSON.parse(strFromU8(metadataBytes)) as { keras_version?: unknown });
