@@ -10,7 +10,7 @@ import type { ConcatenateParams } from '../../common/catalog/merge';
 import type { RescalingParams } from '../../common/catalog/input';
 import type { Tfjs } from './backend';
 import { tfjsActivation, tfjsInitializer, tfjsRegularizer } from './tfjsArgs';
-import { BatchNormalization, Conv2D, DepthwiseConv2D, ReLU, SeparableConv2D, SpatialDropout2D, Subtract } from './layers/index';
+import { BatchNormalization, Conv2D, DepthwiseConv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ReLU, SeparableConv2D, SpatialDropout2D, Subtract } from './layers/index';
 
 /** A TF.js layer, whatever its class. */
 export type TfjsLayer = InstanceType<Tfjs['layers']['Layer']>;
@@ -122,10 +122,8 @@ function pooling(kind: 'max' | 'average'): Factory {
 
 function globalPooling(kind: 'max' | 'average'): Factory {
   return (raw, context) => {
-    const p = raw as GlobalPooling2dParams;
-    if (p.keepdims) throw unsupported(context.node, 'keepdims', 'TF.js 4.22 global pooling always drops the spatial axes; expected keepdims=False.', p.keepdims);
-    const args = { ...base(context), dataFormat: 'channelsLast' as const };
-    return kind === 'max' ? context.tf.layers.globalMaxPooling2d(args) : context.tf.layers.globalAveragePooling2d(args);
+    const args = { ...base(context), dataFormat: 'channelsLast' as const, keepdims: (raw as GlobalPooling2dParams).keepdims };
+    return kind === 'max' ? new GlobalMaxPooling2D(args) : new GlobalAveragePooling2D(args);
   };
 }
 

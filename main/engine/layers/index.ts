@@ -7,6 +7,7 @@
 export { BatchNormalization } from './BatchNormalization';
 export { Conv2D } from './Conv2D';
 export { DepthwiseConv2D } from './DepthwiseConv2D';
+export { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './GlobalPooling2D';
 export { LeakyReluActivation } from './LeakyReluActivation';
 export { ReLU, type ReLUArgs } from './ReLU';
 export { SeparableConv2D } from './SeparableConv2D';

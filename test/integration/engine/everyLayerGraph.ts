@@ -36,7 +36,7 @@ export function everyLayerGraph(): ModelGraph {
   x = b.layer('LayerNormalization', {}, x);
   x = b.layer('Activation', { activation: 'tanh' }, x);
   x = b.layer('LeakyReLU', { negative_slope: 0.2 }, x);
-  const pooled = b.layer('Concatenate', {}, [b.layer('GlobalAveragePooling2D', {}, x), b.layer('GlobalMaxPooling2D', {}, x)]);
+  const pooled = b.layer('Concatenate', {}, [b.layer('GlobalAveragePooling2D', {}, x), b.layer('Flatten', {}, b.layer('GlobalMaxPooling2D', { keepdims: true }, x))]);
   let head = b.layer('Dense', { units: 16, activation: 'relu' }, pooled);
   head = b.layer('Dropout', { rate: 0.1 }, head);
   head = b.layer('Reshape', { target_shape: [4, 4] }, head);

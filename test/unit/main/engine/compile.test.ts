@@ -66,7 +66,6 @@ describe('compileGraph errors', () => {
 
   it.each([
     { type: 'Conv2D', params: { filters: 4, groups: 2 }, field: 'groups' },
-    { type: 'GlobalAveragePooling2D', params: { keepdims: true }, field: 'keepdims' },
     { type: 'Conv2DTranspose', params: { filters: 4, strides: [2, 2], output_padding: [1, 1] }, field: 'output_padding' },
     { type: 'Conv2DTranspose', params: { filters: 4, dilation_rate: [2, 2] }, field: 'dilation_rate' },
   ])('refuses $type with $field that TF.js cannot express: LAYER_UNSUPPORTED', ({ type, params, field }) => {
@@ -75,6 +74,18 @@ describe('compileGraph errors', () => {
     const error = thrown(() => compileGraph(graph, tf));
     expect(error.code).toBe('LAYER_UNSUPPORTED');
     expect(error.details).toMatchObject({ nodeName: 'under_test', field });
+  });
+});
+
+describe('compileGraph with keepdims', () => {
+  it.each(['GlobalAveragePooling2D', 'GlobalMaxPooling2D'])('%s keeps the spatial axes when asked, as Keras does', (type) => {
+    const graph = oneLayerGraph(type, { keepdims: true });
+    const model = compileGraph(graph, tf);
+    expectMatchesAnalysis(graph, model);
+    expect(model.getLayer('under_test').outputShape).toEqual([null, 1, 1, 4]);
+    const output = model.getLayer('under_test').apply(tf.ones([2, 8, 8, 4])) as ReturnType<Tfjs['tensor4d']>;
+    expect(output.shape).toEqual([2, 1, 1, 4]);
+    model.dispose();
   });
 });
 
