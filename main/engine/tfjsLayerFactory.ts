@@ -64,9 +64,7 @@ function kernelArgs(p: Pick<DenseParams, 'activation' | 'use_bias' | 'kernel_ini
 
 const conv2d: Factory = (raw, context) => {
   const p = raw as Conv2dParams;
-  const { node } = context;
-  if (p.groups !== 1) throw unsupported(node, 'groups', 'TF.js 4.22 has no grouped convolution; expected groups=1.', p.groups);
-  return new Conv2D({ ...base(context), filters: p.filters, ...windowArgs(p), ...kernelArgs(p, context) });
+  return new Conv2D({ ...base(context), filters: p.filters, groups: p.groups, ...windowArgs(p), ...kernelArgs(p, context) });
 };
 
 const separableConv2d: Factory = (raw, context) => {

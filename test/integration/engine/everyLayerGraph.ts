@@ -3,7 +3,7 @@ import type { ModelGraph } from '../../../common/graph/schema';
 
 /**
  * A tiny CNN that uses every layer family of the catalog (convolutions of all four
- * kinds, dilated ones included, poolings, reshapers, both normalizations, every activation layer and the
+ * kinds, dilated and grouped ones included, poolings, reshapers, both normalizations, every activation layer and the
  * unusual activations, all merges, both dropouts), small enough to train in a second.
  * Input 8x8x3, three classes.
  */
@@ -15,7 +15,7 @@ export function everyLayerGraph(): ModelGraph {
   x = b.layer('Conv2D', { filters: 8, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'gelu', kernel_regularizer: { l1: 0, l2: 1e-4 } }, x);
   x = b.layer('BatchNormalization', {}, x);
   x = b.layer('DepthwiseConv2D', { kernel_size: [3, 3], padding: 'same', dilation_rate: [2, 2], depth_multiplier: 2, activation: 'swish' }, x);
-  const skip = b.layer('Conv2D', { filters: 8, kernel_size: [1, 1], activation: 'relu6' }, x);
+  const skip = b.layer('Conv2D', { filters: 8, kernel_size: [1, 1], groups: 2, activation: 'relu6' }, x);
   let y = b.layer('SeparableConv2D', { filters: 8, kernel_size: [3, 3], strides: [2, 2], padding: 'same', depth_multiplier: 2, activation: 'selu' }, x);
   y = b.layer('Conv2DTranspose', { filters: 8, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'elu' }, y);
   const merged = b.layer('Concatenate', {}, [

@@ -65,7 +65,6 @@ describe('compileGraph errors', () => {
   });
 
   it.each([
-    { type: 'Conv2D', params: { filters: 4, groups: 2 }, field: 'groups' },
     { type: 'Conv2DTranspose', params: { filters: 4, strides: [2, 2], output_padding: [1, 1] }, field: 'output_padding' },
     { type: 'Conv2DTranspose', params: { filters: 4, dilation_rate: [2, 2] }, field: 'dilation_rate' },
   ])('refuses $type with $field that TF.js cannot express: LAYER_UNSUPPORTED', ({ type, params, field }) => {
@@ -74,6 +73,24 @@ describe('compileGraph errors', () => {
     const error = thrown(() => compileGraph(graph, tf));
     expect(error.code).toBe('LAYER_UNSUPPORTED');
     expect(error.details).toMatchObject({ nodeName: 'under_test', field });
+  });
+});
+
+describe('compileGraph with groups', () => {
+  it('Conv2D with groups: grouped kernel shape, parameter counts, and each group convolves its own channels', () => {
+    const graph = oneLayerGraph('Conv2D', { filters: 6, kernel_size: [3, 3], groups: 2 });
+    const model = compileGraph(graph, tf, { seed: 2 });
+    expectMatchesAnalysis(graph, model);
+    const layer = model.getLayer('under_test');
+    const [kernel, bias] = layer.getWeights() as [ReturnType<Tfjs['tensor4d']>, ReturnType<Tfjs['tensor1d']>];
+    expect(kernel.shape).toEqual([3, 3, 2, 6]);
+    const x = tf.randomNormal([1, 8, 8, 4]) as ReturnType<Tfjs['tensor4d']>;
+    const [x0, x1] = tf.split(x, 2, 3) as [ReturnType<Tfjs['tensor4d']>, ReturnType<Tfjs['tensor4d']>];
+    const [k0, k1] = tf.split(kernel, 2, 3) as [ReturnType<Tfjs['tensor4d']>, ReturnType<Tfjs['tensor4d']>];
+    const expected = tf.add(tf.concat([tf.conv2d(x0, k0, 1, 'valid'), tf.conv2d(x1, k1, 1, 'valid')], 3), bias).dataSync();
+    const actual = (layer.apply(x) as ReturnType<Tfjs['tensor4d']>).dataSync();
+    actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i] as number, 4));
+    model.dispose();
   });
 });
 
