@@ -173,6 +173,11 @@ describe('the training workflow', () => {
     expect(run).toMatchObject({ status: 'completed', epochsCompleted: 2, datasetName: 'bars' });
     expect(await page.getByTestId('diagnosis').isVisible()).toBe(true);
     await app.screenshot('workflow-4-training-done');
+    await page.getByTestId('tab-runs').click();
+    await page.getByTestId(`run-row-${run?.id ?? ''}`).waitFor();
+    expect(await page.getByTestId(`run-row-${run?.id ?? ''}`).textContent()).toContain('completed');
+    await app.screenshot('workflow-4b-runs');
+    await page.getByTestId('tab-live').click();
   }, 400_000);
 
   it('evaluates the run and shows the images of a confusion-matrix cell', async () => {

@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LabEvent } from '../../../../common/api/events';
 import { hyperparametersSchema } from '../../../../common/api/methods/runs';
+import { LabError } from '../../../../common/errors';
 import { createFakeLabClient } from '../views/fakeLabClient';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
@@ -104,6 +105,32 @@ describe('trainingStore', () => {
     fake.client.emit({ type: 'run.failed', runId: 'r1', code: 'TRAIN_OOM', reason: 'Out of memory', lastGoodEpoch: 1 });
     expect(store.status).toBe('failed');
     expect(store.endMessage?.text).toContain('last saved epoch 1');
+  });
+});
+
+describe('resuming a stopped run', () => {
+  it('waits while the stopped run\'s process is still closing (TRAIN_BUSY), then resumes', async () => {
+    fake.client.startRun.mockResolvedValue({ runId: 'r1', runDir: '/runs/r1' });
+    fake.client.resumeRunFromCheckpoint
+      .mockRejectedValueOnce(new LabError('TRAIN_BUSY', 'Expected run r1 not to be training. Received: runId="r1"'))
+      .mockResolvedValueOnce({ runId: 'r1', runDir: '/runs/r1' });
+    const store = useTrainingStore();
+    await store.start({ graph, dataset: 'd1' });
+    fake.client.emit({ type: 'run.done', runId: 'r1', reason: 'stopped', epochsCompleted: 1, best: null, message: 'Stopped' });
+    await store.resumeFromCheckpoint();
+    expect(fake.client.resumeRunFromCheckpoint).toHaveBeenCalledTimes(2);
+    expect(store.status).toBe('queued');
+  });
+
+  it('gives up at once on any other error and keeps the stopped status', async () => {
+    fake.client.startRun.mockResolvedValue({ runId: 'r1', runDir: '/runs/r1' });
+    fake.client.resumeRunFromCheckpoint.mockRejectedValue(new LabError('IO_NOT_FOUND', 'Expected a last checkpoint. Received: runId="r1"'));
+    const store = useTrainingStore();
+    await store.start({ graph, dataset: 'd1' });
+    fake.client.emit({ type: 'run.done', runId: 'r1', reason: 'stopped', epochsCompleted: 0, best: null, message: 'Stopped' });
+    await expect(store.resumeFromCheckpoint()).rejects.toMatchObject({ code: 'IO_NOT_FOUND' });
+    expect(fake.client.resumeRunFromCheckpoint).toHaveBeenCalledTimes(1);
+    expect(store.status).toBe('stopped');
   });
 });
 
