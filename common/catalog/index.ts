@@ -17,7 +17,7 @@ import { add, average, concatenate, maximum, multiply, subtract } from './merge'
 
 export * from './types';
 export { ACTIVATIONS, INITIALIZERS, type ActivationName, type InitializerName, type RegularizerParams } from './paramSchemas';
-export { defaultLayerName } from './layerNames';
+export { autoLayerName, defaultLayerName } from './layerNames';
 export { layerParamCount } from './paramCount';
 export { resolveLayerParams } from './resolveParams';
 export { convOutputLength, deconvOutputLength } from './convolutionUtils';

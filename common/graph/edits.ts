@@ -1,5 +1,5 @@
 import { LabError } from '../errors';
-import { defaultLayerName, findLayerSpec } from '../catalog';
+import { autoLayerName, findLayerSpec } from '../catalog';
 import type { GraphEdit, GraphFix } from './problems';
 import type { GraphEdge, GraphNode, ModelGraph, Position } from './schema';
 
@@ -20,28 +20,13 @@ export function newGraphId(prefix = 'n'): string {
   return `${prefix}_${Date.now().toString(36)}${idCounter.toString(36).padStart(4, '0')}${Math.floor(Math.random() * 1_679_616).toString(36).padStart(4, '0')}`;
 }
 
-/** snake_case of a PascalCase class name (`BatchNormalization` -> `batch_normalization`), as Keras derives default names. */
-function snakeCase(type: string): string {
-  return type
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
-
 /**
- * The next free Keras-style name for a layer of `type` in `graph`: the catalog's base
- * name (`conv2d`) if free, else `conv2d_1`, `conv2d_2`, ... (the lowest free suffix).
- * A base that already ends in a number suffix (`input_1`) counts up from it.
+ * The next free Keras-style name for a layer of `type` in `graph`: `conv2d`, then
+ * `conv2d_1`, `conv2d_2`, … (the lowest free suffix); Input layers start at `input_1`.
  */
 export function uniqueLayerName(graph: Pick<ModelGraph, 'nodes'>, type: string): string {
   const taken = new Set(graph.nodes.map((node) => node.name));
-  const base = findLayerSpec(type) ? defaultLayerName(type) : snakeCase(type);
-  if (!taken.has(base)) return base;
-  const numbered = /^(.*)_(\d+)$/.exec(base);
-  const stem = numbered?.[1] ?? base;
-  let index = numbered?.[2] !== undefined ? Number(numbered[2]) + 1 : 1;
-  while (taken.has(`${stem}_${index}`)) index += 1;
-  return `${stem}_${index}`;
+  return autoLayerName(type, (name) => taken.has(name));
 }
 
 function requireNode(graph: ModelGraph, nodeId: string): GraphNode {

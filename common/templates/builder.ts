@@ -1,5 +1,5 @@
 import { GRAPH_SCHEMA_VERSION, type GraphEdge, type GraphNode, type ModelGraph } from '../graph/schema';
-import { defaultLayerName } from '../catalog';
+import { autoLayerName } from '../catalog';
 import { LabError, received } from '../errors';
 
 /** A layer's output inside a `GraphBuilder`: what the next layer is called on. */
@@ -145,14 +145,9 @@ export class GraphBuilder {
     return column;
   }
 
-  /** Keras's automatic naming: `conv2d`, then `conv2d_1`, `conv2d_2`, … skipping taken names. */
+  /** Keras's automatic naming: `conv2d`, then `conv2d_1`, … (`input_1` for inputs), skipping taken names. */
   private autoName(type: string): string {
-    const base = defaultLayerName(type);
-    if (!this.usedNames.has(base)) return base;
-    for (let suffix = 1; ; suffix++) {
-      const candidate = `${base}_${suffix}`;
-      if (!this.usedNames.has(candidate)) return candidate;
-    }
+    return autoLayerName(type, (name) => this.usedNames.has(name));
   }
 }
 

@@ -63,10 +63,10 @@ describe('generateTfjsCode', () => {
   it('writes the MNIST CNN with tf.layers calls and camelCase arguments', () => {
     const lines = oneLinePerStatement(generateTfjsCode(buildTemplate('mnist-cnn')));
     expect(lines).toContain("import * as tf from '@tensorflow/tfjs';");
-    expect(lines).toContain("const input = tf.input({ shape: [28, 28, 1], name: 'input' });");
-    expect(lines).toContain("const conv2d = tf.layers.conv2d({ filters: 32, kernelSize: [3, 3], activation: 'relu', name: 'conv2d' }).apply(input);");
+    expect(lines).toContain("const input_1 = tf.input({ shape: [28, 28, 1], name: 'input_1' });");
+    expect(lines).toContain("const conv2d = tf.layers.conv2d({ filters: 32, kernelSize: [3, 3], activation: 'relu', name: 'conv2d' }).apply(input_1);");
     expect(lines).toContain("const max_pooling2d = tf.layers.maxPooling2d({ name: 'max_pooling2d' }).apply(conv2d);");
-    expect(lines).toContain("const model = tf.model({ inputs: input, outputs: dense_1, name: 'mnist_cnn' });");
+    expect(lines).toContain("const model = tf.model({ inputs: input_1, outputs: dense_1, name: 'mnist_cnn' });");
     expect(lines).toContain('model.summary();');
   });
 

@@ -18,7 +18,7 @@ describe('GraphBuilder', () => {
     expect(modelGraphSchema.parse(graph)).toEqual(graph);
     expect(graph.name).toBe('tiny');
     expect(graph.metadata).toEqual({ description: 'a tiny model', template: 'tiny-template' });
-    expect(graph.nodes.map((n) => n.name)).toEqual(['input', 'conv2d', 'conv2d_1', 'batch_normalization', 'flatten', 'dense']);
+    expect(graph.nodes.map((n) => n.name)).toEqual(['input_1', 'conv2d', 'conv2d_1', 'batch_normalization', 'flatten', 'dense']);
     expect(graph.nodes[0]?.params).toEqual({ shape: [28, 28, 1] });
     expect(analyzeGraph(graph).valid).toBe(true);
   });
@@ -28,7 +28,7 @@ describe('GraphBuilder', () => {
     const x = b.input([4]);
     const first = b.layer('Dense', { units: 2 }, x, 'dense');
     b.layer('Dense', { units: 2 }, first);
-    expect(b.build().nodes.map((n) => n.name)).toEqual(['input', 'dense', 'dense_1']);
+    expect(b.build().nodes.map((n) => n.name)).toEqual(['input_1', 'dense', 'dense_1']);
   });
 
   it('wires merge inputs in the order given and keeps the frozen flag', () => {
@@ -53,7 +53,7 @@ describe('GraphBuilder', () => {
     const c2 = b.layer('Conv2D', { filters: 4, kernel_size: [3, 3], padding: 'same' }, c, 'c2');
     b.layer('Add', {}, [a, c2], 'sum');
     const position = (name: string) => b.build().nodes.find((n) => n.name === name)?.position;
-    expect(position('input')).toEqual({ x: 0, y: 0 });
+    expect(position('input_1')).toEqual({ x: 0, y: 0 });
     expect(position('a')?.x).toBe(0);
     expect(position('c')?.x).toBeGreaterThan(0);
     expect(position('c2')?.x).toBe(position('c')?.x);
