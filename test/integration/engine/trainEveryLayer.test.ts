@@ -43,20 +43,14 @@ describe('training a CNN with every catalog layer family', () => {
     const model = compileGraph(everyLayerGraph(), tf, { seed: 7 });
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
     const { xs, ys } = toyBatch(tf);
-    // Measured in inference mode, so dropout noise does not blur the comparison.
-    const inferenceLoss = (): number => {
-      const loss = model.evaluate(xs, ys, { batchSize: BATCH }) as ReturnType<Tfjs['scalar']>;
-      const value = loss.dataSync()[0] as number;
-      loss.dispose();
-      return value;
-    };
-    const before = inferenceLoss();
     const losses: number[] = [];
     for (let step = 0; step < STEPS; step++) losses.push(Number(await model.trainOnBatch(xs, ys)));
-    const after = inferenceLoss();
     tf.dispose([xs, ys]);
     model.dispose();
     expect(losses.every(Number.isFinite)).toBe(true);
-    expect(after).toBeLessThan(before * 0.8);
+    // Training-mode losses: an inference-mode loss would mostly measure how far
+    // BatchNormalization's moving statistics have moved in a few steps.
+    const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+    expect(mean(losses.slice(-3))).toBeLessThan(0.75 * mean(losses.slice(0, 3)));
   });
 });
