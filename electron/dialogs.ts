@@ -3,7 +3,8 @@ import type { DialogProvider, DialogPurpose, FileFilter, OpenDialogInput, SaveDi
 
 /** Default file types per purpose, used when the caller gives none. */
 export const DEFAULT_FILTERS: Readonly<Record<DialogPurpose, FileFilter[]>> = {
-  project: [{ name: 'Model Lab project', extensions: ['mlab'] }],
+  // A project is a folder (`<name>.modellab/`), picked as a directory: no extension filter.
+  project: [],
   model: [
     { name: 'Models', extensions: ['json', 'h5', 'keras', 'onnx'] },
     { name: 'All files', extensions: ['*'] },
@@ -44,7 +45,7 @@ export interface DialogHooks {
 export function createElectronDialogProvider(dialog: Dialog, hooks: DialogHooks): DialogProvider {
   return {
     async showOpenDialog(input: OpenDialogInput) {
-      const directory = input.directory || input.purpose === 'dataset-folder';
+      const directory = input.directory || input.purpose === 'dataset-folder' || input.purpose === 'project';
       const options: OpenDialogOptions = {
         title: input.title ?? `Open ${DEFAULT_TITLES[input.purpose]}`,
         properties: [directory ? 'openDirectory' : 'openFile', ...(input.multiple ? (['multiSelections'] as const) : [])],

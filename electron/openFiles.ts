@@ -5,7 +5,7 @@ export type OpenedFileKind = 'project' | 'model' | 'dataset';
 
 /** Extensions the app is registered for (build/electron-builder.yml `fileAssociations` lists the same). */
 export const OPENED_FILE_EXTENSIONS: Readonly<Record<string, OpenedFileKind>> = {
-  '.mlab': 'project',
+  '.modellab': 'project',
   '.json': 'model',
   '.h5': 'model',
   '.keras': 'model',
@@ -23,7 +23,7 @@ export function openedFileKind(filePath: string): OpenedFileKind | undefined {
 }
 
 /**
- * The files named on a command line (`model-lab project.mlab`, or what the OS passes on
+ * The files named on a command line (`model-lab cats.modellab`, or what the OS passes on
  * double-click): arguments that are not flags, not the executable or the app folder, and
  * have an extension the app opens. Relative paths resolve against `cwd`.
  */

@@ -23,12 +23,13 @@ describe('createElectronDialogProvider', () => {
     expect(picked).toEqual([[['/data/cats'], 'dataset-folder']]);
   });
 
-  it('uses the purpose filters for projects and answers cancelled without granting anything', async () => {
+  it('opens projects as folders and answers cancelled without granting anything', async () => {
     const { dialog, calls } = fakeDialog({ canceled: true });
     const picked: string[][] = [];
     const provider = createElectronDialogProvider(dialog, { window: () => undefined, picked: (paths) => picked.push(paths) });
     await expect(provider.showOpenDialog(openDialogInputSchema.parse({ purpose: 'project' }))).resolves.toEqual({ status: 'cancelled' });
-    expect((calls[0] as OpenDialogOptions).filters).toEqual([{ name: 'Model Lab project', extensions: ['mlab'] }]);
+    expect((calls[0] as OpenDialogOptions).properties).toEqual(['openDirectory']);
+    expect((calls[0] as OpenDialogOptions).filters).toEqual([]);
     await expect(provider.showSaveDialog(saveDialogInputSchema.parse({ purpose: 'export', defaultPath: '/tmp/m.onnx' }))).resolves.toEqual({ status: 'cancelled' });
     expect((calls[1] as SaveDialogOptions).defaultPath).toBe('/tmp/m.onnx');
     expect(picked).toEqual([]);

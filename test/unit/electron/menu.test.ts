@@ -42,9 +42,9 @@ describe('buildMenuTemplate', () => {
 
   it('lists recent files, opens one with its path and can clear them', () => {
     let cleared = false;
-    const h = hooks({ recentFiles: ['/home/u/a.mlab', '/home/u/b.h5'], clearRecentFiles: () => (cleared = true) });
+    const h = hooks({ recentFiles: ['/home/u/a.modellab', '/home/u/b.h5'], clearRecentFiles: () => (cleared = true) });
     const recent = items(items(buildMenuTemplate(h), 'File').filter((i) => i.label === 'Open Recent'), 'Open Recent');
-    expect(recent.map((i) => i.label)).toEqual(['a.mlab', 'b.h5', undefined, 'Clear Recent']);
+    expect(recent.map((i) => i.label)).toEqual(['a.modellab', 'b.h5', undefined, 'Clear Recent']);
     click(recent[1]);
     click(recent[3]);
     expect(h.sent).toEqual([['file.openRecent', '/home/u/b.h5']]);

@@ -5,7 +5,7 @@ import { MAX_RECENT_FILES, withRecentFile } from '../../../electron/recentFiles'
 
 describe('openedFileKind', () => {
   it.each([
-    ['/p/cats.mlab', 'project'],
+    ['/p/cats.modellab', 'project'],
     ['/p/MODEL.H5', 'model'],
     ['/p/model.keras', 'model'],
     ['/p/model.onnx', 'model'],
@@ -20,8 +20,8 @@ describe('openedFileKind', () => {
 
 describe('filesFromArgv', () => {
   it('keeps openable files, resolved against the working directory, and skips flags and the executable', () => {
-    const argv = ['/usr/bin/model-lab', '--no-sandbox', '.', 'projects/cats.mlab', '/abs/model.onnx', 'README.md'];
-    expect(filesFromArgv(argv, '/home/u')).toEqual([path.resolve('/home/u', 'projects/cats.mlab'), '/abs/model.onnx']);
+    const argv = ['/usr/bin/model-lab', '--no-sandbox', '.', 'projects/cats.modellab', '/abs/model.onnx', 'README.md'];
+    expect(filesFromArgv(argv, '/home/u')).toEqual([path.resolve('/home/u', 'projects/cats.modellab'), '/abs/model.onnx']);
   });
 });
 

@@ -44,6 +44,6 @@ describe('build/electron-builder.yml', () => {
     const config = await getConfig(root, path.join(root, 'build', 'electron-builder.yml'), null);
     const associated = (config.fileAssociations ?? []).flatMap((a) => (Array.isArray(a.ext) ? a.ext : [a.ext]));
     for (const ext of associated) expect(OPENED_FILE_EXTENSIONS[`.${ext}`], ext).toBeDefined();
-    expect(associated).toEqual(expect.arrayContaining(['mlab', 'h5', 'keras', 'onnx']));
+    expect(associated).toEqual(expect.arrayContaining(['modellab', 'h5', 'keras', 'onnx']));
   });
 });

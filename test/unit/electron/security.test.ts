@@ -38,7 +38,7 @@ describe('isTrustedAppUrl', () => {
 
 describe('droppedFilePath', () => {
   it('turns a file:// navigation outside the app into the dropped path', () => {
-    expect(droppedFilePath('file:///home/user/My%20Project.mlab', trusted)).toBe('/home/user/My Project.mlab');
+    expect(droppedFilePath('file:///home/user/My%20Project.modellab', trusted)).toBe('/home/user/My Project.modellab');
     expect(droppedFilePath('file:///C:/Users/me/model.h5', trusted)).toBe('C:/Users/me/model.h5');
   });
   it('ignores the app itself and non-file URLs', () => {
