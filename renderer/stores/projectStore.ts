@@ -33,10 +33,12 @@ export const useProjectStore = defineStore('project', () => {
   const startupError = ref<string | null>(null);
   const onboardingStep = ref<number | null>(null);
 
-  function apply(opened: Project): void {
+  function apply(opened: Project, keepDrawnGraph = false): void {
     project.value = opened;
     const graphStore = useGraphStore();
-    if (opened.project.graph) graphStore.openGraph(opened.project.graph);
+    // A graph drawn while the sample project was being prepared is the user's work: it stays (and autosaves into the project).
+    const keep = keepDrawnGraph && graphStore.graph.nodes.length > 0;
+    if (opened.project.graph && !keep) graphStore.openGraph(opened.project.graph);
     graphStore.setProjectDir(opened.dir);
     const training = useTrainingStore();
     training.form = structuredClone(opened.project.settings.hyperparameters);
@@ -51,14 +53,18 @@ export const useProjectStore = defineStore('project', () => {
     if (active && datasets.datasets.some((entry) => entry.id === active)) await datasets.select(active);
   }
 
-  /** Creates the sample project: the mnist-cnn template on the bundled Fashion-MNIST sample. */
+  /**
+   * Creates the sample project: the mnist-cnn template on the bundled Fashion-MNIST sample.
+   * A graph already on the canvas (a kept draft, or layers drawn meanwhile) is not replaced.
+   */
   async function createSample(): Promise<void> {
     const roots = await labClient.listDirectory({});
     const parentDir = roots.entries.find((entry) => entry.kind === 'directory')?.path;
     if (!parentDir) throw new Error('Expected a folder the lab may write to. Received: roots=[]');
     const graph = await labClient.createFromTemplate({ id: 'mnist-cnn', inputShape: [28, 28, 1], classes: 10 });
-    const created = await labClient.createProject({ parentDir, name: SAMPLE_PROJECT_NAME, graph: { ...graph, name: 'fashion_cnn' } });
-    apply(created);
+    const drawn = useGraphStore().graph;
+    const created = await labClient.createProject({ parentDir, name: SAMPLE_PROJECT_NAME, graph: drawn.nodes.length > 0 ? drawn : { ...graph, name: 'fashion_cnn' } });
+    apply(created, true);
     const datasets = useDatasetStore();
     await datasets.refresh();
     const info = await datasets.importBuiltin('fashion-mnist-sample');

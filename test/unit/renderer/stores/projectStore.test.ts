@@ -57,6 +57,20 @@ describe('projectStore.startup', () => {
     expect(store.onboardingStep).toBe(0);
   });
 
+  it('keeps a graph already on the canvas when it creates the sample project', async () => {
+    fake.client.listRecentProjects.mockResolvedValue([]);
+    fake.client.listDirectory.mockResolvedValue({ path: null, parent: null, entries: [{ name: 'lab', path: '/lab', kind: 'directory' }] });
+    fake.client.createFromTemplate.mockResolvedValue(graph);
+    fake.client.createProject.mockImplementation(async (input: { parentDir: string; name: string }) => project(`${input.parentDir}/${input.name}.modellab`));
+    fake.client.downloadBuiltinDataset.mockResolvedValue({ info: sampleInfo, report: { skipped: [] } });
+    const graphStore = useGraphStore();
+    graphStore.addLayer('Input', { x: 0, y: 0 }, { shape: [8, 8, 1] });
+    await useProjectStore().startup();
+    expect(graphStore.graph.nodes.map((node) => node.type)).toEqual(['Input']);
+    expect(fake.client.createProject.mock.calls[0]?.[0].graph.nodes).toHaveLength(1);
+    expect(graphStore.projectDir).toBe('/lab/Fashion-MNIST starter.modellab');
+  });
+
   it('reopens the most recent existing project on later starts, with its settings', async () => {
     fake.client.listRecentProjects.mockResolvedValue([
       { dir: '/gone.modellab', name: 'gone', openedAt: '', exists: false },
