@@ -30,99 +30,104 @@ function canvasOf(width: number, height: number, targetWidth: number, targetHeig
 }
 
 /**
+ * Bilinear taps along one axis, one entry per output position: the offsets of the near and
+ * far source lines and their weights. A tap outside the image (letterbox padding) gets
+ * offset 0 and weight 0, which adds exactly +0 to the sum, the same as skipping it, so the
+ * pixel loop needs no bounds checks.
+ */
+interface AxisTaps {
+  near: Int32Array;
+  far: Int32Array;
+  nearWeight: Float64Array;
+  farWeight: Float64Array;
+}
+
+/**
+ * Taps of `outputs` positions over a canvas of `canvasSize` source lines starting at
+ * `origin`, of which `size` exist; `stride` is the distance between source lines in bytes.
+ * Half-pixel centres as TensorFlow: x = max(0, (o + 0.5) * scale - 0.5).
+ */
+function axisTaps(outputs: number, canvasSize: number, origin: number, size: number, stride: number): AxisTaps {
+  const scale = canvasSize / outputs;
+  const taps: AxisTaps = { near: new Int32Array(outputs), far: new Int32Array(outputs), nearWeight: new Float64Array(outputs), farWeight: new Float64Array(outputs) };
+  for (let o = 0; o < outputs; o++) {
+    const x = Math.max(0, (o + 0.5) * scale - 0.5);
+    const lo = Math.floor(x);
+    const hi = Math.min(lo + 1, canvasSize - 1);
+    const fraction = x - lo;
+    const near = lo + origin;
+    const far = hi + origin;
+    if (near >= 0 && near < size) {
+      taps.near[o] = near * stride;
+      taps.nearWeight[o] = 1 - fraction;
+    }
+    if (far >= 0 && far < size) {
+      taps.far[o] = far * stride;
+      taps.farWeight[o] = fraction;
+    }
+  }
+  return taps;
+}
+
+/**
  * Resizes to `preprocessing.targetSize` and converts to its colour mode in one pass, with
  * TensorFlow's `tf.image.resize(method="bilinear", antialias=False)` sampling (half-pixel
  * centres), which is what Keras `image_dataset_from_directory` applies. Grey is ITU-R 601
  * luma (0.299, 0.587, 0.114). Work is proportional to the output size, not the input.
+ *
+ * Each output value is computed in float64 as w00*TL + w01*TR + w10*BL + w11*BR with
+ * w00 = (1 - fx) * (1 - fy) and so on, then rounded half up; the separate loops below for
+ * colour and grey sources keep exactly that arithmetic (this runs for every imported image).
  */
 export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessing, 'targetSize' | 'colorMode' | 'resizeMode'>): Uint8Array {
   const [targetHeight, targetWidth] = preprocessing.targetSize;
-  const outChannels = preprocessing.colorMode === 'grayscale' ? 1 : 3;
   const { data, width, height, channels } = image;
-  const colour = channels >= 3;
   const canvas = canvasOf(width, height, targetWidth, targetHeight, preprocessing.resizeMode);
-  const scaleX = canvas.width / targetWidth;
-  const scaleY = canvas.height / targetHeight;
-  const out = new Uint8Array(targetWidth * targetHeight * outChannels);
-  // Per output column: the two source columns and the weight of the right one (-1: outside the image).
-  const left = new Int32Array(targetWidth);
-  const right = new Int32Array(targetWidth);
-  const fracX = new Float64Array(targetWidth);
-  for (let ox = 0; ox < targetWidth; ox++) {
-    const x = Math.max(0, (ox + 0.5) * scaleX - 0.5);
-    const lo = Math.floor(x);
-    const hi = Math.min(lo + 1, canvas.width - 1);
-    fracX[ox] = x - lo;
-    const sl = lo + canvas.x0;
-    const sr = hi + canvas.x0;
-    left[ox] = sl >= 0 && sl < width ? sl : -1;
-    right[ox] = sr >= 0 && sr < width ? sr : -1;
-  }
-  // Offsets of the sampled source columns inside a row (-1: outside the image).
-  const leftOffset = new Int32Array(targetWidth);
-  const rightOffset = new Int32Array(targetWidth);
-  for (let ox = 0; ox < targetWidth; ox++) {
-    leftOffset[ox] = left[ox]! < 0 ? -1 : left[ox]! * channels;
-    rightOffset[ox] = right[ox]! < 0 ? -1 : right[ox]! * channels;
-  }
-  const rowOffset = (sy: number): number => (sy >= 0 && sy < height ? sy * width * channels : -1);
-  // Channel offsets of R, G, B (a grey source reads its one channel three times).
-  const g = colour ? 1 : 0;
-  const b = colour ? 2 : 0;
+  const columns = axisTaps(targetWidth, canvas.width, canvas.x0, width, channels);
+  const rows = axisTaps(targetHeight, canvas.height, canvas.y0, height, width * channels);
+  const greyOut = preprocessing.colorMode === 'grayscale';
+  const out = new Uint8Array(targetWidth * targetHeight * (greyOut ? 1 : 3));
+  const { near: left, far: right, nearWeight: leftWeight, farWeight: rightWeight } = columns;
   let o = 0;
   for (let oy = 0; oy < targetHeight; oy++) {
-    const y = Math.max(0, (oy + 0.5) * scaleY - 0.5);
-    const lo = Math.floor(y);
-    const hi = Math.min(lo + 1, canvas.height - 1);
-    const fy = y - lo;
-    const top = rowOffset(lo + canvas.y0);
-    const bottom = rowOffset(hi + canvas.y0);
+    const top = rows.near[oy]!;
+    const bottom = rows.far[oy]!;
+    const topWeight = rows.nearWeight[oy]!;
+    const bottomWeight = rows.farWeight[oy]!;
     for (let ox = 0; ox < targetWidth; ox++) {
-      const fx = fracX[ox]!;
-      const l = leftOffset[ox]!;
-      const r = rightOffset[ox]!;
-      let red = 0;
-      let green = 0;
-      let blue = 0;
-      if (top >= 0) {
-        if (l >= 0) {
-          const w = (1 - fx) * (1 - fy);
-          const i = top + l;
-          red += w * data[i]!;
-          green += w * data[i + g]!;
-          blue += w * data[i + b]!;
+      const l = left[ox]!;
+      const r = right[ox]!;
+      const w00 = leftWeight[ox]! * topWeight;
+      const w01 = rightWeight[ox]! * topWeight;
+      const w10 = leftWeight[ox]! * bottomWeight;
+      const w11 = rightWeight[ox]! * bottomWeight;
+      const i00 = top + l;
+      const i01 = top + r;
+      const i10 = bottom + l;
+      const i11 = bottom + r;
+      if (channels >= 3) {
+        const red = w00 * data[i00]! + w01 * data[i01]! + w10 * data[i10]! + w11 * data[i11]!;
+        const green = w00 * data[i00 + 1]! + w01 * data[i01 + 1]! + w10 * data[i10 + 1]! + w11 * data[i11 + 1]!;
+        const blue = w00 * data[i00 + 2]! + w01 * data[i01 + 2]! + w10 * data[i10 + 2]! + w11 * data[i11 + 2]!;
+        if (greyOut) {
+          out[o++] = (0.299 * red + 0.587 * green + 0.114 * blue + 0.5) | 0;
+        } else {
+          // Weights sum to at most 1, so values stay in [0, 255]; `| 0` after +0.5 rounds them.
+          out[o++] = (red + 0.5) | 0;
+          out[o++] = (green + 0.5) | 0;
+          out[o++] = (blue + 0.5) | 0;
         }
-        if (r >= 0) {
-          const w = fx * (1 - fy);
-          const i = top + r;
-          red += w * data[i]!;
-          green += w * data[i + g]!;
-          blue += w * data[i + b]!;
-        }
-      }
-      if (bottom >= 0) {
-        if (l >= 0) {
-          const w = (1 - fx) * fy;
-          const i = bottom + l;
-          red += w * data[i]!;
-          green += w * data[i + g]!;
-          blue += w * data[i + b]!;
-        }
-        if (r >= 0) {
-          const w = fx * fy;
-          const i = bottom + r;
-          red += w * data[i]!;
-          green += w * data[i + g]!;
-          blue += w * data[i + b]!;
-        }
-      }
-      if (outChannels === 3) {
-        // Weights sum to at most 1, so values stay in [0, 255]; `| 0` after +0.5 rounds them.
-        out[o++] = (red + 0.5) | 0;
-        out[o++] = (green + 0.5) | 0;
-        out[o++] = (blue + 0.5) | 0;
       } else {
-        out[o++] = (0.299 * red + 0.587 * green + 0.114 * blue + 0.5) | 0;
+        // A grey source is read as R = G = B.
+        const value = w00 * data[i00]! + w01 * data[i01]! + w10 * data[i10]! + w11 * data[i11]!;
+        if (greyOut) {
+          out[o++] = (0.299 * value + 0.587 * value + 0.114 * value + 0.5) | 0;
+        } else {
+          const rounded = (value + 0.5) | 0;
+          out[o++] = rounded;
+          out[o++] = rounded;
+          out[o++] = rounded;
+        }
       }
     }
   }

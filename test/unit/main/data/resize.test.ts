@@ -22,6 +22,17 @@ describe('resizeToTarget', () => {
     expect(Array.from(resizeToTarget(wide, { targetSize: [4, 4], colorMode: 'grayscale', resizeMode: 'letterbox' }))).toEqual([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0]);
   });
 
+  it('keeps its pixel values for downscaling, letterbox RGBA to grey and center-crop grey+alpha to RGB', () => {
+    // Pinned from the reference per-pixel implementation: any change in arithmetic order shows here.
+    const ramp = (width: number, height: number, channels: number) => ({ data: Uint8Array.from({ length: width * height * channels }, (_, i) => (i * 37 + 11) % 256), width, height, channels });
+    expect(Array.from(resizeToTarget(ramp(9, 6, 3), { targetSize: [4, 4], colorMode: 'rgb', resizeMode: 'squash' }))).toEqual([
+      98, 111, 148, 100, 113, 142, 62, 99, 136, 95, 92, 129, 133, 146, 111, 62, 99, 104, 24, 61, 98, 178, 55, 92, 95, 132, 97, 81, 62, 99, 211, 80, 61, 140, 177, 94, 178, 95, 132, 211, 24, 61, 173, 210, 23,
+      103, 140, 177,
+    ]);
+    expect(Array.from(resizeToTarget(ramp(7, 5, 4), { targetSize: [3, 4], colorMode: 'grayscale', resizeMode: 'letterbox' }))).toEqual([101, 100, 135, 138, 110, 101, 136, 130, 130, 121, 156, 150]);
+    expect(Array.from(resizeToTarget(ramp(5, 7, 2), { targetSize: [2, 3], colorMode: 'rgb', resizeMode: 'center-crop' }))).toEqual([164, 164, 164, 160, 160, 160, 91, 91, 91, 143, 143, 143, 139, 139, 139, 198, 198, 198]);
+  });
+
   it('converts RGB to grey with ITU-R 601 weights and grey to RGB by repetition', () => {
     const rgb = { data: Uint8Array.of(255, 0, 0, 0, 255, 0), width: 2, height: 1, channels: 3 };
     expect(Array.from(resizeToTarget(rgb, { targetSize: [1, 2], colorMode: 'grayscale', resizeMode: 'squash' }))).toEqual([76, 150]);
