@@ -14,16 +14,17 @@ export interface WrittenRecords {
   channelSquares: number[];
 }
 
-/** Bytes gathered before one write call. */
+/** Bytes gathered before one write call (rounded down to whole records, at least one). */
 const FLUSH_BYTES = 4 << 20;
 
 /**
  * Appends fixed-size uint8 records to `images.u8` in a new cache folder, buffering writes,
- * and gathers labels and per-channel sums for the stats.
+ * and gathers labels and per-channel sums for the stats. Records are copied into one staging
+ * buffer that is reused after each write, so appending allocates nothing per record.
  */
 export class CacheWriter {
   private handle: fs.FileHandle | undefined;
-  private pending: Uint8Array[] = [];
+  private readonly staging: Uint8Array;
   private pendingBytes = 0;
   private readonly labels: number[] = [];
   private readonly sources: RecordSource[] = [];
@@ -34,6 +35,7 @@ export class CacheWriter {
   constructor(readonly dir: string, readonly recordBytes: number, readonly channels: number) {
     this.sums = new Array<number>(channels).fill(0);
     this.squares = new Array<number>(channels).fill(0);
+    this.staging = new Uint8Array(recordBytes * Math.max(1, Math.floor(FLUSH_BYTES / Math.max(1, recordBytes))));
   }
 
   /** Creates the folder and the images file. */
@@ -85,17 +87,20 @@ export class CacheWriter {
         this.squares[c]! += square;
       }
     }
-    this.pending.push(pixels);
+    this.staging.set(pixels, this.pendingBytes);
     this.pendingBytes += pixels.length;
-    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+    if (this.pendingBytes === this.staging.length) await this.flush();
   }
 
   private async flush(): Promise<void> {
     if (!this.handle || this.pendingBytes === 0) return;
-    const chunk = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
+    let written = 0;
+    // A write may be partial; the staging buffer is reused only after all of it is out.
+    while (written < this.pendingBytes) {
+      const { bytesWritten } = await this.handle.write(this.staging, written, this.pendingBytes - written);
+      written += bytesWritten;
+    }
     this.pendingBytes = 0;
-    await this.handle.write(chunk);
   }
 
   /** Flushes and closes the images file. */
