@@ -108,7 +108,7 @@ export async function planFolderImport(root: string, options: ImportOptions, onS
       }
       const source: RecordSource = { path: file, size: stat.size, mtimeMs: stat.mtimeMs };
       sourceFiles.push(source);
-      records.push({ label, ...(group.split ? { split: group.split } : {}), source, load: () => preprocessImageBytes(file, preprocessing) });
+      records.push({ label, ...(group.split ? { split: group.split } : {}), source, load: (out) => preprocessImageBytes(file, preprocessing, file, out) });
     });
   }
   onScanned?.(scanned);

@@ -171,10 +171,13 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
     await writer.open();
     const progress = createProgressCounter(importId, 'decode', plan.records.length, env.onProgress);
     const concurrency = Math.max(1, env.concurrency ?? DEFAULT_IMPORT_CONCURRENCY);
+    // Decoded pixels land here, one slot per record of a round; the writer copies each
+    // record out before the next round reuses the slots.
+    const roundBuffer = new Uint8Array(Math.min(ROUND_SIZE, plan.records.length) * recordBytes);
     for (let start = 0; start < plan.records.length; start += ROUND_SIZE) {
       throwIfCancelled(env.signal, importId);
       const round = plan.records.slice(start, start + ROUND_SIZE);
-      const results = await decodeRound(round, concurrency, previous);
+      const results = await decodeRound(round, concurrency, previous, roundBuffer, recordBytes);
       for (let i = 0; i < round.length; i++) {
         const record = round[i]!;
         const result = results[i]!;
@@ -232,8 +235,11 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
 
 type RoundResult = { pixels: Uint8Array; originalWidth: number; originalHeight: number; reused: boolean } | { error: string };
 
-/** Decodes (or copies from the previous cache) one round of records, `concurrency` at a time, keeping order. */
-async function decodeRound(round: PlannedRecord[], concurrency: number, previous: PreviousCache | null): Promise<RoundResult[]> {
+/**
+ * Decodes (or copies from the previous cache) one round of records, `concurrency` at a time,
+ * keeping order; record i of the round may be decoded into slot i of `roundBuffer`.
+ */
+async function decodeRound(round: PlannedRecord[], concurrency: number, previous: PreviousCache | null, roundBuffer: Uint8Array, recordBytes: number): Promise<RoundResult[]> {
   const results = new Array<RoundResult>(round.length);
   const toDecode: number[] = [];
   if (previous) {
@@ -245,11 +251,11 @@ async function decodeRound(round: PlannedRecord[], concurrency: number, previous
     });
     if (copies.length > 0) {
       const bytes = await previous.cache.readImages(copies.map(([, old]) => old));
-      const recordBytes = bytes.length / copies.length;
+      const previousBytes = bytes.length / copies.length;
       copies.forEach(([i, old], k) => {
         const [h, w] = previous.cache.info.imageShape;
         const [originalWidth, originalHeight] = previous.originalSizes?.[old] ?? [w, h];
-        results[i] = { pixels: bytes.slice(k * recordBytes, (k + 1) * recordBytes), originalWidth, originalHeight, reused: true };
+        results[i] = { pixels: bytes.subarray(k * previousBytes, (k + 1) * previousBytes), originalWidth, originalHeight, reused: true };
       });
     }
   } else {
@@ -260,7 +266,7 @@ async function decodeRound(round: PlannedRecord[], concurrency: number, previous
     while (next < toDecode.length) {
       const i = toDecode[next++]!;
       try {
-        results[i] = { ...(await round[i]!.load()), reused: false };
+        results[i] = { ...(await round[i]!.load(roundBuffer.subarray(i * recordBytes, (i + 1) * recordBytes))), reused: false };
       } catch (error) {
         const reason = error instanceof LabError && typeof error.details?.['reason'] === 'string' ? error.details['reason'] : (error as Error).message;
         results[i] = { error: reason };

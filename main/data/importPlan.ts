@@ -8,8 +8,12 @@ export interface PlannedRecord {
   split?: DatasetSplit;
   /** The file it comes from, when one file is one example (lets a re-import reuse it). */
   source?: RecordSource;
-  /** Decodes and preprocesses; throws `DATASET_BAD_FILE` to skip this example. */
-  load(): Promise<{ pixels: Uint8Array; originalWidth: number; originalHeight: number }>;
+  /**
+   * Decodes and preprocesses; throws `DATASET_BAD_FILE` to skip this example. May write the
+   * pixels into `out` (exactly one record's bytes, reused once the record is written) and
+   * return it, or return other memory.
+   */
+  load(out?: Uint8Array): Promise<{ pixels: Uint8Array; originalWidth: number; originalHeight: number }>;
 }
 
 /** What an importer found in its source, before anything is decoded. */

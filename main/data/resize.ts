@@ -1,3 +1,4 @@
+import { LabError } from '../../common/errors';
 import type { Preprocessing } from '../../common/api/methods/datasets';
 
 /** Interleaved pixels with their geometry. */
@@ -78,15 +79,22 @@ function axisTaps(outputs: number, canvasSize: number, origin: number, size: num
  * Each output value is computed in float64 as w00*TL + w01*TR + w10*BL + w11*BR with
  * w00 = (1 - fx) * (1 - fy) and so on, then rounded half up; the separate loops below for
  * colour and grey sources keep exactly that arithmetic (this runs for every imported image).
+ *
+ * Writes into `out` when given (an import's reused round buffer), which must hold exactly
+ * `height * width * channels` bytes, and returns it.
+ *
+ * @throws LabError `INTERNAL` when `out` has another length.
  */
-export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessing, 'targetSize' | 'colorMode' | 'resizeMode'>): Uint8Array {
+export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessing, 'targetSize' | 'colorMode' | 'resizeMode'>, out?: Uint8Array): Uint8Array {
   const [targetHeight, targetWidth] = preprocessing.targetSize;
   const { data, width, height, channels } = image;
   const canvas = canvasOf(width, height, targetWidth, targetHeight, preprocessing.resizeMode);
   const columns = axisTaps(targetWidth, canvas.width, canvas.x0, width, channels);
   const rows = axisTaps(targetHeight, canvas.height, canvas.y0, height, width * channels);
   const greyOut = preprocessing.colorMode === 'grayscale';
-  const out = new Uint8Array(targetWidth * targetHeight * (greyOut ? 1 : 3));
+  const outBytes = targetWidth * targetHeight * (greyOut ? 1 : 3);
+  if (out && out.length !== outBytes) throw new LabError('INTERNAL', `Expected an output buffer of ${outBytes} bytes. Received: length=${out.length}`);
+  const target = out ?? new Uint8Array(outBytes);
   const { near: left, far: right, nearWeight: leftWeight, farWeight: rightWeight } = columns;
   let o = 0;
   for (let oy = 0; oy < targetHeight; oy++) {
@@ -110,26 +118,26 @@ export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessin
         const green = w00 * data[i00 + 1]! + w01 * data[i01 + 1]! + w10 * data[i10 + 1]! + w11 * data[i11 + 1]!;
         const blue = w00 * data[i00 + 2]! + w01 * data[i01 + 2]! + w10 * data[i10 + 2]! + w11 * data[i11 + 2]!;
         if (greyOut) {
-          out[o++] = (0.299 * red + 0.587 * green + 0.114 * blue + 0.5) | 0;
+          target[o++] = (0.299 * red + 0.587 * green + 0.114 * blue + 0.5) | 0;
         } else {
           // Weights sum to at most 1, so values stay in [0, 255]; `| 0` after +0.5 rounds them.
-          out[o++] = (red + 0.5) | 0;
-          out[o++] = (green + 0.5) | 0;
-          out[o++] = (blue + 0.5) | 0;
+          target[o++] = (red + 0.5) | 0;
+          target[o++] = (green + 0.5) | 0;
+          target[o++] = (blue + 0.5) | 0;
         }
       } else {
         // A grey source is read as R = G = B.
         const value = w00 * data[i00]! + w01 * data[i01]! + w10 * data[i10]! + w11 * data[i11]!;
         if (greyOut) {
-          out[o++] = (0.299 * value + 0.587 * value + 0.114 * value + 0.5) | 0;
+          target[o++] = (0.299 * value + 0.587 * value + 0.114 * value + 0.5) | 0;
         } else {
           const rounded = (value + 0.5) | 0;
-          out[o++] = rounded;
-          out[o++] = rounded;
-          out[o++] = rounded;
+          target[o++] = rounded;
+          target[o++] = rounded;
+          target[o++] = rounded;
         }
       }
     }
   }
-  return out;
+  return target;
 }
