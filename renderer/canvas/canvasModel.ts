@@ -112,9 +112,10 @@ export interface CanvasModel {
 /**
  * Maps a graph and its analysis to Vue Flow nodes and edges. Collapsed blocks become one
  * node each, with edges crossing the block rerouted to it; expanded blocks get a frame
- * drawn behind their layers.
+ * drawn behind their layers. Selection is not part of the model: Vue Flow keeps it on its
+ * own elements, so selecting (which a drag starts with) never rebuilds the canvas.
  */
-export function buildCanvasModel(graph: ModelGraph, analysis: GraphAnalysis, selectedNodeIds: ReadonlySet<string>, selectedEdgeIds: ReadonlySet<string>): CanvasModel {
+export function buildCanvasModel(graph: ModelGraph, analysis: GraphAnalysis): CanvasModel {
   const problems = indexProblems(analysis.problems);
   const collapsed = new Map(graph.groups.filter((group) => group.collapsed).map((group) => [group.id, group]));
   const nodeById = new Map(graph.nodes.map((node) => [node.id, node]));
@@ -151,7 +152,6 @@ export function buildCanvasModel(graph: ModelGraph, analysis: GraphAnalysis, sel
         id: collapsedGroupNodeId(group.id),
         type: 'groupCollapsed',
         position: { x: minX, y: minY },
-        selected: selectedNodeIds.has(collapsedGroupNodeId(group.id)),
         data: {
           kind: 'groupCollapsed',
           groupId: group.id,
@@ -191,7 +191,6 @@ export function buildCanvasModel(graph: ModelGraph, analysis: GraphAnalysis, sel
       id: node.id,
       type: 'layer',
       position: node.position,
-      selected: selectedNodeIds.has(node.id),
       data: {
         kind: 'layer',
         type: node.type,
@@ -233,7 +232,6 @@ export function buildCanvasModel(graph: ModelGraph, analysis: GraphAnalysis, sel
       target,
       sourceHandle: 'out',
       targetHandle: inputHandleId(targetIndex),
-      selected: selectedEdgeIds.has(edge.id),
       data: {
         shape: shape ? formatShape(shape) : null,
         problem,

@@ -138,7 +138,8 @@ describe('the Design view', () => {
 
   it('builds Input → Conv2D → MaxPooling2D → Flatten → Dense from the palette with shapes and totals equal to the engine summary', async () => {
     // The app opens a starter project on first launch; wait for it, then start from an empty canvas.
-    await expect.poll(async () => (await page.locator('.layer-node').count()) > 0 || (await page.getByTestId('startup-failed').count()) > 0, { timeout: 60_000 }).toBe(true);
+    // The guide card shows up only once the sample's dataset is imported, after the graph is drawn.
+    await page.waitForFunction(() => ['ready', 'failed'].includes(document.documentElement.dataset['startup'] ?? ''), undefined, { timeout: 90_000 });
     await dismissGuide();
     await page.getByTestId('canvas').click({ position: { x: 600, y: 20 } });
     await page.keyboard.press('ControlOrMeta+A');
@@ -274,10 +275,10 @@ describe('the Design view', () => {
 
     const contention = await cpuContention();
     await page.evaluate(() => {
-      const state = window as unknown as { __longTasks: number[] };
+      const state = window as unknown as { __longTasks: { start: number; duration: number }[] };
       state.__longTasks = [];
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) state.__longTasks.push(entry.duration);
+        for (const entry of list.getEntries()) state.__longTasks.push({ start: entry.startTime, duration: entry.duration });
       }).observe({ type: 'longtask' });
       performance.clearMeasures('model-lab:analysis');
     });
@@ -297,9 +298,14 @@ describe('the Design view', () => {
     }
     // Vue Flow moves the node by itself; the graph (and its analysis) changes once, on drop.
     const analysesDuringDrag = await page.evaluate(() => performance.getEntriesByName('model-lab:analysis').length);
+    // Tasks that start before this instant belong to the drag; the rest to the drop (move, analysis, redraw).
+    const dropAt = await page.evaluate(() => performance.now());
     await page.mouse.up();
     await expect.poll(() => page.evaluate(() => performance.getEntriesByName('model-lab:analysis').length)).toBe(1);
-    const dragLongTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.splice(0));
+    await page.waitForTimeout(300);
+    const tasks = await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.splice(0));
+    const dragLongTasks = tasks.filter((task) => task.start < dropAt).map((task) => task.duration);
+    const dropLongTasks = tasks.filter((task) => task.start >= dropAt).map((task) => task.duration);
     await page.evaluate(() => performance.clearMeasures('model-lab:analysis'));
 
     // Edits through the inspector: each runs one analysis of the whole graph.
@@ -310,17 +316,24 @@ describe('the Design view', () => {
     }
     await expect.poll(() => page.evaluate(() => performance.getEntriesByName('model-lab:analysis').length)).toBeGreaterThanOrEqual(4);
     const analysisMs = await page.evaluate(() => performance.getEntriesByName('model-lab:analysis').map((entry) => entry.duration));
-    const editLongTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.splice(0));
+    const editLongTasks = await page.evaluate(() => (window as unknown as { __longTasks: { duration: number }[] }).__longTasks.splice(0).map((task) => task.duration));
     const sorted = [...analysisMs].sort((a, b) => a - b);
+    const best = sorted[0] ?? 0;
     const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
     const maxDragTask = Math.max(0, ...dragLongTasks);
+    const list = (durations: number[]): string => durations.map((ms) => ms.toFixed(0)).join(', ') || 'none';
     console.log(
-      `CPU contention ×${contention.toFixed(2)}. ResNet50 (${nodeCount} layers): open ${openMs} ms, layout+fit ${layoutMs} ms; analysis per edit ms: ${analysisMs.map((ms) => ms.toFixed(1)).join(', ')} (median ${median.toFixed(1)}); ` +
-        `long tasks while dragging: ${dragLongTasks.length} (max ${maxDragTask.toFixed(0)} ms); long tasks while editing: ${editLongTasks.map((ms) => ms.toFixed(0)).join(', ') || 'none'}`,
+      `CPU contention ×${contention.toFixed(2)}. ResNet50 (${nodeCount} layers): open ${openMs} ms, layout+fit ${layoutMs} ms; ` +
+        `analysis per edit ms: ${analysisMs.map((ms) => ms.toFixed(1)).join(', ')} (best ${best.toFixed(1)}, median ${median.toFixed(1)}); ` +
+        `long tasks while dragging: ${dragLongTasks.length} (longest ${maxDragTask.toFixed(0)} ms: ${list(dragLongTasks)}); on drop: ${list(dropLongTasks)}; while editing: ${list(editLongTasks)}`,
     );
     await app.screenshot('design-resnet50');
     expect(analysesDuringDrag).toBe(0);
     expect(median).toBeLessThan(16 * contention);
+    // Idle, the longest drag task is near 50 ms (the first frame selects the layer and fills the
+    // inspector); the bound leaves room for a loaded CI machine and still catches a canvas that
+    // redraws every node or edge per frame (150 to 300 ms tasks).
+    expect(maxDragTask).toBeLessThan(150 * contention);
   });
 
   it('raised no page errors', () => {

@@ -26,13 +26,13 @@ function residualGraph(): { graph: ModelGraph; ids: Record<string, string> } {
 describe('buildCanvasModel', () => {
   it('labels nodes and edges with shapes, parameters and problems', () => {
     const { graph, ids } = residualGraph();
-    const model = buildCanvasModel(graph, analyzeGraph(graph), new Set([ids.conv!]), new Set());
+    const model = buildCanvasModel(graph, analyzeGraph(graph));
     const conv = model.nodes.find((node) => node.id === ids.conv)!;
     const data = conv.data as LayerNodeData;
     expect(data.outputShape).toBe('(None, 8, 8, 4)');
     expect(data.paramCount).toBe(3 * 3 * 3 * 4 + 4);
     expect(data.keyParams.map((param) => param.name)).toContain('filters');
-    expect(conv.selected).toBe(true);
+    expect(conv.selected).toBeUndefined();
     const add = model.nodes.find((node) => node.id === ids.add)!.data as LayerNodeData;
     expect(add.isMerge).toBe(true);
     expect(add.inputHandles).toBe(3);
@@ -48,7 +48,7 @@ describe('buildCanvasModel', () => {
       groups: [{ id: 'g1', name: 'stem', collapsed: true }],
       nodes: graph.nodes.map((node) => (node.id === ids.conv ? { ...node, group: 'g1' } : node)),
     };
-    const model = buildCanvasModel(grouped, analyzeGraph(grouped), new Set(), new Set());
+    const model = buildCanvasModel(grouped, analyzeGraph(grouped));
     const block = model.nodes.find((node) => node.id === 'group:g1');
     expect((block?.data as GroupCollapsedData).paramCount).toBe(112);
     expect(model.nodes.some((node) => node.id === ids.conv)).toBe(false);
