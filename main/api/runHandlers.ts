@@ -6,6 +6,7 @@ import { LabError } from '../../common/errors';
 import type { IDisposable } from '../../common/lifecycle';
 import { CACHE_FILES, findDatasetDir, openDatasetCache, readDatasetInfo } from '../data/datasetCache';
 import { initBackend, parseBackendName, type Tfjs } from '../engine/backend';
+import { confusionCellImages } from '../engine/confusionCell';
 import { evaluateModel, loadRunModel, predictFiles } from '../engine/evaluate';
 import { computeFeatureMaps } from '../engine/featureMaps';
 import { nodeProcessLauncher } from '../engine/process/launcher';
@@ -13,13 +14,13 @@ import { RunSupervisor } from '../engine/process/runSupervisor';
 import { checkGraphFitsDataset } from '../engine/train/graphFit';
 import { projectRunsDir } from '../project/projectStore';
 import {
-  createRunDir, deleteRunDir, listRunDirs, newRunId, readEvaluation, readHistory, readRunSpec, runDirOf, updateRunSpec, writeEvaluation,
+  createRunDir, deleteRunDir, listRunDirs, newRunId, readEvaluation, readHistory, readRunSpec, readStoredEvaluation, runDirOf, updateRunSpec, writeEvaluation,
 } from '../project/runStore';
 import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';
 
 type RunMethodName = 'startRun' | 'pauseRun' | 'resumeRun' | 'stopRun' | 'listRuns' | 'getRun' | 'deleteRun'
-  | 'resumeRunFromCheckpoint' | 'compareRuns' | 'evaluateRun' | 'predictImages' | 'getFeatureMaps';
+  | 'resumeRunFromCheckpoint' | 'compareRuns' | 'evaluateRun' | 'getConfusionCellImages' | 'predictImages' | 'getFeatureMaps';
 
 /** Where runs live: `<project>/runs`, or `<dataDir>/runs` for runs outside a project. */
 export async function runsRootFor(context: LabContext, projectDir: string | undefined): Promise<string> {
@@ -176,9 +177,27 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       try {
         const evaluation = await evaluateModel({ tf, model, cache, spec, checkpoint: input.checkpoint, misclassified: input.misclassified, topK: input.topK ?? spec.hyperparameters.topK });
         await writeEvaluation(runDir, evaluation);
-        return evaluation;
+        // Per-example predictions stay in the run folder; getConfusionCellImages reads them.
+        const { predictions: _saved, ...result } = evaluation;
+        return result;
       } finally {
         model.dispose();
+        cache.dispose();
+      }
+    },
+    async getConfusionCellImages(input) {
+      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const evaluation = await readStoredEvaluation(runDir);
+      if (!evaluation) {
+        throw new LabError('IO_NOT_FOUND', `Expected a saved evaluation with per-example predictions; evaluate the run first. Received: runId=${JSON.stringify(spec.id)}`, { field: 'runId', received: spec.id, path: runDir });
+      }
+      if (input.checkpoint !== undefined && input.checkpoint !== evaluation.checkpoint) {
+        throw new LabError('IO_NOT_FOUND', `Expected a saved evaluation of the ${input.checkpoint} checkpoint; evaluate it first. Received: checkpoint=${JSON.stringify(evaluation.checkpoint)}`, { field: 'checkpoint', received: evaluation.checkpoint });
+      }
+      const cache = await openDatasetCache(spec.dataset.cacheDir);
+      try {
+        return await confusionCellImages(cache, evaluation, { trueClass: input.trueClass, predictedClass: input.predictedClass, limit: input.limit });
+      } finally {
         cache.dispose();
       }
     },

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Evaluation, Prediction, RunSpec } from '../../common/api/methods/runs';
+import type { EvaluatedImage, Prediction, RunSpec, StoredEvaluation } from '../../common/api/methods/runs';
 import type { Preprocessing } from '../../common/api/methods/datasets';
 import { LabError } from '../../common/errors';
 import type { DatasetCache } from '../data/datasetCache';
@@ -53,6 +53,26 @@ export async function pngDataUrl(pixels: Uint8Array, height: number, width: numb
   return `data:image/png;base64,${png.toString('base64')}`;
 }
 
+/**
+ * Evaluated examples with their images read from the dataset cache and encoded as PNG
+ * thumbnails, in the order given.
+ */
+export async function withThumbnails(cache: DatasetCache, examples: readonly Omit<EvaluatedImage, 'thumbnail'>[]): Promise<EvaluatedImage[]> {
+  if (examples.length === 0) return [];
+  const [height, width, channels] = cache.info.imageShape;
+  const recordBytes = height * width * channels;
+  const pixels = await cache.readImages(examples.map((example) => example.index));
+  return Promise.all(examples.map(async (example, n) => ({
+    ...example,
+    thumbnail: await pngDataUrl(pixels.subarray(n * recordBytes, (n + 1) * recordBytes), height, width, channels),
+  })));
+}
+
+/** A float32 value at float32 precision, so the saved evaluation does not spell out float64 noise. */
+function compactNumber(value: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(7)) : value;
+}
+
 /** What `evaluateModel` needs. */
 export interface EvaluateOptions {
   tf: Tfjs;
@@ -68,12 +88,12 @@ export interface EvaluateOptions {
 /**
  * Evaluates a model on the test split (the validation split when the dataset has no
  * test examples): loss, accuracy, top-k accuracy, confusion matrix, per-class precision,
- * recall, F1 and support with macro and weighted averages, and the misclassified images
- * with the highest loss.
+ * recall, F1 and support with macro and weighted averages, the misclassified images
+ * with the highest loss, and every example's prediction (numbers only, for the saved file).
  *
  * @throws LabError `DATASET_EMPTY` when both splits are empty.
  */
-export async function evaluateModel(options: EvaluateOptions): Promise<Evaluation> {
+export async function evaluateModel(options: EvaluateOptions): Promise<StoredEvaluation> {
   const { tf, model, cache, spec } = options;
   const split = cache.indices('test').length > 0 ? 'test' : 'validation';
   const indices = cache.indices(split);
@@ -122,16 +142,12 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
   const correct = labels.filter((label, i) => predicted[i] === label).length;
   const wrong = labels.map((label, i) => ({ i, label })).filter(({ label, i }) => predicted[i] !== label)
     .sort((a, b) => (losses[b.i] as number) - (losses[a.i] as number)).slice(0, options.misclassified);
-  const [height, width, channels] = cache.info.imageShape;
-  const thumbnails = wrong.length > 0 ? await cache.readImages(wrong.map(({ i }) => indices[i] as number)) : new Uint8Array(0);
-  const recordBytes = height * width * channels;
-  const misclassified = await Promise.all(wrong.map(async ({ i, label }, n) => ({
+  const misclassified = await withThumbnails(cache, wrong.map(({ i, label }) => ({
     index: indices[i] as number,
     trueClass: label,
     predictedClass: predicted[i] as number,
     confidence: confidence[i] as number,
     loss: losses[i] as number,
-    thumbnail: await pngDataUrl(thumbnails.subarray(n * recordBytes, (n + 1) * recordBytes), height, width, channels),
   })));
   const report = classificationReport(confusion);
   return {
@@ -149,6 +165,13 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
     weightedAverage: report.weighted,
     misclassified,
     evaluatedAt: new Date().toISOString(),
+    predictions: {
+      index: Array.from(indices),
+      trueClass: labels,
+      predictedClass: Array.from(predicted),
+      confidence: Array.from(confidence, compactNumber),
+      loss: Array.from(losses, compactNumber),
+    },
   };
 }
 

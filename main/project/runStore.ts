@@ -1,8 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { LabError } from '../../common/errors';
-import { epochRecordSchema, evaluationSchema, runSpecSchema, type EpochRecord, type Evaluation, type RunSpec } from '../../common/api/methods/runs';
+import {
+  epochRecordSchema, evaluationSchema, runSpecSchema, storedEvaluationSchema, type EpochRecord, type Evaluation, type RunSpec, type StoredEvaluation,
+} from '../../common/api/methods/runs';
 import { appendLine, writeJsonAtomic } from './atomicWrite';
 
 /** Files of a run folder. */
@@ -142,19 +145,32 @@ export async function checkpointDir(runDir: string, kind: CheckpointKind): Promi
   }
 }
 
-/** Saves the final evaluation of a run. */
-export async function writeEvaluation(runDir: string, evaluation: Evaluation): Promise<void> {
+/** Saves the final evaluation of a run, with every example's prediction. */
+export async function writeEvaluation(runDir: string, evaluation: StoredEvaluation): Promise<void> {
   await writeJsonAtomic(path.join(runDir, RUN_FILES.evaluation), evaluation);
 }
 
-/** The saved evaluation, or null. */
-export async function readEvaluation(runDir: string): Promise<Evaluation | null> {
+/** evaluation.json read with `schema`, or null when it is missing or does not match. */
+async function readEvaluationFile<T>(runDir: string, schema: z.ZodType<T>): Promise<T | null> {
   try {
-    const parsed = evaluationSchema.safeParse(JSON.parse(await fs.readFile(path.join(runDir, RUN_FILES.evaluation), 'utf8')));
+    const parsed = schema.safeParse(JSON.parse(await fs.readFile(path.join(runDir, RUN_FILES.evaluation), 'utf8')));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
+}
+
+/** The saved evaluation (without the per-example predictions), or null. */
+export async function readEvaluation(runDir: string): Promise<Evaluation | null> {
+  return readEvaluationFile(runDir, evaluationSchema);
+}
+
+/**
+ * The saved evaluation with every example's prediction, or null when there is none or it
+ * was saved without predictions.
+ */
+export async function readStoredEvaluation(runDir: string): Promise<StoredEvaluation | null> {
+  return readEvaluationFile(runDir, storedEvaluationSchema);
 }
 
 /** Every run folder under `runsRoot` that has a run.json. */

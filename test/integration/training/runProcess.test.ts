@@ -71,6 +71,12 @@ describe('training runs in their own process', () => {
     expect(evaluation.accuracy).toBeGreaterThan(0.8);
     expect(evaluation.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(32);
     expect((await service.call('getRun', { runId })).evaluation?.accuracy).toBe(evaluation.accuracy);
+    // Per-example predictions stay on disk; a diagonal cell lists all its images, highest loss first.
+    expect(evaluation).not.toHaveProperty('predictions');
+    const diagonal = await service.call('getConfusionCellImages', { runId, checkpoint: 'best', trueClass: 0, predictedClass: 0, limit: 32 });
+    expect(diagonal.total).toBe(evaluation.confusionMatrix[0]?.[0]);
+    expect(diagonal.images).toHaveLength(diagonal.total);
+    expect(diagonal.images.map((image) => image.loss)).toEqual(diagonal.images.map((image) => image.loss).sort((a, b) => b - a));
   });
 
   it('turns kill -9 of the training process into run.failed and keeps metrics and the last checkpoint', async () => {
