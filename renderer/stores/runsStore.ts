@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { HyperparametersInput, RunSpec, RunSummary } from '../../common/api/methods/runs';
+import type { ConfusionCellImages, HyperparametersInput, RunSpec, RunSummary } from '../../common/api/methods/runs';
 import type { OptimizerName } from '../../common/api/methods/runs';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
@@ -129,6 +129,11 @@ export const useRunsStore = defineStore('runs', () => {
     return (await labClient.getRun({ projectDir: projectDir.value, runId })).spec;
   }
 
+  /** The images of one confusion-matrix cell of a run's saved evaluation, highest loss first. */
+  async function confusionCellImages(request: { runId: string; projectDir?: string; checkpoint?: 'best' | 'last'; trueClass: number; predictedClass: number; limit?: number }): Promise<ConfusionCellImages> {
+    return labClient.getConfusionCellImages({ projectDir: projectDir.value, ...request });
+  }
+
   async function startNextQueued(): Promise<void> {
     const next = queue.value.shift();
     const context = gridContext.value;
@@ -157,5 +162,5 @@ export const useRunsStore = defineStore('runs', () => {
     void refresh().then(() => (queue.value.length > 0 ? startNextQueued() : undefined));
   });
 
-  return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, queue, gridRunIds, gridResults, refresh, loadOverlay, loadDiff, remove, specOf, startGrid, clearQueue };
+  return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, queue, gridRunIds, gridResults, refresh, loadOverlay, loadDiff, remove, specOf, confusionCellImages, startGrid, clearQueue };
 });

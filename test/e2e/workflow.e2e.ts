@@ -191,9 +191,20 @@ describe('the training workflow', () => {
       const [, , row, column] = id.split('-');
       return row !== column;
     });
-    await page.getByTestId(offDiagonal ?? ids[0] ?? 'cm-cell-0-0').click();
-    await page.getByTestId('cell-images').waitFor();
-    if (offDiagonal) expect(await page.getByTestId('cell-image').count()).toBeGreaterThan(0);
+    const diagonal = ids.find((id) => {
+      const [, , row, column] = id.split('-');
+      return row === column;
+    });
+    // Every non-empty cell lists its images (loaded from the lab), the diagonal's correct predictions included.
+    for (const id of [offDiagonal, diagonal]) {
+      if (id === undefined) continue;
+      await page.getByTestId(id).click();
+      await page.getByTestId('cell-images').waitFor();
+      await page.getByTestId('cell-image').first().waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('cell-image').first().textContent()).toMatch(/loss \d+\.\d\d · \d+%/);
+      expect(await page.getByTestId('cell-image').count()).toBe(Math.min(48, Number(await page.getByTestId(id).textContent())));
+    }
+    expect(diagonal).toBeDefined();
     expect(await page.getByTestId('class-metrics').textContent()).toContain('bar9');
     await page.getByTestId('fm-load').click();
     await page.getByTestId('fm-layer').first().waitFor({ timeout: 30_000 });

@@ -38,27 +38,66 @@ beforeEach(() => {
   fake.client.evaluateRun.mockResolvedValue(evaluation);
 });
 
+/** The view mounted with the run evaluated. */
+async function evaluatedView() {
+  const wrapper = mount(EvaluateView, { global: { plugins: [createPinia()] } });
+  await flushPromises();
+  await wrapper.get('[data-testid="eval-run-button"]').trigger('click');
+  await flushPromises();
+  return wrapper;
+}
+
+/** Clicks a confusion-matrix cell and waits for its images. */
+async function clickCell(wrapper: Awaited<ReturnType<typeof evaluatedView>>, row: number, column: number): Promise<void> {
+  await wrapper.get(`[data-testid="cm-cell-${row}-${column}"]`).trigger('click');
+  await flushPromises();
+}
+
 describe('EvaluateView', () => {
   it('evaluates the chosen run and shows metrics, the matrix and per-class scores', async () => {
-    const wrapper = mount(EvaluateView, { global: { plugins: [createPinia()] } });
-    await flushPromises();
-    await wrapper.get('[data-testid="eval-run-button"]').trigger('click');
-    await flushPromises();
+    const wrapper = await evaluatedView();
     expect(fake.client.evaluateRun.mock.calls[0]?.[0]).toMatchObject({ runId: 'r1', checkpoint: 'best' });
     expect(wrapper.get('[data-testid="eval-accuracy"]').text()).toBe('62.50%');
     expect(wrapper.get('[data-testid="cm-cell-1-0"]').text()).toBe('2');
     expect(wrapper.get('[data-testid="class-metrics"]').text()).toContain('dog');
   });
 
-  it('shows the images of a clicked cell ranked by loss with their confidence', async () => {
-    const wrapper = mount(EvaluateView, { global: { plugins: [createPinia()] } });
-    await flushPromises();
-    await wrapper.get('[data-testid="eval-run-button"]').trigger('click');
-    await flushPromises();
-    await wrapper.get('[data-testid="cm-cell-1-0"]').trigger('click');
+  it('shows the images of a clicked cell, as the lab ranks them by loss, with their confidence', async () => {
+    fake.client.getConfusionCellImages.mockResolvedValue({
+      trueClass: 1, predictedClass: 0, total: 2,
+      images: [
+        { index: 12, trueClass: 1, predictedClass: 0, confidence: 0.9, loss: 2.3, thumbnail: 'data:b' },
+        { index: 11, trueClass: 1, predictedClass: 0, confidence: 0.6, loss: 0.9, thumbnail: 'data:a' },
+      ],
+    });
+    const wrapper = await evaluatedView();
+    await clickCell(wrapper, 1, 0);
+    expect(fake.client.getConfusionCellImages.mock.calls[0]?.[0]).toMatchObject({ runId: 'r1', checkpoint: 'best', trueClass: 1, predictedClass: 0 });
     const images = wrapper.findAll('[data-testid="cell-image"]');
     expect(images.map((image) => image.get('img').attributes('src'))).toEqual(['data:b', 'data:a']);
     expect(images[0]?.text()).toContain('loss 2.30 · 90%');
+    expect(images[0]?.attributes('title')).toContain('true dog, predicted cat');
     expect(wrapper.get('[data-testid="cell-images"]').text()).toContain('dog predicted as cat · 2 images');
+  });
+
+  it('shows the correct predictions of a diagonal cell, and says when only the highest losses are shown', async () => {
+    fake.client.getConfusionCellImages.mockResolvedValue({
+      trueClass: 0, predictedClass: 0, total: 3,
+      images: [{ index: 4, trueClass: 0, predictedClass: 0, confidence: 0.55, loss: 0.6, thumbnail: 'data:d' }],
+    });
+    const wrapper = await evaluatedView();
+    await clickCell(wrapper, 0, 0);
+    const panel = wrapper.get('[data-testid="cell-images"]');
+    expect(panel.text()).toContain('cat predicted as cat · 3 images');
+    expect(panel.text()).toContain('Showing the 1 with the highest loss.');
+    expect(wrapper.findAll('[data-testid="cell-image"]').map((image) => image.text())).toEqual(['loss 0.60 · 55%']);
+  });
+
+  it('shows why a cell could not be listed', async () => {
+    fake.client.getConfusionCellImages.mockRejectedValue(new Error('Expected a saved evaluation with per-example predictions; evaluate the run first.'));
+    const wrapper = await evaluatedView();
+    await clickCell(wrapper, 1, 1);
+    expect(wrapper.get('[data-testid="cell-images-error"]').text()).toContain('evaluate the run first');
+    expect(wrapper.findAll('[data-testid="cell-image"]')).toHaveLength(0);
   });
 });
