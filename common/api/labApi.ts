@@ -6,6 +6,7 @@ import { runMethods } from './methods/runs';
 import { projectMethods } from './methods/projects';
 import { datasetMethods } from './methods/datasets';
 import { modelMethods } from './methods/models';
+import { transferMethods } from './methods/transfer';
 import type { LabEvent } from './events';
 
 /**
@@ -21,6 +22,7 @@ export const LAB_METHODS = {
   ...dialogMethods,
   ...datasetMethods,
   ...modelMethods,
+  ...transferMethods,
 } as const;
 
 export type LabMethods = typeof LAB_METHODS;

@@ -10,6 +10,7 @@ import { createDatasetHandlers } from './datasetHandlers';
 import { createRunHandlers } from './runHandlers';
 import { createProjectHandlers } from './projectHandlers';
 import { createModelHandlers } from './modelHandlers';
+import { createTransferHandlers } from './transferHandlers';
 
 /**
  * The one implementation of LabApi (DESIGN.md principle 3). Each domain contributes its
@@ -37,6 +38,7 @@ export async function createLabService(options: LabOptions): Promise<LabService>
     ...createRunHandlers(context, disposables),
     ...createProjectHandlers(context),
     ...createModelHandlers(context),
+    ...createTransferHandlers(context),
   };
   return {
     context,
