@@ -12,6 +12,7 @@ import { computeFeatureMaps } from '../engine/featureMaps';
 import { nodeProcessLauncher } from '../engine/process/launcher';
 import { RunSupervisor } from '../engine/process/runSupervisor';
 import { checkGraphFitsDataset } from '../engine/train/graphFit';
+import { resolveTransferSourcePaths } from './transferPaths';
 import { projectRunsDir } from '../project/projectStore';
 import {
   createRunDir, deleteRunDir, listRunDirs, newRunId, readEvaluation, readHistory, readRunSpec, readStoredEvaluation, runDirOf, updateRunSpec, writeEvaluation,
@@ -111,7 +112,9 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       const spec: RunSpec = {
         schemaVersion: 1, id, name: input.name ?? `${input.graph.name} on ${info.name}`, createdAt: now.toISOString(), graph: input.graph,
         dataset: { id: info.id, name: info.name, cacheDir: datasetDir, fingerprint: info.fingerprint, classes: info.classes, imageShape: info.imageShape },
-        hyperparameters: input.hyperparameters, backendPreference, backend: null, status: 'queued', epochsCompleted: 0,
+        hyperparameters: input.hyperparameters.initialWeights === undefined ? input.hyperparameters
+          : { ...input.hyperparameters, initialWeights: await resolveTransferSourcePaths(context, input.hyperparameters.initialWeights) },
+        backendPreference, backend: null, status: 'queued', epochsCompleted: 0,
         best: null, last: null, endReason: null, updatedAt: now.toISOString(),
       };
       const runDir = await createRunDir(runsRoot, spec);

@@ -3,6 +3,7 @@ import { defineMethod } from '../method';
 import { modelGraphSchema } from '../../graph/schema';
 import { augmentationSchema } from './datasets';
 import { backendNameSchema, backendReportSchema } from './system';
+import { initialWeightsReportSchema, transferSourceSchema } from './transfer';
 
 /**
  * Training hyperparameters. Field names are camelCase versions of the Keras argument
@@ -129,6 +130,8 @@ export const hyperparametersSchema = z.object({
   /** Shuffle training examples every epoch (Keras `shuffle=True`). */
   shuffle: z.boolean().default(true),
   augmentation: augmentationSchema.nullable().default(null),
+  /** Weights to start from: layers of the same name and weight shapes in this run or model file. */
+  initialWeights: transferSourceSchema.optional(),
 });
 export type Hyperparameters = z.infer<typeof hyperparametersSchema>;
 export type HyperparametersInput = z.input<typeof hyperparametersSchema>;
@@ -194,6 +197,8 @@ export const runSpecSchema = z.object({
   /** Why the run ended, when it did. */
   endReason: z.string().nullable(),
   updatedAt: z.string(),
+  /** Layers initialised from `hyperparameters.initialWeights`, once training started. */
+  initialWeights: initialWeightsReportSchema.optional(),
 });
 export type RunSpec = z.infer<typeof runSpecSchema>;
 

@@ -17,6 +17,13 @@ export const transferSourceSchema = z.union([
 ]);
 export type TransferSource = z.infer<typeof transferSourceSchema>;
 
+/** Which layers of a run took their initial weights from a transfer source, and which did not (with why). */
+export const initialWeightsReportSchema = z.object({
+  initialised: z.array(z.string()),
+  skipped: z.array(z.object({ layer: z.string(), reason: z.string() })),
+});
+export type InitialWeightsReport = z.infer<typeof initialWeightsReportSchema>;
+
 /** Freeze every base layer, none, or all but the last N base layers. */
 export const freezeModeSchema = z.union([z.enum(['all', 'none']), z.number().int().min(0)]);
 

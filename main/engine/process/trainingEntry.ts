@@ -4,6 +4,7 @@
  * then `pause` / `resume` / `stop`; this process streams run events back, writes the run
  * folder itself and exits when the run ends. Whatever it wrote before a crash stays.
  */
+import path from 'node:path';
 import { serializeError, LabError } from '../../../common/errors';
 import type { RunEvent } from '../../../common/api/methods/runs';
 import { initBackend } from '../backend';
@@ -14,6 +15,7 @@ import { evaluateModel, loadRunModel } from '../evaluate';
 import { ManualControl, Trainer, type TrainerEvent } from '../train/trainer';
 import { parentMessageSchema, type ParentMessage } from './protocol';
 import { connectParentPort } from './parentPort';
+import { describeInitialWeights, loadInitialWeights } from '../../transfer/initialWeights';
 
 const port = connectParentPort();
 const control = new ManualControl();
@@ -55,6 +57,12 @@ async function train(message: Extract<ParentMessage, { type: 'start' }>): Promis
       await emit({ type: 'log', level: 'warn', message: `Dataset ${spec.dataset.name} changed since the run was created (fingerprint ${cache.info.fingerprint} instead of ${spec.dataset.fingerprint}).` });
     }
     const model = compileGraph(spec.graph, tf, { seed: spec.hyperparameters.seed });
+    // Loaded on resume too: a run paused before its first checkpoint restarts from them, and a checkpoint overrides them.
+    if (spec.hyperparameters.initialWeights !== undefined) {
+      const initialWeights = await loadInitialWeights(model, spec.hyperparameters.initialWeights, path.dirname(message.runDir), tf);
+      await updateRunSpec(message.runDir, { initialWeights });
+      await emit({ type: 'log', level: 'info', message: describeInitialWeights(initialWeights) });
+    }
     control.onPauseChange = (paused) => void emit({ type: 'run.status', runId: message.runId, status: paused ? 'paused' : 'running' });
     const trainer = new Trainer({
       tf, model, cache, hyperparameters: spec.hyperparameters, runId: message.runId, runDir: message.runDir,
