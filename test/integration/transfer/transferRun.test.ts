@@ -99,10 +99,28 @@ describe('transfer learning runs', () => {
     expect(end.type === 'run.failed' && end.reason).toMatch(/same name and weight shapes.*dense: weight 0 has shape \[64, 16\] in the source, \[64, 32\] here/);
   }, 120_000);
 
-  it('rejects a cut layer the source run does not have, naming it', async () => {
-    const { service, events } = await setup();
-    const runA = await service.call('startRun', { graph: tinyGraph(), dataset: 'synthetic', hyperparameters: { epochs: 1, batchSize: 16 } });
-    await waitForEnd(events, runA.runId);
+  it('builds on a Keras .h5 file exported from a run; rejects a cut layer the source does not have, naming it', async () => {
+    const { service, events, root } = await setup();
+    const { tf } = await initBackend({ preference: 'cpu' });
+    const hyperparameters = { epochs: 1, batchSize: 16 };
+    const runA = await service.call('startRun', { graph: tinyGraph(), dataset: 'synthetic', hyperparameters });
+    expect((await waitForEnd(events, runA.runId)).type).toBe('run.done');
     await expect(service.call('createTransferGraph', { source: { runId: runA.runId }, cutAt: 'conv2d', classes: 2 })).rejects.toMatchObject({ code: 'TRAIN_BAD_CONFIG', message: expect.stringContaining('Received: cutAt="conv2d"') });
+
+    const modelPath = path.join(root, 'a.h5');
+    await service.call('exportModel', { runId: runA.runId, format: 'h5', outPath: modelPath });
+    const transfer = await service.call('createTransferGraph', { source: { modelPath }, classes: 3, freeze: 'none', headDropout: 0.25 });
+    expect(transfer.baseLayers).toEqual(['input_1', 'flatten', 'dense']);
+    expect(transfer.frozen).toEqual([]);
+    const runB = await service.call('startRun', { graph: transfer.graph, dataset: 'synthetic', hyperparameters: { ...hyperparameters, epochs: 1, initialWeights: { modelPath } } });
+    const endB = await waitForEnd(events, runB.runId);
+    expect(endB.type).toBe('run.done');
+    const { spec } = await service.call('getRun', { runId: runB.runId });
+    expect(spec.initialWeights?.initialised).toEqual(['dense']);
+    expect(spec.hyperparameters.initialWeights).toEqual({ modelPath: await fs.realpath(modelPath) });
+    // Nothing is frozen, so the base trains away from the file's weights.
+    const weightsA = await checkpointWeights(tf, tinyGraph(), runA.runDir, 'best');
+    const weightsB = await checkpointWeights(tf, transfer.graph, runB.runDir, 'last');
+    expect(weightsB.get('dense')).not.toEqual(weightsA.get('dense'));
   }, 120_000);
 });
