@@ -3,13 +3,11 @@ import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { LabEvent } from '../../common/api/events';
 import type { BackendReport } from '../../common/api/methods/system';
 import { hyperparametersSchema, type Diagnosis, type EpochRecord, type HyperparametersInput, type RunStatus } from '../../common/api/methods/runs';
-import { LabError } from '../../common/errors';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
 import { appendDecimated, type SeriesPoint } from '../components/charts/seriesPoints';
 
 /** How long a resume waits for a stopped run's process to close. */
-const RESUME_WAIT_MS = 15_000;
 
 /** Points kept per batch-level curve; older points are thinned beyond this. */
 export const BATCH_POINT_LIMIT = 1500;
@@ -225,7 +223,7 @@ export const useTrainingStore = defineStore('training', () => {
     status.value = 'starting';
     let runId: string;
     try {
-      runId = await resumeWhenIdle(ref, epochs);
+      runId = (await labClient.resumeRunFromCheckpoint({ ...ref, epochs })).runId;
     } catch (error) {
       status.value = previous;
       throw error;
@@ -233,22 +231,6 @@ export const useTrainingStore = defineStore('training', () => {
     endMessage.value = null;
     activeRunId.value = runId;
     status.value = 'queued';
-  }
-
-  /**
-   * Asks to resume; while the stopped run's process is still closing (it reports done
-   * before it exits) the lab answers TRAIN_BUSY, so the request is repeated for a while.
-   */
-  async function resumeWhenIdle(ref: { runId: string; projectDir?: string }, epochs: number | undefined): Promise<string> {
-    const deadline = Date.now() + RESUME_WAIT_MS;
-    for (;;) {
-      try {
-        return (await labClient.resumeRunFromCheckpoint({ ...ref, epochs })).runId;
-      } catch (error) {
-        if (!(error instanceof LabError && error.code === 'TRAIN_BUSY') || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
   }
 
   /** Shows a stored run: its epoch curves, diagnosis-free until it trains again. */

@@ -27,8 +27,13 @@ interface ActiveRun {
   /** Controls asked for before the process said it was ready. */
   pending: ParentMessage[];
   ended: boolean;
-  /** The process sent its final event (its report may still be completing). */
-  terminal: boolean;
+  /**
+   * The final event the process reported, announced only once the process has exited,
+   * so a listener that reacts to it (delete, resume) never finds the run still busy.
+   */
+  reportedEnd: Promise<RunEnd> | undefined;
+  /** Kills a process that reported its end but does not exit. */
+  exitTimer: ReturnType<typeof setTimeout> | undefined;
   end: Promise<RunEnd>;
   resolveEnd: (end: RunEnd) => void;
   subscriptions: IDisposable[];
@@ -45,6 +50,9 @@ async function lastCheckpointEpoch(runDir: string): Promise<number> {
   }
   return Math.max(last?.epoch ?? 0, fromSpec);
 }
+
+/** How long a process that reported its end may take to exit before it is killed. */
+const EXIT_GRACE_MS = 10_000;
 
 /** Explains a process exit that came without a run.done or run.failed. */
 export function describeExit(code: number | null, signal: string | null): string {
@@ -80,7 +88,7 @@ export class RunSupervisor implements IDisposable {
     const channel = this.launcher.launch(this.entry, [], { [TRAINING_PROCESS_ENV]: '1' });
     let resolveEnd: (end: RunEnd) => void = () => undefined;
     const end = new Promise<RunEnd>((resolve) => (resolveEnd = resolve));
-    const run: ActiveRun = { launch, channel, status: 'queued', ready: false, pending: [], ended: false, terminal: false, end, resolveEnd, subscriptions: [] };
+    const run: ActiveRun = { launch, channel, status: 'queued', ready: false, pending: [], ended: false, reportedEnd: undefined, exitTimer: undefined, end, resolveEnd, subscriptions: [] };
     this.runs.set(launch.runId, run);
     run.subscriptions.push(channel.onMessage((message) => this.onMessage(run, message)));
     run.subscriptions.push(channel.onExit((code, signal) => void this.onExit(run, code, signal)));
@@ -127,6 +135,7 @@ export class RunSupervisor implements IDisposable {
 
   dispose(): void {
     for (const run of this.runs.values()) {
+      if (run.exitTimer !== undefined) clearTimeout(run.exitTimer);
       for (const s of run.subscriptions) s.dispose();
       run.channel.kill();
       run.channel.dispose();
@@ -161,17 +170,24 @@ export class RunSupervisor implements IDisposable {
     }
     const event = message.event;
     if (event.type === 'run.status') run.status = event.status;
-    if (event.type === 'run.failed' || event.type === 'run.done') run.terminal = true;
     if (event.type === 'run.failed') {
-      void this.finishWithFailure(run, event);
+      run.status = 'failed';
+      this.expectExit(run, this.withLastGoodEpoch(run, event));
       return;
     }
     if (event.type === 'run.done') {
       run.status = event.reason === 'stopped' ? 'stopped' : 'completed';
-      this.finish(run, event);
+      this.expectExit(run, Promise.resolve(event));
       return;
     }
     this.emit(event);
+  }
+
+  /** Holds the final event until the process exits; kills it if it lingers. */
+  private expectExit(run: ActiveRun, end: Promise<RunEnd>): void {
+    if (run.reportedEnd) return;
+    run.reportedEnd = end;
+    run.exitTimer = setTimeout(() => run.channel.kill(), EXIT_GRACE_MS);
   }
 
   private finish(run: ActiveRun, end: RunEnd): void {
@@ -182,18 +198,21 @@ export class RunSupervisor implements IDisposable {
   }
 
   /** A failure from the process; the last good epoch is taken from run.json, which the process keeps current. */
-  private async finishWithFailure(run: ActiveRun, event: Extract<RunEvent, { type: 'run.failed' }>): Promise<void> {
-    run.status = 'failed';
+  private async withLastGoodEpoch(run: ActiveRun, event: Extract<RunEvent, { type: 'run.failed' }>): Promise<RunEnd> {
     const lastGoodEpoch = Math.max(event.lastGoodEpoch, await lastCheckpointEpoch(run.launch.runDir));
-    this.finish(run, { ...event, lastGoodEpoch });
+    return { ...event, lastGoodEpoch };
   }
 
   private async onExit(run: ActiveRun, code: number | null, signal: string | null): Promise<void> {
     // Messages sent just before exit may be delivered after the exit event.
     await new Promise<void>((resolve) => setTimeout(resolve, 50));
+    if (run.exitTimer !== undefined) clearTimeout(run.exitTimer);
     for (const s of run.subscriptions) s.dispose();
     run.channel.dispose();
-    if (!run.terminal) {
+    let end: RunEnd;
+    if (run.reportedEnd) {
+      end = await run.reportedEnd;
+    } else {
       const reason = describeExit(code, signal);
       const lastGoodEpoch = await lastCheckpointEpoch(run.launch.runDir);
       try {
@@ -203,10 +222,10 @@ export class RunSupervisor implements IDisposable {
         // The run folder is gone or unreadable; the event still reports the crash.
       }
       run.status = 'failed';
-      this.finish(run, { type: 'run.failed', runId: run.launch.runId, code: 'TRAIN_CRASHED', reason, lastGoodEpoch });
+      end = { type: 'run.failed', runId: run.launch.runId, code: 'TRAIN_CRASHED', reason, lastGoodEpoch };
     }
-    // Wait for a pending failure report to resolve before forgetting the run.
-    await run.end;
+    // Released before the end is announced: whoever reacts to run.done finds the run idle.
     this.runs.delete(run.launch.runId);
+    this.finish(run, end);
   }
 }

@@ -109,20 +109,18 @@ describe('trainingStore', () => {
 });
 
 describe('resuming a stopped run', () => {
-  it('waits while the stopped run\'s process is still closing (TRAIN_BUSY), then resumes', async () => {
+  it('resumes a stopped run from its checkpoint', async () => {
     fake.client.startRun.mockResolvedValue({ runId: 'r1', runDir: '/runs/r1' });
-    fake.client.resumeRunFromCheckpoint
-      .mockRejectedValueOnce(new LabError('TRAIN_BUSY', 'Expected run r1 not to be training. Received: runId="r1"'))
-      .mockResolvedValueOnce({ runId: 'r1', runDir: '/runs/r1' });
+    fake.client.resumeRunFromCheckpoint.mockResolvedValueOnce({ runId: 'r1', runDir: '/runs/r1' });
     const store = useTrainingStore();
     await store.start({ graph, dataset: 'd1' });
     fake.client.emit({ type: 'run.done', runId: 'r1', reason: 'stopped', epochsCompleted: 1, best: null, message: 'Stopped' });
     await store.resumeFromCheckpoint();
-    expect(fake.client.resumeRunFromCheckpoint).toHaveBeenCalledTimes(2);
+    expect(fake.client.resumeRunFromCheckpoint).toHaveBeenCalledTimes(1);
     expect(store.status).toBe('queued');
   });
 
-  it('gives up at once on any other error and keeps the stopped status', async () => {
+  it('reports a failed resume and keeps the stopped status', async () => {
     fake.client.startRun.mockResolvedValue({ runId: 'r1', runDir: '/runs/r1' });
     fake.client.resumeRunFromCheckpoint.mockRejectedValue(new LabError('IO_NOT_FOUND', 'Expected a last checkpoint. Received: runId="r1"'));
     const store = useTrainingStore();
