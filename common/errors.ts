@@ -45,6 +45,7 @@ export const LAB_ERROR_CODES = [
   'BACKEND_UNAVAILABLE',
   // Projects and files
   'PROJECT_NOT_FOUND',
+  'PROJECT_EXISTS',
   'PROJECT_DAMAGED',
   'IO_BAD_FORMAT',
   'IO_NOT_FOUND',

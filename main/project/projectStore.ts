@@ -122,7 +122,7 @@ export async function createProject(parentDir: string, name: string, graph: Proj
     await fs.mkdir(dir, { recursive: false });
   } catch (error) {
     const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
-    throw new LabError(exists ? 'IO_WRITE_FAILED' : 'IO_NOT_FOUND', exists ? `Expected no existing project folder. Received: path=${JSON.stringify(dir)}` : `Expected an existing parent folder. Received: path=${JSON.stringify(parentDir)}`, { path: dir });
+    throw new LabError(exists ? 'PROJECT_EXISTS' : 'IO_NOT_FOUND', exists ? `Expected no existing project folder. Received: path=${JSON.stringify(dir)}` : `Expected an existing parent folder. Received: path=${JSON.stringify(parentDir)}`, { path: dir });
   }
   await fs.mkdir(path.join(dir, PROJECT_FILES.runs));
   await fs.mkdir(path.join(dir, PROJECT_FILES.datasets));

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { Project, ProjectDatasetRef } from '../../common/api/methods/projects';
 import { hyperparametersSchema } from '../../common/api/methods/runs';
+import { LabError } from '../../common/errors';
 import { labClient } from '../api/labClient';
 import { useDatasetStore } from './datasetStore';
 import { useGraphStore } from './graphStore';
@@ -15,7 +16,7 @@ export const SAMPLE_PROJECT_NAME = 'Fashion-MNIST starter';
 
 /** The guided path's steps, in order; each names the view it happens in. */
 export const ONBOARDING_STEPS = [
-  { view: 'design', title: 'The model', text: 'A small CNN (two convolutions, pooling, dropout, a dense head) is already drawn. Click a layer to inspect it.' },
+  { view: 'design', title: 'The model', text: 'A small CNN (two convolution + pooling stages and a dense head) is already drawn. Click a layer to inspect it.' },
   { view: 'data', title: 'The data', text: 'The bundled Fashion-MNIST sample is imported: ten classes of 28×28 clothing images, split into train, validation and test.' },
   { view: 'train', title: 'Train', text: 'Press Start. Loss and accuracy curves appear while the model learns; the diagnosis says what the curves mean.' },
   { view: 'evaluate', title: 'Evaluate', text: 'Test accuracy, the confusion matrix (click a cell to see those images) and per-class scores.' },
@@ -63,7 +64,15 @@ export const useProjectStore = defineStore('project', () => {
     if (!parentDir) throw new Error('Expected a folder the lab may write to. Received: roots=[]');
     const graph = await labClient.createFromTemplate({ id: 'mnist-cnn', inputShape: [28, 28, 1], classes: 10 });
     const drawn = useGraphStore().graph;
-    const created = await labClient.createProject({ parentDir, name: SAMPLE_PROJECT_NAME, graph: drawn.nodes.length > 0 ? drawn : { ...graph, name: 'fashion_cnn' } });
+    let created: Project;
+    try {
+      created = await labClient.createProject({ parentDir, name: SAMPLE_PROJECT_NAME, graph: drawn.nodes.length > 0 ? drawn : { ...graph, name: 'fashion_cnn' } });
+    } catch (error) {
+      // The sample made by an earlier install (or before the recent list was cleared): reopen it.
+      const existing = error instanceof LabError && error.code === 'PROJECT_EXISTS' ? error.details?.path : undefined;
+      if (typeof existing !== 'string') throw error;
+      created = await labClient.openProject({ dir: existing });
+    }
     apply(created, true);
     const datasets = useDatasetStore();
     await datasets.refresh();

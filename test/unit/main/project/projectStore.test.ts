@@ -33,7 +33,7 @@ describe('project folders', () => {
   it('refuses to create over an existing project', async () => {
     const parent = await tempDir();
     await createProject(parent, 'A');
-    await expect(createProject(parent, 'A')).rejects.toMatchObject({ code: 'IO_WRITE_FAILED' });
+    await expect(createProject(parent, 'A')).rejects.toMatchObject({ code: 'PROJECT_EXISTS' });
   });
 
   it('reports a damaged project.json with the field and offers the last good autosave', async () => {

@@ -2,6 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { projectSettingsSchema } from '../../../../common/api/methods/projects';
+import { LabError } from '../../../../common/errors';
 import { buildTemplate } from '../../../../common/templates';
 import { createFakeLabClient } from '../views/fakeLabClient';
 
@@ -55,6 +56,21 @@ describe('projectStore.startup', () => {
     expect(useGraphStore().projectDir).toBe('/lab/Fashion-MNIST starter.modellab');
     expect(useGraphStore().graph.nodes.map((node) => node.type)).toContain('Conv2D');
     expect(store.onboardingStep).toBe(0);
+  });
+
+  it('reopens the sample project an earlier install left in the folder instead of failing', async () => {
+    const existing = '/lab/Fashion-MNIST starter.modellab';
+    fake.client.listRecentProjects.mockResolvedValue([]);
+    fake.client.listDirectory.mockResolvedValue({ path: null, parent: null, entries: [{ name: 'lab', path: '/lab', kind: 'directory' }] });
+    fake.client.createFromTemplate.mockResolvedValue(graph);
+    fake.client.createProject.mockRejectedValue(new LabError('PROJECT_EXISTS', `Expected no existing project folder. Received: path="${existing}"`, { path: existing }));
+    fake.client.openProject.mockResolvedValue(project(existing));
+    fake.client.downloadBuiltinDataset.mockResolvedValue({ info: sampleInfo, report: { skipped: [] } });
+    const store = useProjectStore();
+    await store.startup();
+    expect(store.startupState).toBe('ready');
+    expect(fake.client.openProject).toHaveBeenCalledWith({ dir: existing });
+    expect(useGraphStore().projectDir).toBe(existing);
   });
 
   it('keeps a graph already on the canvas when it creates the sample project', async () => {
