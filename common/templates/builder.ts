@@ -17,7 +17,7 @@ export interface LayerOptions {
 /** Horizontal distance between branch columns on the canvas, in canvas pixels. */
 const COLUMN_WIDTH = 240;
 /** Vertical distance between consecutive layers of a chain, in canvas pixels. */
-const ROW_HEIGHT = 90;
+const ROW_HEIGHT = 140;
 
 /**
  * Builds a ModelGraph the way Keras's functional API builds a model: each call creates
