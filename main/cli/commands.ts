@@ -10,6 +10,7 @@ import { evaluateCommand } from './evaluate';
 import { runsCommand } from './runs';
 import { exportCommand } from './export';
 import { importCommand } from './import';
+import { transferCommand } from './transfer';
 
 /**
  * Every `model-lab` subcommand, listed explicitly so `help` shows them in this order.
@@ -27,4 +28,5 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   runsCommand,
   exportCommand,
   importCommand,
+  transferCommand,
 ];

@@ -8,6 +8,7 @@ import { hyperparametersSchema, lossNameSchema, OPTIMIZER_NAMES, type Hyperparam
 import type { LabService } from '../api/labService';
 import type { CliCommand, CliIo } from './command';
 import { loadGraphArgument, parseCommandArgs } from './graphArgument';
+import { parseTransferSourceArgument } from './transferSourceArgument';
 
 const HELP = `Usage: model-lab train <graph.json | template-id> --data <dataset-id | folder> [options]
 
@@ -27,6 +28,9 @@ epoch. Ctrl-C stops at the next batch and keeps the best and last checkpoints.
   --seed N             seed of weights, shuffling and augmentation (default 42)
   --backend NAME       ${backendNameSchema.options.join(', ')} (default: best available)
   --project DIR        keep the run in this project's runs/ folder
+  --initial-weights S  start from a run's best checkpoint (run id, of --project when given)
+                       or a model file (.h5, .keras, model.json): every layer with the same
+                       name and weight shapes takes its weights (see \`model-lab transfer\`)
   --name TEXT          run name
   --json               print every event as one JSON line instead
 `;
@@ -44,6 +48,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   backend: { type: 'string' },
   project: { type: 'string' },
+  'initial-weights': { type: 'string' },
   name: { type: 'string' },
   input: { type: 'string' },
   classes: { type: 'string' },
@@ -213,7 +218,7 @@ export function followRun(service: LabService, runId: string, io: CliIo, json: b
  */
 export const trainCommand: CliCommand = {
   name: 'train',
-  usage: 'train <graph.json | template> --data <dataset> [--epochs --batch --optimizer --lr --augment --backend --json]',
+  usage: 'train <graph.json | template> --data <dataset> [--epochs --batch --optimizer --lr --augment --initial-weights --backend --json]',
   description: 'Train a model in its own process with live progress; Ctrl-C stops and keeps checkpoints.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -227,6 +232,7 @@ export const trainCommand: CliCommand = {
       throw new LabError('API_BAD_INPUT', `Expected --backend to be one of ${backendNameSchema.options.join(', ')}. ${received('backend', values.backend)}`, { field: 'backend' });
     }
     const hyperparameters = hyperparametersFrom(values);
+    if (values['initial-weights'] !== undefined) hyperparameters.initialWeights = await parseTransferSourceArgument(values['initial-weights'], values.project);
     const service = await serviceFactory();
     const data = await resolveData(service, values.data, io, values.json === true);
     const graph = await loadGraphArgument(positionals[0], {

@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { LabError, received } from '../../common/errors';
+import type { CliCommand } from './command';
+import { parseClassesOption, parseCommandArgs, printProblems } from './graphArgument';
+import { parseTransferSourceArgument } from './transferSourceArgument';
+
+const HELP = `Usage: model-lab transfer <run-id | model-file> --classes N [options]
+
+Builds a new model on a trained one: its layers up to a cut layer (default: the layer
+before the classifier head), frozen as asked, plus a new classifier head for N classes.
+Prints the Keras summary of the new model with its frozen and trainable layers. Train it
+with \`model-lab train graph.json --data ... --initial-weights <the same source>\` to start
+the kept layers from the trained weights.
+
+  --classes N          classes of the new task (required)
+  --cut-at LAYER       name of the last layer kept from the source
+  --freeze MODE        all (default), none, or N: all but the last N kept layers frozen
+  --head-dropout R     add Dropout(R) before the new classifier (0 <= R < 1)
+  --project DIR        the project folder whose runs/ holds the run
+  --out FILE           write the new model graph as JSON
+  --json               print {graph, baseLayers, frozen} as JSON instead of the summary
+`;
+
+const OPTIONS = {
+  classes: { type: 'string' },
+  'cut-at': { type: 'string' },
+  freeze: { type: 'string' },
+  'head-dropout': { type: 'string' },
+  project: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Parses `--freeze all|none|N`.
+ *
+ * @throws LabError `API_BAD_INPUT` for anything else.
+ */
+export function parseFreezeOption(text: string): 'all' | 'none' | number {
+  if (text === 'all' || text === 'none') return text;
+  const count = Number(text);
+  if (text.trim() === '' || !Number.isInteger(count) || count < 0) {
+    throw new LabError('API_BAD_INPUT', `Expected --freeze to be all, none or a whole number of trainable base layers. ${received('freeze', text)}`, { field: 'freeze', received: text });
+  }
+  return count;
+}
+
+/**
+ * Parses `--head-dropout R`.
+ *
+ * @throws LabError `API_BAD_INPUT` unless 0 <= R < 1.
+ */
+function parseDropoutOption(text: string): number {
+  const rate = Number(text);
+  if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate >= 1) {
+    throw new LabError('API_BAD_INPUT', `Expected --head-dropout to be a rate from 0 up to (not including) 1. ${received('head-dropout', text)}`, { field: 'head-dropout', received: text });
+  }
+  return rate;
+}
+
+/**
+ * `model-lab transfer`: a transfer-learning model from a run or a model file, printed as
+ * its Keras summary with the frozen and trainable layers, optionally written to a file.
+ */
+export const transferCommand: CliCommand = {
+  name: 'transfer',
+  usage: 'transfer <run-id | model-file> --classes N [--cut-at LAYER] [--freeze all|none|N] [--head-dropout R] [--out graph.json]',
+  description: 'Build a new model on a trained one: keep its layers up to a cut, freeze them, add a new classifier head.',
+  async run(args, io, serviceFactory) {
+    const { values, positionals } = parseCommandArgs(args, OPTIONS);
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const argument = positionals[0];
+    if (argument === undefined) {
+      throw new LabError('API_BAD_INPUT', 'Expected a run id or a model file (.h5, .keras, model.json) to build on. Received: nothing', { field: 'source' });
+    }
+    if (values.classes === undefined) throw new LabError('API_BAD_INPUT', 'Expected --classes with the class count of the new task. Received: nothing', { field: 'classes' });
+    const classes = parseClassesOption(values.classes);
+    const freeze = values.freeze === undefined ? 'all' : parseFreezeOption(values.freeze);
+    const headDropout = values['head-dropout'] === undefined ? undefined : parseDropoutOption(values['head-dropout']);
+    const source = await parseTransferSourceArgument(argument, values.project);
+    const service = await serviceFactory();
+    const result = await service.call('createTransferGraph', {
+      source, classes, freeze,
+      ...(values['cut-at'] !== undefined ? { cutAt: values['cut-at'] } : {}),
+      ...(headDropout !== undefined ? { headDropout } : {}),
+    });
+    if (values.out !== undefined) {
+      const outPath = path.resolve(values.out);
+      await fs.mkdir(path.dirname(outPath), { recursive: true });
+      await fs.writeFile(outPath, `${JSON.stringify(result.graph, null, 2)}\n`);
+    }
+    if (values.json) {
+      io.out(`${JSON.stringify(result, null, 2)}\n`);
+      return 0;
+    }
+    const { text } = await service.call('summarizeGraph', { graph: result.graph });
+    io.out(text.endsWith('\n') ? text : `${text}\n`);
+    const inputs = new Set(result.graph.nodes.filter((node) => node.type === 'Input').map((node) => node.name));
+    const kept = result.baseLayers.filter((name) => !inputs.has(name));
+    const trainable = result.graph.nodes.filter((node) => node.trainable && !inputs.has(node.name)).map((node) => node.name);
+    const head = result.graph.nodes.filter((node) => !result.baseLayers.includes(node.name)).map((node) => node.name);
+    const sourceName = 'modelPath' in source ? path.basename(source.modelPath) : `run ${source.runId}`;
+    io.out(`Kept ${kept.length} layers of ${sourceName}, up to ${kept.at(-1) ?? 'the input'}.\n`);
+    io.out(`Frozen layers (${result.frozen.length}): ${result.frozen.join(', ') || 'none'}\n`);
+    io.out(`Trainable layers (${trainable.length}): ${trainable.join(', ')}\n`);
+    io.out(`New head: ${head.join(', ')}\n`);
+    if (values.out !== undefined) io.out(`Wrote ${path.resolve(values.out)}\n`);
+    const { problems } = await service.call('analyzeGraph', { graph: result.graph });
+    printProblems(io, problems);
+    return 0;
+  },
+};

@@ -1,0 +1,96 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../../main/cli';
+import type { CliIo } from '../../../main/cli/command';
+import { parseFreezeOption } from '../../../main/cli/transfer';
+import { parseTransferSourceArgument } from '../../../main/cli/transferSourceArgument';
+import { parseModelGraphJson } from '../../../common/graph/schema';
+import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
+
+function bufferIo(): CliIo & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', isTty: false, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+}
+
+const saved = process.env['MODEL_LAB_HOME'];
+const roots: string[] = [];
+afterEach(async () => {
+  if (saved === undefined) delete process.env['MODEL_LAB_HOME'];
+  else process.env['MODEL_LAB_HOME'] = saved;
+  for (const root of roots.splice(0)) await fs.rm(root, { recursive: true, force: true });
+});
+
+/** A lab home with the synthetic dataset and one 1-epoch run of the tiny graph; returns the home and run id. */
+async function homeWithRun(): Promise<{ home: string; runId: string }> {
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-transfer-'));
+  roots.push(home);
+  process.env['MODEL_LAB_HOME'] = home;
+  await writeDatasetCache(path.join(home, 'datasets', 'synthetic'), syntheticDataset({ count: 96 }));
+  const graphFile = path.join(home, 'tiny.json');
+  await fs.writeFile(graphFile, JSON.stringify(tinyGraph()));
+  const train = bufferIo();
+  expect(await main(['train', graphFile, '--data', 'synthetic', '--epochs', '1', '--batch', '16', '--backend', 'cpu'], train)).toBe(0);
+  const runId = /Training (run-\S+)/.exec(train.stdout)?.[1] ?? '';
+  expect(runId).not.toBe('');
+  return { home, runId };
+}
+
+describe('model-lab transfer', () => {
+  it('builds a frozen-base model from a run, prints its summary, and trains it with --initial-weights', async () => {
+    const { home, runId } = await homeWithRun();
+    const out = path.join(home, 'transfer.json');
+    const transfer = bufferIo();
+    expect(await main(['transfer', runId, '--classes', '3', '--out', out], transfer)).toBe(0);
+    expect(transfer.stderr).toBe('');
+    // The kept Dense(16) on 8×8×1 inputs: 64 × 16 + 16 frozen parameters; the new Dense(3): 16 × 3 + 3.
+    expect(transfer.stdout).toMatch(/Trainable params: 51\b/);
+    expect(transfer.stdout).toMatch(/Non-trainable params: 1,040\b/);
+    expect(transfer.stdout).toContain(`Kept 2 layers of run ${runId}, up to dense.`);
+    expect(transfer.stdout).toContain('Frozen layers (2): flatten, dense');
+    expect(transfer.stdout).toContain('Trainable layers (1): dense_2');
+    const graph = parseModelGraphJson(await fs.readFile(out, 'utf8'));
+    expect(graph.nodes.map((node) => [node.name, node.trainable])).toEqual([['input_1', true], ['flatten', false], ['dense', false], ['dense_2', true]]);
+
+    const train = bufferIo();
+    expect(await main(['train', out, '--data', 'synthetic', '--epochs', '1', '--batch', '16', '--backend', 'cpu', '--initial-weights', runId], train)).toBe(0);
+    expect(train.stderr).toContain('info: Initial weights loaded into dense; skipped dense_2 (no layer of that name in the source).');
+    expect(train.stdout).toMatch(/Trained 1 epochs\./);
+
+    const noClasses = bufferIo();
+    expect(await main(['transfer', runId], noClasses)).toBe(1);
+    expect(noClasses.stderr).toMatch(/API_BAD_INPUT.*--classes/);
+    const badCut = bufferIo();
+    expect(await main(['transfer', runId, '--classes', '2', '--cut-at', 'conv2d'], badCut)).toBe(1);
+    expect(badCut.stderr).toMatch(/TRAIN_BAD_CONFIG.*Received: cutAt="conv2d"/);
+  }, 120_000);
+
+  it('builds on an exported Keras .h5 file with --freeze none and a head dropout', async () => {
+    const { home, runId } = await homeWithRun();
+    const modelPath = path.join(home, 'tiny.h5');
+    const exported = bufferIo();
+    expect(await main(['export', runId, '--format', 'h5', '--out', modelPath], exported)).toBe(0);
+    const json = bufferIo();
+    expect(await main(['transfer', modelPath, '--classes', '4', '--freeze', 'none', '--head-dropout', '0.25', '--json'], json)).toBe(0);
+    const result = JSON.parse(json.stdout) as { baseLayers: string[]; frozen: string[]; graph: { nodes: { type: string; params: Record<string, unknown> }[] } };
+    expect(result.baseLayers).toEqual(['input_1', 'flatten', 'dense']);
+    expect(result.frozen).toEqual([]);
+    expect(result.graph.nodes.slice(-2).map((node) => [node.type, node.params])).toEqual([['Dropout', { rate: 0.25 }], ['Dense', { units: 4, activation: 'softmax' }]]);
+
+    const summary = bufferIo();
+    expect(await main(['transfer', modelPath, '--classes', '4', '--cut-at', 'flatten', '--freeze', '0'], summary)).toBe(0);
+    expect(summary.stdout).toContain('Kept 1 layers of tiny.h5, up to flatten.');
+    expect(summary.stdout).toMatch(/Non-trainable params: 0\b/);
+  }, 120_000);
+
+  it('reads --freeze all|none|N, a run id as a run of --project and a path as a model file', async () => {
+    expect(parseFreezeOption('2')).toBe(2);
+    expect(parseFreezeOption('none')).toBe('none');
+    expect(() => parseFreezeOption('some')).toThrow(expect.objectContaining({ code: 'API_BAD_INPUT' }));
+    expect(() => parseFreezeOption('-1')).toThrow(expect.objectContaining({ code: 'API_BAD_INPUT' }));
+    expect(await parseTransferSourceArgument('run-1', undefined)).toEqual({ runId: 'run-1' });
+    expect(await parseTransferSourceArgument('run-1', '/p/a.modellab')).toEqual({ runId: 'run-1', projectDir: '/p/a.modellab' });
+    expect(await parseTransferSourceArgument('model.h5', undefined)).toEqual({ modelPath: path.resolve('model.h5') });
+  });
+});
