@@ -4,7 +4,9 @@ import type { ConfusionCellImages, HyperparametersInput, RunSpec, RunSummary } f
 import type { OptimizerName } from '../../common/api/methods/runs';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
+import { useGraphStore } from './graphStore';
 import { useTrainingStore } from './trainingStore';
+import { useUiStore } from './uiStore';
 
 /** Values a grid search tries; every combination becomes one queued run. */
 export interface GridAxes {
@@ -64,19 +66,40 @@ function flatten(value: unknown, prefix: string, into: Map<string, string>): voi
   }
 }
 
-/** Differences of two run specs: hyperparameters, then layers by name (type and params). */
+/** Each layer's type, arguments, trainability and inputs (by layer name), keyed `layer <name>.<field>`. */
+function flattenLayers(graph: ModelGraph, into: Map<string, string>): void {
+  const names = new Map(graph.nodes.map((node) => [node.id, node.name]));
+  for (const node of graph.nodes) {
+    // Inputs by name and order, so the same layers wired differently are a difference too.
+    const inputs = graph.edges.filter((edge) => edge.target === node.id).sort((a, b) => a.targetIndex - b.targetIndex).map((edge) => names.get(edge.source) ?? edge.source);
+    flatten({ type: node.type, ...node.params, trainable: node.trainable, inputs }, `layer ${node.name}`, into);
+  }
+}
+
+function differencesOf(a: Map<string, string>, b: Map<string, string>): RunDifference[] {
+  const keys = [...new Set([...a.keys(), ...b.keys()])];
+  return keys.filter((key) => a.get(key) !== b.get(key)).map((key) => ({ path: key, left: a.get(key) ?? '—', right: b.get(key) ?? '—' }));
+}
+
+/** Differences of two graphs, layer by layer (matched by name): type, arguments, trainability, inputs. Positions and ids do not count. */
+export function diffGraphs(left: ModelGraph, right: ModelGraph): RunDifference[] {
+  const a = new Map<string, string>();
+  const b = new Map<string, string>();
+  flattenLayers(left, a);
+  flattenLayers(right, b);
+  return differencesOf(a, b);
+}
+
+/** Differences of two run specs: hyperparameters, then layers by name (as `diffGraphs`), then the dataset. */
 export function diffRuns(left: RunSpec, right: RunSpec): RunDifference[] {
   const flat = (spec: RunSpec): Map<string, string> => {
     const map = new Map<string, string>();
     flatten(spec.hyperparameters, 'hyperparameters', map);
-    for (const node of spec.graph.nodes) flatten({ type: node.type, ...node.params, trainable: node.trainable }, `layer ${node.name}`, map);
+    flattenLayers(spec.graph, map);
     map.set('dataset', spec.dataset.name);
     return map;
   };
-  const a = flat(left);
-  const b = flat(right);
-  const keys = [...new Set([...a.keys(), ...b.keys()])];
-  return keys.filter((key) => a.get(key) !== b.get(key)).map((key) => ({ path: key, left: a.get(key) ?? '—', right: b.get(key) ?? '—' }));
+  return differencesOf(flat(left), flat(right));
 }
 
 /**
@@ -95,6 +118,16 @@ export const useRunsStore = defineStore('runs', () => {
   const gridContext = shallowRef<{ graph: ModelGraph; dataset: string } | null>(null);
 
   const gridResults = computed(() => runs.value.filter((run) => gridRunIds.value.includes(run.id)));
+  /** Runs with at least one saved epoch: the ones a checkpoint can be evaluated or exported from. */
+  const trainedRuns = computed(() => runs.value.filter((run) => run.epochsCompleted > 0));
+
+  /** `current` while it is still a trained run; otherwise the training view's run when trained, else the newest trained run; null when none. */
+  function pickTrainedRun(current: string | null): string | null {
+    const trained = trainedRuns.value;
+    if (current !== null && trained.some((run) => run.id === current)) return current;
+    const activeId = useTrainingStore().activeRunId;
+    return (trained.find((run) => run.id === activeId) ?? trained[0])?.id ?? null;
+  }
 
   /** Reloads the list of runs of `dir` (the current project when omitted). */
   async function refresh(dir: string | undefined = projectDir.value): Promise<void> {
@@ -118,6 +151,7 @@ export const useRunsStore = defineStore('runs', () => {
     diff.value = { left: left.spec, right: right.spec, differences: diffRuns(left.spec, right.spec) };
   }
 
+  /** Deletes a finished run and its files, then reloads the list. */
   async function remove(runId: string): Promise<void> {
     await labClient.deleteRun({ projectDir: projectDir.value, runId });
     selectedIds.value = selectedIds.value.filter((id) => id !== runId);
@@ -127,6 +161,27 @@ export const useRunsStore = defineStore('runs', () => {
   /** The spec of a run, for "duplicate with changes". */
   async function specOf(runId: string): Promise<RunSpec> {
     return (await labClient.getRun({ projectDir: projectDir.value, runId })).spec;
+  }
+
+  /**
+   * "Duplicate with changes": trains `source`'s own graph on its own dataset again, with
+   * `hyperparameters` and `name`; returns the new run's id.
+   *
+   * @throws LabError from startRun (the dataset is gone, the graph no longer fits it).
+   */
+  async function duplicateRun(source: RunSpec, options: { name: string; hyperparameters: HyperparametersInput }): Promise<string> {
+    const runId = await useTrainingStore().start({ graph: source.graph, dataset: source.dataset.id, projectDir: projectDir.value, name: options.name, hyperparameters: options.hyperparameters });
+    await refresh();
+    return runId;
+  }
+
+  /** Puts `source`'s graph on the Design canvas as one undoable edit and shows Design. */
+  function openInDesign(source: RunSpec): void {
+    useGraphStore().replaceGraph(structuredClone(source.graph), `open the model of run ${source.name}`);
+    const ui = useUiStore();
+    ui.clearSelection();
+    ui.navigate('design');
+    ui.requestFit();
   }
 
   /** The images of one confusion-matrix cell of a run's saved evaluation, highest loss first. */
@@ -162,5 +217,5 @@ export const useRunsStore = defineStore('runs', () => {
     void refresh().then(() => (queue.value.length > 0 ? startNextQueued() : undefined));
   });
 
-  return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, queue, gridRunIds, gridResults, refresh, loadOverlay, loadDiff, remove, specOf, confusionCellImages, startGrid, clearQueue };
+  return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, queue, gridRunIds, gridResults, trainedRuns, pickTrainedRun, refresh, loadOverlay, loadDiff, remove, specOf, duplicateRun, openInDesign, confusionCellImages, startGrid, clearQueue };
 });
