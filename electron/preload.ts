@@ -1,11 +1,12 @@
-// The window's only door to the lab: exactly the LabApi client (one function per method
-// of the table plus `onEvent`), nothing of Node or Electron. Sandboxed preloads may only
-// require 'electron'; everything else here is bundled.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+// The window's only door to the lab: the LabApi client (one function per method of the
+// table plus `onEvent`) and `labFiles.pathForFile`, nothing else of Node or Electron.
+// Sandboxed preloads may only require 'electron'; everything else here is bundled.
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { LAB_METHOD_NAMES } from '../common/api/labApi';
 import { ipcChannelOf, IPC_EVENT_CHANNEL, type WireResult } from '../common/api/wire';
 import type { LabEvent } from '../common/api/events';
 import { deserializeError } from '../common/errors';
+import { createLabFiles } from './labFiles';
 
 const lab: Record<string, unknown> = {};
 for (const method of LAB_METHOD_NAMES) {
@@ -26,3 +27,5 @@ lab['onEvent'] = (listener: (event: LabEvent) => void): (() => void) => {
 };
 
 contextBridge.exposeInMainWorld('lab', lab);
+// Dropped files need their real paths, which only the preload's webUtils knows: one pure function, not a second API.
+contextBridge.exposeInMainWorld('labFiles', createLabFiles(webUtils));

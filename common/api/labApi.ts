@@ -7,6 +7,7 @@ import { projectMethods } from './methods/projects';
 import { datasetMethods } from './methods/datasets';
 import { modelMethods } from './methods/models';
 import { transferMethods } from './methods/transfer';
+import { uploadMethods } from './methods/uploads';
 import type { LabEvent } from './events';
 
 /**
@@ -23,6 +24,7 @@ export const LAB_METHODS = {
   ...datasetMethods,
   ...modelMethods,
   ...transferMethods,
+  ...uploadMethods,
 } as const;
 
 export type LabMethods = typeof LAB_METHODS;

@@ -11,6 +11,7 @@ import { createRunHandlers } from './runHandlers';
 import { createProjectHandlers } from './projectHandlers';
 import { createModelHandlers } from './modelHandlers';
 import { createTransferHandlers } from './transferHandlers';
+import { createUploadHandlers } from './uploadHandlers';
 
 /**
  * The one implementation of LabApi (DESIGN.md principle 3). Each domain contributes its
@@ -39,6 +40,7 @@ export async function createLabService(options: LabOptions): Promise<LabService>
     ...createProjectHandlers(context),
     ...createModelHandlers(context),
     ...createTransferHandlers(context),
+    ...createUploadHandlers(context),
   };
   return {
     context,

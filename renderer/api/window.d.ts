@@ -8,6 +8,12 @@ declare global {
      * `LabError`.
      */
     lab?: LabClient;
+    /**
+     * The desktop shell's file bridge (electron/labFiles.ts): the real path of a dropped
+     * `File`, or null for one made in the page. Absent in browser mode, where dropped files
+     * are uploaded instead.
+     */
+    labFiles?: { pathForFile(file: File): string | null };
   }
 }
 
