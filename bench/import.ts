@@ -9,6 +9,10 @@
  * JIT), then rounds that alternate which side goes first; best and median of each side are
  * printed, with the load average before and after, since other processes skew single rounds.
  *
+ * The import decodes and resizes on the decode pool's worker threads (one per core), the
+ * peer on libuv's thread pool; both share the same cores. Figures go to
+ * bench/results/import.json.
+ *
  * Run: npm run bench -- import [--images 600] [--size 128] [--rounds 5] [--concurrency N]
  */
 import fs from 'node:fs/promises';
@@ -18,6 +22,8 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { DEFAULT_IMPORT_CONCURRENCY, importDataset } from '../main/data/importDataset';
 import { importOptionsSchema } from '../common/api/methods/datasets';
+import { sharedDecodePool } from '../main/data/decodePool';
+import { repoRoot } from '../main/api/defaultOptions';
 
 const { values } = parseArgs({ options: { images: { type: 'string', default: '600' }, size: { type: 'string', default: '128' }, rounds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: String(DEFAULT_IMPORT_CONCURRENCY) } } });
 const imageCount = Number(values.images);
@@ -114,7 +120,9 @@ try {
   const source = path.join(work, 'images');
   const cacheRoot = path.join(work, 'cache');
   const files = await makeFolder(source);
-  process.stdout.write(`${os.availableParallelism()} cores, ${concurrency} images in flight on both sides, load average ${loadAverage()}\n`);
+  const pool = sharedDecodePool();
+  const decodeThreads = pool ? `${pool.size} decode worker threads` : 'decoding on the main thread';
+  process.stdout.write(`${os.availableParallelism()} cores, ${concurrency} images in flight on both sides, import ${decodeThreads}, load average ${loadAverage()}\n`);
   await rawDecode(files);
   await folderImport(source, cacheRoot);
   const raws: Measure[] = [];
@@ -136,6 +144,12 @@ try {
   process.stdout.write(summary(`folder import (${targetSide}x${targetSide} rgb, cache + stats)`, imports));
   process.stdout.write(`load average after: ${loadAverage()}\n`);
   process.stdout.write(`ratio import/raw: best ${bestRatio.toFixed(2)}, median ${medianRatio.toFixed(2)} (goal >= 0.80) ${bestRatio >= 0.8 ? 'OK' : 'BELOW GOAL'}\n`);
+  const results = path.join(repoRoot(), 'bench', 'results');
+  await fs.mkdir(results, { recursive: true });
+  await fs.writeFile(path.join(results, 'import.json'), `${JSON.stringify({
+    date: new Date().toISOString(), images: imageCount, size: targetSide, rounds, concurrency, cores: os.availableParallelism(), decodeThreads: pool?.size ?? 0,
+    loadAverage: os.loadavg(), raw: raws, import: imports, bestRatio, medianRatio,
+  }, null, 2)}\n`);
 } finally {
   await fs.rm(work, { recursive: true, force: true });
 }

@@ -88,6 +88,11 @@ async function buildElectron() {
   if (existsSync(trainingEntry)) {
     await esbuild.build({ ...nodeEsm, entryPoints: [trainingEntry], outfile: path.join(root, 'dist/electron/trainingEntry.mjs') });
   }
+  // Folder imports decode on worker threads running this module (main/data/decodePool.ts).
+  const decodeWorker = path.join(root, 'main/data/decodeWorker.ts');
+  if (existsSync(decodeWorker)) {
+    await esbuild.build({ ...nodeEsm, entryPoints: [decodeWorker], outfile: path.join(root, 'dist/electron/decodeWorker.mjs') });
+  }
   console.log('electron: built dist/electron (main, preload, training entry)');
 }
 

@@ -5,7 +5,8 @@ import { LabError } from '../../common/errors';
 import type { ImportOptions, Preprocessing } from '../../common/api/methods/datasets';
 import type { DatasetSplit, RecordSource } from './datasetCache';
 import type { ImportPlan, PlannedRecord } from './importPlan';
-import { isImageFileName, preprocessImageBytes } from './preprocess';
+import { isImageFileName } from './preprocess';
+import { decodeImageFile } from './decodePool';
 
 /** Folder names that mark a split rather than a class (lower case). */
 const SPLIT_FOLDERS: Record<string, DatasetSplit> = { train: 'train', training: 'train', validation: 'validation', val: 'validation', valid: 'validation', test: 'test', testing: 'test' };
@@ -108,7 +109,7 @@ export async function planFolderImport(root: string, options: ImportOptions, onS
       }
       const source: RecordSource = { path: file, size: stat.size, mtimeMs: stat.mtimeMs };
       sourceFiles.push(source);
-      records.push({ label, ...(group.split ? { split: group.split } : {}), source, load: (out) => preprocessImageBytes(file, preprocessing, file, out) });
+      records.push({ label, ...(group.split ? { split: group.split } : {}), source, load: (out) => decodeImageFile(file, preprocessing, out) });
     });
   }
   onScanned?.(scanned);

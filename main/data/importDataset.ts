@@ -172,8 +172,9 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
     const progress = createProgressCounter(importId, 'decode', plan.records.length, env.onProgress);
     const concurrency = Math.max(1, env.concurrency ?? DEFAULT_IMPORT_CONCURRENCY);
     // Decoded pixels land here, one slot per record of a round; the writer copies each
-    // record out before the next round reuses the slots.
-    const roundBuffer = new Uint8Array(Math.min(ROUND_SIZE, plan.records.length) * recordBytes);
+    // record out before the next round reuses the slots. Shared memory, so decode worker
+    // threads write their records in place.
+    const roundBuffer = new Uint8Array(new SharedArrayBuffer(Math.min(ROUND_SIZE, plan.records.length) * recordBytes));
     for (let start = 0; start < plan.records.length; start += ROUND_SIZE) {
       throwIfCancelled(env.signal, importId);
       const round = plan.records.slice(start, start + ROUND_SIZE);

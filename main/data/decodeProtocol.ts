@@ -1,0 +1,21 @@
+import type { SerializedLabError } from '../../common/errors';
+import type { Preprocessing } from '../../common/api/methods/datasets';
+
+/**
+ * Main thread -> decode worker: decode `file` with `preprocessing`, writing the pixels
+ * into `target` (shared memory the main thread reads afterwards) when given.
+ */
+export interface DecodeRequest {
+  id: number;
+  file: string;
+  preprocessing: Preprocessing;
+  target?: Uint8Array;
+}
+
+/**
+ * Decode worker -> main thread: the pixels of request `id` (absent when they were written
+ * into the request's `target`), or why it failed.
+ */
+export type DecodeReply =
+  | { id: number; pixels?: Uint8Array; originalWidth: number; originalHeight: number }
+  | { id: number; error: SerializedLabError };
