@@ -1,0 +1,106 @@
+// @vitest-environment jsdom
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildTemplate } from '../../../../../common/templates';
+import { buildTransferGraph } from '../../../../../main/transfer/transferGraph';
+import { createFakeLabClient } from '../../views/fakeLabClient';
+
+const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
+vi.mock('../../../../../renderer/api/labClient', () => ({
+  get labClient() {
+    return fake.client;
+  },
+  labTransport: 'websocket',
+}));
+
+const TransferLauncher = (await import('../../../../../renderer/components/transfer/TransferLauncher.vue')).default;
+const { useGraphStore } = await import('../../../../../renderer/stores/graphStore');
+const { useDatasetStore } = await import('../../../../../renderer/stores/datasetStore');
+const { useTrainingStore } = await import('../../../../../renderer/stores/trainingStore');
+
+const sourceGraph = buildTemplate('mnist-cnn', { inputShape: [28, 28, 1], classes: 10 });
+
+async function mountLauncher() {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const datasets = useDatasetStore();
+  datasets.datasets = [{ id: 'ds', classes: ['a', 'b', 'c', 'd'] } as never];
+  datasets.activeId = 'ds';
+  useGraphStore().setProjectDir('/p/demo.modellab');
+  const wrapper = mount(TransferLauncher, { global: { plugins: [pinia] }, attachTo: document.body });
+  await wrapper.get('[data-testid="open-transfer"]').trigger('click');
+  await flushPromises();
+  return wrapper;
+}
+
+beforeEach(() => {
+  fake.client = createFakeLabClient();
+  fake.client.listRuns.mockResolvedValue([{ id: 'run-a', name: 'cnn 10:02', createdAt: '', status: 'completed', epochsCompleted: 1, best: null, epochs: 1, optimizer: 'adam', datasetName: 'bars', finalLogs: { val_accuracy: 0.5 } }]);
+  fake.client.getRun.mockResolvedValue({ spec: { graph: sourceGraph }, history: [], evaluation: null, runDir: '/p/runs/run-a' });
+  fake.client.createTransferGraph.mockImplementation(async (input: { cutAt?: string; classes: number; freeze?: 'all' | 'none' | number; headDropout?: number }) =>
+    buildTransferGraph(sourceGraph, { cutAt: input.cutAt, classes: input.classes, freeze: input.freeze ?? 'all', headDropout: input.headDropout }));
+});
+
+describe('TransferDialog', () => {
+  it('lists the chosen run\'s layers with the default cut, previews parameters and creates the model', async () => {
+    const wrapper = await mountLauncher();
+    expect(wrapper.find('[data-testid="transfer-dialog"]').exists()).toBe(true);
+    expect(wrapper.get('[data-testid="transfer-run-select"]').text()).toContain('cnn 10:02 · 1 epoch · val_accuracy 0.500');
+    expect((wrapper.get('[data-testid="transfer-classes"]').element as HTMLInputElement).value).toBe('4');
+    expect(wrapper.get('[data-testid="transfer-create"]').attributes('disabled')).toBeDefined();
+
+    await wrapper.get('[data-testid="transfer-run-select"]').setValue('run-a');
+    await flushPromises();
+    expect(wrapper.findAll('[data-testid^="transfer-layer-"]')).toHaveLength(8);
+    expect(wrapper.get('[data-testid="transfer-layer-max_pooling2d_1"]').text()).toContain('default cut');
+    expect((wrapper.get('[data-testid="transfer-cut-max_pooling2d_1"]').element as HTMLInputElement).checked).toBe(true);
+    expect(wrapper.get('[data-testid="transfer-layer-conv2d"]').classes()).toContain('frozen');
+    expect(wrapper.get('[data-testid="transfer-layer-dense"]').classes()).toContain('dropped');
+    // Two frozen convolutions (320 + 18,496) and a new Dense(4) on 64 features (260).
+    expect(wrapper.get('[data-testid="transfer-non-trainable"]').text()).toBe('18,816');
+    expect(wrapper.get('[data-testid="transfer-trainable"]').text()).toBe('260');
+
+    await wrapper.get('[data-testid="transfer-freeze"]').setValue('some');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="transfer-layer-max_pooling2d_1"]').classes()).toContain('trainable');
+    expect(wrapper.get('[data-testid="transfer-layer-conv2d_1"]').classes()).toContain('frozen');
+    await wrapper.get('[data-testid="transfer-freeze-count"]').setValue('2');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="transfer-layer-conv2d_1"]').classes()).toContain('trainable');
+    expect(wrapper.get('[data-testid="transfer-layer-conv2d"]').classes()).toContain('frozen');
+    await wrapper.get('[data-testid="transfer-cut-conv2d_1"]').setValue(true);
+    await flushPromises();
+    expect(wrapper.get('[data-testid="transfer-layer-max_pooling2d_1"]').classes()).toContain('dropped');
+
+    await wrapper.get('[data-testid="transfer-create"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="transfer-dialog"]').exists()).toBe(false);
+    expect(useGraphStore().graph.nodes.find((node) => node.name === 'conv2d')?.trainable).toBe(false);
+    expect(useTrainingStore().form.initialWeights).toEqual({ runId: 'run-a', checkpoint: 'best', projectDir: '/p/demo.modellab' });
+    wrapper.unmount();
+  });
+
+  it('chooses a model file with the native dialog and shows the lab\'s error for it', async () => {
+    fake.client.showOpenDialog.mockResolvedValue({ status: 'selected', paths: ['/models/base.h5'] });
+    fake.client.importModel.mockRejectedValue(new Error('Expected a Keras HDF5 file. Received: path="/models/base.h5"'));
+    const wrapper = await mountLauncher();
+    await wrapper.get('[data-testid="transfer-source-file"]').setValue(true);
+    await wrapper.get('[data-testid="transfer-choose-file"]').trigger('click');
+    await flushPromises();
+    expect(fake.client.showOpenDialog).toHaveBeenCalledWith(expect.objectContaining({ directory: false, filters: [{ name: 'Files', extensions: ['h5', 'hdf5', 'keras', 'json'] }] }));
+    expect(fake.client.importModel).toHaveBeenCalledWith({ path: '/models/base.h5' });
+    expect(wrapper.get('[data-testid="transfer-error"]').text()).toContain('Received: path="/models/base.h5"');
+    expect(wrapper.get('[data-testid="transfer-create"]').attributes('disabled')).toBeDefined();
+    await wrapper.get('[data-testid="transfer-cancel"]').trigger('click');
+    expect(wrapper.find('[data-testid="transfer-dialog"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it('says so when the project has no finished run', async () => {
+    fake.client.listRuns.mockResolvedValue([]);
+    const wrapper = await mountLauncher();
+    expect(wrapper.get('[data-testid="transfer-no-runs"]').text()).toContain('No finished runs yet');
+    wrapper.unmount();
+  });
+});
