@@ -97,6 +97,26 @@ describe('TransferDialog', () => {
     wrapper.unmount();
   });
 
+  it('in browser mode picks the model file with the in-page picker and previews it', async () => {
+    fake.client.showOpenDialog.mockResolvedValue({ status: 'unsupported', reason: 'browser mode', roots: ['/models'] });
+    fake.client.listDirectory.mockResolvedValue({ path: '/models', parent: null, entries: [{ name: 'base.h5', path: '/models/base.h5', kind: 'file' }] });
+    fake.client.importModel.mockResolvedValue({ format: 'h5', graph: sourceGraph, hasWeights: true, modelCard: null });
+    const wrapper = await mountLauncher();
+    await wrapper.get('[data-testid="transfer-source-file"]').setValue(true);
+    await wrapper.get('[data-testid="transfer-choose-file"]').trigger('click');
+    await flushPromises();
+    expect(fake.client.listDirectory).toHaveBeenCalledWith({ path: undefined, extensions: ['h5', 'hdf5', 'keras', 'json'] });
+    await wrapper.get('[data-testid="picker-entry-base.h5"]').trigger('click');
+    await wrapper.get('[data-testid="picker-select"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="path-picker"]').exists()).toBe(false);
+    expect(fake.client.importModel).toHaveBeenCalledWith({ path: '/models/base.h5' });
+    expect(wrapper.get('[data-testid="transfer-non-trainable"]').text()).toBe('18,816');
+    await wrapper.get('[data-testid="transfer-create"]').trigger('click');
+    expect(useTrainingStore().form.initialWeights).toEqual({ modelPath: '/models/base.h5' });
+    wrapper.unmount();
+  });
+
   it('says so when the project has no finished run', async () => {
     fake.client.listRuns.mockResolvedValue([]);
     const wrapper = await mountLauncher();
