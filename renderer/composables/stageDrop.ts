@@ -39,6 +39,8 @@ export interface StageOptions {
 
 /** Bytes of one piece of a file, and the most bytes gathered into one `uploadFiles` call. */
 export const UPLOAD_CHUNK_BYTES = 2 * 1024 * 1024;
+/** Most pieces in one call, so a folder of many small files still reports progress often (and empty files cannot pile up). */
+export const UPLOAD_CHUNKS_PER_CALL = 500;
 
 /**
  * Gives the dropped files paths the lab can read. The desktop shell knows each File's real
@@ -131,7 +133,7 @@ async function upload(contents: DropContents, options: StageOptions): Promise<St
     let offset = 0;
     do {
       const piece = file.slice(offset, Math.min(file.size, offset + chunkBytes));
-      if (batchBytes > 0 && batchBytes + piece.size > chunkBytes) await send(false);
+      if ((batchBytes > 0 && batchBytes + piece.size > chunkBytes) || batch.length >= UPLOAD_CHUNKS_PER_CALL) await send(false);
       batch.push({ path, size: file.size, offset, data: await base64Of(piece) });
       batchBytes += piece.size;
       offset += piece.size;

@@ -37,6 +37,24 @@ function carriesFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
 
+let windowGuarded = false;
+
+/**
+ * Outside every drop target, a browser's default for a dropped file is to navigate the
+ * page to it, which would close the app; files dragged there are refused instead.
+ */
+function guardWindow(): void {
+  if (windowGuarded) return;
+  windowGuarded = true;
+  const refuse = (event: DragEvent): void => {
+    if (event.defaultPrevented || !carriesFiles(event)) return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'none';
+  };
+  window.addEventListener('dragover', refuse);
+  window.addEventListener('drop', refuse);
+}
+
 /**
  * A drop target for files and folders: reads the drop (folders walked recursively), lets
  * the view judge it, gives the files paths the lab can read (their real paths in the
@@ -44,6 +62,7 @@ function carriesFiles(event: DragEvent): boolean {
  * Bind the four listeners on the target element.
  */
 export function useFileDrop(options: FileDropOptions): FileDrop {
+  guardWindow();
   const dragging = ref(false);
   const progress = ref<UploadProgress | null>(null);
   const working = ref<string | null>(null);

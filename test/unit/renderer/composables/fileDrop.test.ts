@@ -124,6 +124,19 @@ describe('stageDrop', () => {
     expect(importSourceOf(staged)).toBe(folder);
   });
 
+  it('sends many small files in several calls, so progress keeps moving', async () => {
+    const files = Array.from({ length: 1200 }, (_, index) => ({ file: new File([], `${index}.png`), relativePath: `many/${index}.png` }));
+    const contents: DropContents = { items: [{ name: 'many', kind: 'folder', file: null }], files };
+    const calls: { chunks: unknown[]; done: boolean }[] = [];
+    const client = { uploadFiles: async (input: { chunks?: unknown[]; done?: boolean }) => {
+      calls.push({ chunks: input.chunks ?? [], done: input.done ?? false });
+      return { folder: '/u/many', files: 0, bytes: 0, complete: input.done ?? false, paths: input.done ? files.map((file) => `/u/${file.relativePath}`) : [] };
+    } };
+    await stageDrop(contents, { client });
+    expect(calls.map((call) => call.chunks.length)).toEqual([500, 500, 200]);
+    expect(calls.map((call) => call.done)).toEqual([false, false, true]);
+  });
+
   it('passes on the lab refusing a path that leaves the drop', async () => {
     const contents: DropContents = { items: [{ name: 'x.png', kind: 'file', file: null }], files: [{ file: new File(['x'], 'x.png'), relativePath: '../x.png' }] };
     const error = await stageDrop(contents, { client: createInProcessClient(service) }).catch((failure: unknown) => failure);

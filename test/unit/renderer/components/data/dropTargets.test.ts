@@ -86,6 +86,17 @@ describe('PredictPanel drop', () => {
     expect(fake.client.uploadFiles).not.toHaveBeenCalled();
   });
 
+  it('keeps a file dropped outside every target from navigating the page away', () => {
+    mount(PredictPanel, { props: { runId: 'r1', checkpoint: 'best' } });
+    const outside = dragEvent('drop', [{ relativePath: 'a.png', text: 'a' }]);
+    document.body.dispatchEvent(outside);
+    expect(outside.defaultPrevented).toBe(true);
+    const text = new Event('drop', { bubbles: true, cancelable: true });
+    Object.defineProperty(text, 'dataTransfer', { value: { types: ['text/plain'] } });
+    document.body.dispatchEvent(text);
+    expect(text.defaultPrevented).toBe(false);
+  });
+
   it('uses the desktop bridge\'s paths without uploading', async () => {
     desktop.labFiles = { pathForFile: (file: File) => `/home/ada/${file.name}` };
     fake.client.predictImages.mockResolvedValue([]);
