@@ -24,6 +24,14 @@ export interface QueuedRun {
   dropout: number | null;
 }
 
+/**
+ * A deep copy of form values that may be a store's reactive proxy, which structuredClone
+ * rejects. Hyperparameters are JSON by design (run.json holds them).
+ */
+function plainCopy(values: HyperparametersInput): HyperparametersInput {
+  return JSON.parse(JSON.stringify(values)) as HyperparametersInput;
+}
+
 /** Every combination of the grid's values, each with a readable name. */
 export function expandGrid(base: HyperparametersInput, axes: GridAxes): QueuedRun[] {
   const runs: QueuedRun[] = [];
@@ -37,7 +45,7 @@ export function expandGrid(base: HyperparametersInput, axes: GridAxes): QueuedRu
         for (const dropout of dropouts) {
           const optimizerConfig = { name: optimizer, ...(rate === null ? {} : { learningRate: rate }) } as HyperparametersInput['optimizer'];
           const parts = [optimizer, rate === null ? null : `lr=${rate}`, `bs=${batchSize}`, dropout === null ? null : `drop=${dropout}`].filter((part) => part !== null);
-          runs.push({ name: `grid ${parts.join(' ')}`, hyperparameters: { ...structuredClone(base), optimizer: optimizerConfig, batchSize }, dropout });
+          runs.push({ name: `grid ${parts.join(' ')}`, hyperparameters: { ...plainCopy(base), optimizer: optimizerConfig, batchSize }, dropout });
         }
       }
     }
@@ -193,7 +201,14 @@ export const useRunsStore = defineStore('runs', () => {
     const next = queue.value.shift();
     const context = gridContext.value;
     if (!next || !context) return;
-    const runId = await useTrainingStore().start({ graph: withDropout(context.graph, next.dropout), dataset: context.dataset, projectDir: projectDir.value, name: next.name, hyperparameters: next.hyperparameters });
+    let runId: string;
+    try {
+      runId = await useTrainingStore().start({ graph: withDropout(context.graph, next.dropout), dataset: context.dataset, projectDir: projectDir.value, name: next.name, hyperparameters: next.hyperparameters });
+    } catch (error) {
+      // What failed one run (data gone, graph does not fit) fails the rest: none stays queued.
+      queue.value = [];
+      throw error;
+    }
     gridRunIds.value = [...gridRunIds.value, runId];
     await refresh();
   }
@@ -214,7 +229,9 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   useTrainingStore().onRunEnded(() => {
-    void refresh().then(() => (queue.value.length > 0 ? startNextQueued() : undefined));
+    refresh()
+      .then(() => (queue.value.length > 0 ? startNextQueued() : undefined))
+      .catch((error: unknown) => useUiStore().showNotice(`Grid search stopped: ${(error as Error).message}`, 'error'));
   });
 
   return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, queue, gridRunIds, gridResults, trainedRuns, pickTrainedRun, refresh, loadOverlay, loadDiff, remove, specOf, duplicateRun, openInDesign, confusionCellImages, startGrid, clearQueue };

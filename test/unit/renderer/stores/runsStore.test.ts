@@ -155,3 +155,21 @@ describe('duplicate with changes and open in Design', () => {
     expect(runs.pickTrainedRun('mid')).toBeNull();
   });
 });
+
+describe('a failing grid', () => {
+  it('keeps nothing queued when a run fails to start, and says why when a later one does', async () => {
+    fake.client.listRuns.mockResolvedValue([]);
+    fake.client.startRun.mockRejectedValueOnce(new Error('Expected input layer input_1 to take the images. Received: shape=[28,28,1]'));
+    const runs = useRunsStore();
+    const axes = { learningRate: [0.1, 0.01, 0.001], batchSize: [8], dropout: [], optimizer: ['adam' as const] };
+    await expect(runs.startGrid(graph, 'd', { epochs: 1 }, axes)).rejects.toThrow('Received: shape');
+    expect(runs.queue).toEqual([]);
+
+    fake.client.startRun.mockResolvedValueOnce({ runId: 'g1', runDir: '/g1' }).mockRejectedValueOnce(new Error('Expected the dataset. Received: dataset=d'));
+    await runs.startGrid(graph, 'd', { epochs: 1 }, axes);
+    expect(runs.queue).toHaveLength(2);
+    fake.client.emit({ type: 'run.done', runId: 'g1', reason: 'completed', epochsCompleted: 1, best: null, message: 'done' });
+    await vi.waitFor(() => expect(useUiStore().notice?.text).toBe('Grid search stopped: Expected the dataset. Received: dataset=d'));
+    expect(runs.queue).toEqual([]);
+  });
+});
