@@ -98,6 +98,8 @@ export const useGraphStore = defineStore('graph', () => {
   const revision = shallowRef(0);
   /** The project folder (`<name>.modellab`) this graph autosaves into; null while the project is unsaved. */
   const projectDir = shallowRef<string | null>(null);
+  /** Increases each time a graph is opened as a fresh document (a project, a restored draft): the canvas then fits it to the view. */
+  const openCount = shallowRef(0);
   let lastCoalesce: { key: string; at: number } | null = null;
   let pasteCount = 0;
 
@@ -132,6 +134,7 @@ export const useGraphStore = defineStore('graph', () => {
     future.value = [];
     lastCoalesce = null;
     setCurrent(next);
+    openCount.value += 1;
   }
 
   /** Replaces the whole graph as one undoable step (JSON edits, templates). */
@@ -344,6 +347,7 @@ export const useGraphStore = defineStore('graph', () => {
     clipboard,
     revision,
     projectDir,
+    openCount,
     canUndo,
     canRedo,
     undoLabel,
