@@ -12,7 +12,7 @@ import { startApp, type StartedApp } from './harness';
  * run takes one short epoch: a 2×2 grid search queues its runs one after another, its
  * results table sorts by a clicked metric with the best run highlighted; a grid run is
  * duplicated with a changed learning rate (its own graph, not the edited Design graph);
- * two runs are diffed; one is deleted.
+ * two runs are diffed; one is deleted; Evaluate and Export offer the same trained runs.
  */
 
 const CLASSES = 10;
@@ -216,6 +216,19 @@ describe('runs and grid search', () => {
     expect(remaining).toHaveLength(4);
     await app.screenshot('runs-4-after-delete');
   }, 20_000);
+
+  it('Evaluate and Export choose among the same trained runs, the Train view\'s run first', async () => {
+    const names = (await listRuns()).map((run) => run.name).sort();
+    for (const [view, select] of [['evaluate', 'eval-run'], ['export', 'export-run']] as const) {
+      await page.getByTestId(`nav-${view}`).click();
+      await page.getByTestId(`${view}-view`).waitFor();
+      const picker = page.getByTestId(select);
+      await until(async () => (await picker.locator('option').count()) === names.length, 10_000, `the ${view} run list`);
+      const options = await picker.locator('option').allTextContents();
+      expect(options.map((option) => option.replace(/ \(completed, 1 epoch\)$/, '')).sort()).toEqual(names);
+      expect(await picker.inputValue()).toBe(duplicateId);
+    }
+  }, 30_000);
 
   it('raised no page errors', () => {
     expect(app.errors).toEqual([]);
