@@ -99,7 +99,10 @@ export function planModelDrop(contents: DropContents): DropPlan {
   if (contents.files.length === 0) return { ok: false, message: emptyMessage(contents, expected) };
   const models = contents.files.filter((file) => kindOfFileName(file.relativePath) === 'model');
   const stray = contents.files.find((file) => !['model', 'model-weights'].includes(kindOfFileName(file.relativePath)));
-  if (stray) return { ok: false, message: `Cannot open ${stray.relativePath} as a model: ${expected}.` };
+  if (stray) {
+    const elsewhere = ['image', 'idx', 'cifar'].includes(kindOfFileName(stray.relativePath)) ? ' Images and datasets are dropped on the Data view, images to classify on Evaluate.' : '';
+    return { ok: false, message: `Cannot open ${stray.relativePath} as a model: ${expected}.${elsewhere}` };
+  }
   // A TF.js folder may hold other JSON beside model.json; model.json is the one to open.
   const chosen = models.length === 1 ? models[0] : models.find((file) => baseName(file.relativePath) === 'model.json');
   if (!chosen) {

@@ -98,7 +98,10 @@ export function useFileDrop(options: FileDropOptions): FileDrop {
     event.preventDefault();
     depth = 0;
     dragging.value = false;
-    if (!enabled()) return;
+    if (!enabled()) {
+      error.value = 'Expected the running import, upload or prediction to finish first: drop again when it ends.';
+      return;
+    }
     // Read before any await: the DataTransfer empties once the event is handled.
     const reading = readDrop(event.dataTransfer);
     error.value = null;

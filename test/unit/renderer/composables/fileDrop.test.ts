@@ -54,6 +54,12 @@ describe('readDrop', () => {
     expect(contents.files.map((file) => file.relativePath)).toEqual(['flowers/rose/1.png', 'flowers/rose/2.png', 'flowers/rose/3.png', 'flowers/tulip/a.png', 'flowers/tulip/b.png']);
   });
 
+  it('reports a dropped empty folder as an item without files', async () => {
+    const contents = await readDrop(transferWithEntries({ empty: { '.hidden': 'x' } }));
+    expect(contents).toEqual({ items: [{ name: 'empty', kind: 'folder', file: expect.any(File) }], files: [] });
+    expect(planDatasetDrop(contents)).toEqual({ ok: false, message: expect.stringContaining('The folder "empty" is empty') });
+  });
+
   it('falls back to each File and its webkitRelativePath when entries are unavailable', async () => {
     const contents = await readDrop(transferWithFiles([{ relativePath: 'digits/0/a.png', text: 'a' }, { relativePath: 'digits/1/b.png', text: 'b' }, { relativePath: 'loose.png', text: 'c' }]));
     expect(contents.items.map((item) => [item.name, item.kind])).toEqual([['digits', 'folder'], ['loose.png', 'file']]);
@@ -95,6 +101,8 @@ describe('drop plans', () => {
     expect(planModelDrop(contentsOf(['tfjs/model.json', 'tfjs/group1-shard1of1.bin']))).toEqual({ ok: true, kind: 'model', label: 'model.json', modelFile: 'tfjs/model.json' });
     expect(planModelDrop(contentsOf(['net.keras']))).toMatchObject({ ok: true, modelFile: 'net.keras' });
     expect(planModelDrop(contentsOf(['photo.png']))).toEqual({ ok: false, message: expect.stringContaining('Cannot open photo.png as a model') });
+    expect(planModelDrop(contentsOf(['photo.png']))).toEqual({ ok: false, message: expect.stringContaining('dropped on the Data view') });
+    expect(planModelDrop(contentsOf(['notes.txt']))).toEqual({ ok: false, message: expect.not.stringContaining('Data view') });
     expect(planModelDrop(contentsOf(['a.h5', 'b.h5']))).toEqual({ ok: false, message: expect.stringContaining('Received: a.h5, b.h5') });
   });
 });
