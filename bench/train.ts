@@ -1,15 +1,23 @@
 /**
  * Training benchmark: the small MNIST CNN (Conv32-Pool-Conv64-Pool-Flatten-Dense64-Dense10,
- * Adam 1e-3, batch 64) for one epoch on Fashion-MNIST, three ways in one run:
+ * Adam 1e-3, batch 64) on Fashion-MNIST, three ways in one run:
  *   1. the app end to end: LabApi startRun -> training process -> cache -> events;
  *   2. the raw training loop on the same backend, in this process, data in memory;
  *   3. PyTorch on the CPU (the peer), 2 threads, OpenBLAS with one thread.
  * Prints images/s of each, the app/raw ratio (goal >= 0.95), the tfjs/PyTorch ratio, and
- * the test accuracy after one epoch (goal: within 1 point of PyTorch).
+ * the test accuracy (goal: within 1 point of PyTorch).
  *
- * Usage: npm run bench -- train [--limit N] [--repeat N] [--backend wasm|cpu|tensorflow|tensorflow-gpu] [--seed N]
- * `--repeat N` alternates raw and app runs N times and keeps each one's best rate, which
- * steadies the ratio on a busy machine.
+ * Like for like: the same architecture; Keras initialisers everywhere (the app and the raw
+ * loop build the model with the same seed, so they start from the same weights; the peer
+ * draws glorot_uniform kernels and zero biases); Adam with Keras' epsilon 1e-7 on all
+ * three; batch 64; the same epochs; every epoch's batch order is the app's own seeded
+ * shuffle, which the raw loop and the peer replay; the same cached uint8 pixels scaled by
+ * the dataset's preprocessing. Several epochs, and each seed in --seeds trains all three
+ * again, so the seed-to-seed spread of each side is printed next to the accuracy gap: a
+ * gap smaller than that spread is noise.
+ *
+ * Usage: npm run bench -- train [--limit N] [--test N] [--epochs N] [--seeds 42,43] [--backend wasm|cpu|tensorflow|tensorflow-gpu]
+ * Rates are each side's best over the seeds (the machine is shared); accuracies are means.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -25,14 +33,26 @@ import { CACHE_FILES, openDatasetCache, readCacheIndex, readDatasetInfo } from '
 import { initBackend } from '../main/engine/backend';
 import { compileGraph } from '../main/engine/compile';
 import { repoRoot } from '../main/api/defaultOptions';
+import { createRandom, shuffleInPlace } from '../main/data/random';
 
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 const BATCH = 64;
+/** Why the wasm backend trains on one thread here (see WASM_NODE_THREADS in main/engine/wasmSupport.ts). */
+const WASM_THREADS_NOTE = [
+  'tfjs-backend-wasm 4.22 reports no thread support under Node (WASM_HAS_MULTITHREAD_SUPPORT is false when IS_NODE, tensorflow/tfjs#3830; the Node fix, PR #8059, was closed unmerged).',
+  'Forcing the flag fails: the pthread workers are started from a blob: URL, which worker_threads refuses (ERR_WORKER_PATH).',
+  'With the worker script written to a file and its importScripts pointed at the factory, the threaded-simd module loads, but XNNPACK\'s pthreadpool still comes up with 1 thread (getThreadsCount() = 1 for setThreadsCount(2, 4 or -1)),',
+  'so the threaded build cannot train faster here without rebuilding the backend; the app stays on the SIMD build with 1 thread.',
+].join(' ');
 
-const { values } = parseArgs({ options: { limit: { type: 'string' }, repeat: { type: 'string' }, backend: { type: 'string' }, seed: { type: 'string' } }, strict: true });
-const repeat = values.repeat === undefined ? 1 : Math.max(1, Number(values.repeat));
-const limit = values.limit === undefined ? Infinity : Number(values.limit);
-const seed = values.seed === undefined ? 42 : Number(values.seed);
+const { values } = parseArgs({
+  options: { limit: { type: 'string', default: '10000' }, test: { type: 'string', default: '5000' }, epochs: { type: 'string', default: '2' }, seeds: { type: 'string', default: '42,43' }, backend: { type: 'string' } },
+  strict: true,
+});
+const limit = Number(values.limit);
+const testLimit = Number(values.test);
+const epochs = Math.max(1, Number(values.epochs));
+const seeds = values.seeds.split(',').map(Number);
 const backend: BackendName | undefined = values.backend === undefined ? undefined : backendNameSchema.parse(values.backend);
 
 /** Writes a cache folder holding the first `limit` training and test images of `source` (no validation split). */
@@ -40,7 +60,7 @@ async function subsetCache(source: string, target: string): Promise<void> {
   const info = await readDatasetInfo(source);
   const index = await readCacheIndex(source);
   const train = index.splits.train.slice(0, Math.min(limit, index.splits.train.length));
-  const test = index.splits.test.slice(0, Math.min(Number.isFinite(limit) ? Math.max(1000, Math.floor(limit / 6)) : Infinity, index.splits.test.length));
+  const test = index.splits.test.slice(0, Math.min(testLimit, index.splits.test.length));
   const chosen = [...train, ...test];
   const cache = await openDatasetCache(source);
   const pixels = await cache.readImages(chosen);
@@ -60,8 +80,22 @@ async function subsetCache(source: string, target: string): Promise<void> {
   }));
 }
 
+/**
+ * Every epoch's batch order, as the app's trainer draws it (trainer.ts): the training
+ * split's positions shuffled with the seeded generator of `seed * 1_000_003 + epoch`.
+ */
+function epochOrders(trainCount: number, seed: number): Int32Array[] {
+  return Array.from({ length: epochs }, (_, e) => shuffleInPlace(Int32Array.from({ length: trainCount }, (_, i) => i), createRandom(seed * 1_000_003 + e + 1)));
+}
+
+/** Train rate and test accuracy of one side for one seed. */
+interface SideResult {
+  imagesPerSecond: number;
+  testAccuracy: number;
+}
+
 /** The raw loop: same model, optimizer and batches, data already in memory, no process, events or cache. */
-async function rawLoop(cacheDir: string): Promise<{ imagesPerSecond: number; testAccuracy: number; backend: string }> {
+async function rawLoop(cacheDir: string, seed: number): Promise<SideResult & { backend: string }> {
   const { tf, report } = await initBackend({ preference: backend });
   const info = await readDatasetInfo(cacheDir);
   const cache = await openDatasetCache(cacheDir);
@@ -69,7 +103,7 @@ async function rawLoop(cacheDir: string): Promise<{ imagesPerSecond: number; tes
   const toTensors = async (split: 'train' | 'test') => {
     const indices = cache.indices(split);
     const pixels = await cache.readImages(indices);
-    const x = tf.tidy(() => tf.mul(tf.tensor4d(pixels, [indices.length, h, w, c], 'float32'), info.preprocessing.scale));
+    const x = tf.tidy(() => tf.add(tf.mul(tf.tensor4d(pixels, [indices.length, h, w, c], 'float32'), info.preprocessing.scale), info.preprocessing.offset));
     const y = tf.tensor1d(Array.from(indices, (i) => cache.labels[i] as number), 'int32');
     return { x, y, count: indices.length };
   };
@@ -79,9 +113,7 @@ async function rawLoop(cacheDir: string): Promise<{ imagesPerSecond: number; tes
   const model = compileGraph(buildTemplate('mnist-cnn', { inputShape: info.imageShape, classes: info.classes.length }), tf, { seed });
   const optimizer: tfjs.Optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
   const variables = model.trainableWeights.map((v) => v.read() as tfjs.Variable);
-  const order = tf.util.createShuffledIndices(train.count);
   const classes = info.classes.length;
-  // One warm-up step outside the timing, as the app's first batch also compiles kernels.
   const step = async (batch: Int32Array): Promise<void> => {
     const loss = tf.tidy(() => {
       const indices = tf.tensor1d(batch, 'int32');
@@ -98,7 +130,9 @@ async function rawLoop(cacheDir: string): Promise<{ imagesPerSecond: number; tes
     loss.dispose();
   };
   const start = performance.now();
-  for (let i = 0; i < train.count; i += BATCH) await step(Int32Array.from(order.subarray(i, i + BATCH)));
+  for (const order of epochOrders(train.count, seed)) {
+    for (let i = 0; i < train.count; i += BATCH) await step(order.subarray(i, i + BATCH));
+  }
   const seconds = (performance.now() - start) / 1000;
   let correct = 0;
   for (let i = 0; i < test.count; i += 500) {
@@ -113,11 +147,11 @@ async function rawLoop(cacheDir: string): Promise<{ imagesPerSecond: number; tes
   tf.dispose([train.x, train.y, test.x, test.y]);
   model.dispose();
   optimizer.dispose();
-  return { imagesPerSecond: train.count / seconds, testAccuracy: correct / test.count, backend: `${report.chosen} (${report.device})` };
+  return { imagesPerSecond: (epochs * train.count) / seconds, testAccuracy: correct / test.count, backend: `${report.chosen} (${report.device})` };
 }
 
 /** The app end to end: LabApi -> training process -> dataset cache -> events. */
-async function appRun(dataDir: string, cacheDir: string): Promise<{ imagesPerSecond: number; wallImagesPerSecond: number; testAccuracy: number; backend: string }> {
+async function appRun(dataDir: string, cacheDir: string, seed: number): Promise<SideResult & { wallImagesPerSecond: number; backend: string }> {
   const service = await createLabService({ dataDir, allowedRoots: [dataDir], backend });
   const info = await readDatasetInfo(cacheDir);
   const events: LabEvent[] = [];
@@ -128,30 +162,47 @@ async function appRun(dataDir: string, cacheDir: string): Promise<{ imagesPerSec
   const start = performance.now();
   const { runId } = await service.call('startRun', {
     graph: buildTemplate('mnist-cnn', { inputShape: info.imageShape, classes: info.classes.length }), dataset: cacheDir,
-    hyperparameters: { epochs: 1, batchSize: BATCH, optimizer: { name: 'adam', learningRate: 1e-3 }, seed, checkpoint: { monitor: 'loss' } },
+    hyperparameters: { epochs, batchSize: BATCH, optimizer: { name: 'adam', learningRate: 1e-3, epsilon: 1e-7 }, seed, checkpoint: { monitor: 'loss' } },
   });
   await ended;
   const wallSeconds = (performance.now() - start) / 1000;
   const failed = events.find((e) => e.type === 'run.failed');
   if (failed) throw new Error(`The app run failed: ${JSON.stringify(failed)}`);
-  const epoch = events.find((e) => e.type === 'run.epoch');
+  // Images over training seconds summed across epochs, as the raw loop counts them.
+  let trainSeconds = 0;
+  for (const event of events) if (event.type === 'run.epoch') trainSeconds += info.splits.train / event.record.imagesPerSecond;
   const started = events.find((e) => e.type === 'run.started');
   const evaluation = await service.call('evaluateRun', { runId, checkpoint: 'last', misclassified: 0 });
   service.dispose();
   return {
-    imagesPerSecond: epoch?.type === 'run.epoch' ? epoch.record.imagesPerSecond : Number.NaN,
-    wallImagesPerSecond: info.splits.train / wallSeconds,
+    imagesPerSecond: (epochs * info.splits.train) / trainSeconds,
+    wallImagesPerSecond: (epochs * info.splits.train) / wallSeconds,
     testAccuracy: evaluation.accuracy,
     backend: started?.type === 'run.started' ? `${started.backend.chosen} (${started.backend.device})` : 'unknown',
   };
 }
 
-function torchPeer(cacheDir: string): { imagesPerSecond: number; testAccuracy: number; threads: number } {
-  const result = spawnSync('/usr/bin/python3', [path.join(repoRoot(), 'bench', 'peers', 'train_torch.py'), cacheDir, String(seed)], {
+/** The PyTorch peer, replaying the batch order written to `orderFile`. */
+function torchPeer(cacheDir: string, seed: number, orderFile: string): SideResult & { threads: number; seconds: number } {
+  const result = spawnSync('/usr/bin/python3', [path.join(repoRoot(), 'bench', 'peers', 'train_torch.py'), cacheDir, String(seed), String(epochs), orderFile], {
     encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '2' }, maxBuffer: 1 << 20,
   });
   if (result.status !== 0) throw new Error(`PyTorch peer failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { imagesPerSecond: number; testAccuracy: number; threads: number };
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as SideResult & { threads: number; seconds: number };
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Largest minus smallest accuracy over the seeds, in points. */
+function spread(results: SideResult[]): number {
+  const accuracies = results.map((r) => r.testAccuracy * 100);
+  return Math.max(...accuracies) - Math.min(...accuracies);
+}
+
+function best(results: SideResult[]): number {
+  return Math.max(...results.map((r) => r.imagesPerSecond));
 }
 
 async function main(): Promise<void> {
@@ -163,35 +214,55 @@ async function main(): Promise<void> {
     const cacheDir = path.join(dataDir, 'subset');
     await subsetCache(info.cacheDir, cacheDir);
     const subset = await readDatasetInfo(cacheDir);
+    const started = performance.now();
     console.log(`Load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (timings are noisy when it exceeds the core count)`);
-    console.log(`Fashion-MNIST: ${subset.splits.train} training, ${subset.splits.test} test images; mnist-cnn, Adam 1e-3, batch ${BATCH}, 1 epoch, seed ${seed}`);
-    let raw = await rawLoop(cacheDir);
-    let app = await appRun(dataDir, cacheDir);
-    for (let i = 1; i < repeat; i++) {
-      const nextRaw = await rawLoop(cacheDir);
-      const nextApp = await appRun(dataDir, cacheDir);
-      if (nextRaw.imagesPerSecond > raw.imagesPerSecond) raw = nextRaw;
-      if (nextApp.imagesPerSecond > app.imagesPerSecond) app = nextApp;
+    console.log(`Fashion-MNIST: ${subset.splits.train} training, ${subset.splits.test} test images; mnist-cnn, Keras initialisers, Adam(1e-3, eps 1e-7), batch ${BATCH}, ${epochs} epoch(s), same batch order on all three, seeds ${seeds.join(', ')}`);
+    const apps: Array<Awaited<ReturnType<typeof appRun>>> = [];
+    const raws: Array<Awaited<ReturnType<typeof rawLoop>>> = [];
+    const torches: Array<ReturnType<typeof torchPeer>> = [];
+    for (const [k, seed] of seeds.entries()) {
+      const orderFile = path.join(dataDir, `order-${seed}.i32`);
+      const orders = epochOrders(subset.splits.train, seed);
+      await fs.writeFile(orderFile, Buffer.concat(orders.map((o) => Buffer.from(o.buffer, o.byteOffset, o.byteLength))));
+      // Alternate which tfjs side goes first so neither always runs on a machine the other just heated.
+      if (k % 2 === 0) {
+        raws.push(await rawLoop(cacheDir, seed));
+        apps.push(await appRun(dataDir, cacheDir, seed));
+      } else {
+        apps.push(await appRun(dataDir, cacheDir, seed));
+        raws.push(await rawLoop(cacheDir, seed));
+      }
+      torches.push(torchPeer(cacheDir, seed, orderFile));
+      const row = (r: SideResult) => `${(r.testAccuracy * 100).toFixed(2)}% at ${r.imagesPerSecond.toFixed(0)} images/s`;
+      console.log(`seed ${seed}: app ${row(apps[k]!)}, raw tfjs ${row(raws[k]!)}, PyTorch ${row(torches[k]!)}`);
     }
-    const torch = torchPeer(cacheDir);
     const rows = [
-      ['app (LabApi + process + cache)', app.imagesPerSecond, app.testAccuracy, app.backend],
-      ['raw tfjs loop', raw.imagesPerSecond, raw.testAccuracy, raw.backend],
-      ['PyTorch', torch.imagesPerSecond, torch.testAccuracy, `CPU, ${torch.threads} threads`],
+      ['app (LabApi + process + cache)', apps, apps[0]!.backend],
+      ['raw tfjs loop', raws, raws[0]!.backend],
+      ['PyTorch', torches, `CPU, ${torches[0]!.threads} threads`],
     ] as const;
-    for (const [name, rate, accuracy, device] of rows) {
-      console.log(`${name.padEnd(32)} ${rate.toFixed(0).padStart(7)} images/s   test accuracy ${(accuracy * 100).toFixed(2)}%   ${device}`);
+    for (const [name, results, device] of rows) {
+      console.log(`${name.padEnd(32)} ${best(results).toFixed(0).padStart(7)} images/s   test accuracy mean ${(mean(results.map((r) => r.testAccuracy)) * 100).toFixed(2)}% (seed spread ${spread(results).toFixed(2)} points)   ${device}`);
     }
-    const appOverRaw = app.imagesPerSecond / raw.imagesPerSecond;
-    const tfjsOverTorch = app.imagesPerSecond / torch.imagesPerSecond;
-    const accuracyGap = (app.testAccuracy - torch.testAccuracy) * 100;
-    console.log(`app wall clock from startRun to run.done (process start, epoch, checkpoints, final evaluation): ${app.wallImagesPerSecond.toFixed(0)} images/s`);
+    if (apps[0]!.backend.includes('1 thread')) console.log(`wasm threads: ${WASM_THREADS_NOTE}`);
+    const appOverRaw = best(apps) / best(raws);
+    const tfjsOverTorch = best(apps) / best(torches);
+    const accuracyGap = (mean(apps.map((r) => r.testAccuracy)) - mean(torches.map((r) => r.testAccuracy))) * 100;
+    const rawGap = (mean(raws.map((r) => r.testAccuracy)) - mean(torches.map((r) => r.testAccuracy))) * 100;
+    const appRawGap = (mean(apps.map((r) => r.testAccuracy)) - mean(raws.map((r) => r.testAccuracy))) * 100;
+    const noise = Math.max(spread(apps), spread(raws), spread(torches));
+    console.log(`app wall clock from startRun to run.done (process start, epochs, checkpoints, final evaluation): best ${Math.max(...apps.map((a) => a.wallImagesPerSecond)).toFixed(0)} images/s`);
     console.log(`app / raw loop: ${appOverRaw.toFixed(3)} (goal >= 0.95) ${appOverRaw >= 0.95 ? 'PASS' : 'MISS'}`);
     console.log(`app / PyTorch: ${tfjsOverTorch.toFixed(3)}`);
+    console.log(`accuracy app - raw tfjs: ${appRawGap.toFixed(2)} points; raw tfjs - PyTorch: ${rawGap.toFixed(2)} points; largest seed-to-seed spread: ${noise.toFixed(2)} points`);
     console.log(`accuracy app - PyTorch: ${accuracyGap.toFixed(2)} points (goal within 1) ${Math.abs(accuracyGap) <= 1 ? 'PASS' : 'MISS'}`);
+    console.log(`bench time ${((performance.now() - started) / 60000).toFixed(1)} min`);
     const results = path.join(repoRoot(), 'bench', 'results');
     await fs.mkdir(results, { recursive: true });
-    await fs.writeFile(path.join(results, 'train.json'), `${JSON.stringify({ date: new Date().toISOString(), limit: Number.isFinite(limit) ? limit : null, repeat, seed, loadAverage: os.loadavg(), app, raw, torch, appOverRaw, tfjsOverTorch, accuracyGap }, null, 2)}\n`);
+    await fs.writeFile(path.join(results, 'train.json'), `${JSON.stringify({
+      date: new Date().toISOString(), limit, test: subset.splits.test, epochs, seeds, loadAverage: os.loadavg(), app: apps, raw: raws, torch: torches,
+      appOverRaw, tfjsOverTorch, accuracyGap, rawGap, appRawGap, seedSpread: { app: spread(apps), raw: spread(raws), torch: spread(torches) },
+    }, null, 2)}\n`);
   } finally {
     await fs.rm(dataDir, { recursive: true, force: true });
   }
