@@ -27,6 +27,7 @@ interface StagedFile {
 }
 
 interface Upload {
+  /** The staging folder's real path; two uploads may not share it. */
   folder: string;
   /** By relative path, in the order first received. */
   files: Map<string, StagedFile>;
@@ -71,18 +72,24 @@ export function createUploadHandlers(context: LabContext, now: () => number = Da
     }
   }
 
-  async function begin(input: LabParsedInput<'uploadFiles'>): Promise<Upload> {
+  /** Claims the staging folder for `uploadId` and creates it empty. */
+  async function begin(uploadId: string, input: LabParsedInput<'uploadFiles'>): Promise<Upload> {
     const name = safeFolderName(input.name);
-    const root = input.projectDir === undefined ? path.join(context.options.dataDir, UPLOADS_FOLDER) : path.join(await projectFolder(context, input.projectDir), UPLOADS_FOLDER);
-    const target = path.join(root, name);
-    if ([...uploads.values()].some((upload) => upload.folder === target)) {
-      throw new LabError('API_BAD_INPUT', `Expected no other upload into the same folder at the same time. ${received('name', input.name)}`, { field: 'name', path: target });
+    const base = input.projectDir === undefined ? context.options.dataDir : await projectFolder(context, input.projectDir);
+    await fs.mkdir(path.join(base, UPLOADS_FOLDER), { recursive: true });
+    // The real uploads folder is checked before anything is removed in it, so a link
+    // planted there cannot point the removal outside the allowed folders.
+    const folder = path.join(await resolveAllowedPath(context, path.join(base, UPLOADS_FOLDER)), name);
+    if ([...uploads.values()].some((upload) => upload.folder === folder)) {
+      throw new LabError('API_BAD_INPUT', `Expected no other upload into the same folder at the same time. ${received('name', input.name)}`, { field: 'name', path: folder });
     }
+    // Claimed before the next await, so a concurrent upload of the same name sees it.
+    const upload: Upload = { folder, files: new Map(), declaredBytes: 0, bytes: 0, touchedAt: now() };
+    uploads.set(uploadId, upload);
     // A new drop of the same name replaces the previous one: its files were copies.
-    await fs.rm(target, { recursive: true, force: true });
-    await fs.mkdir(target, { recursive: true });
-    const folder = await resolveAllowedPath(context, target);
-    return { folder, files: new Map(), declaredBytes: 0, bytes: 0, touchedAt: now() };
+    await fs.rm(folder, { recursive: true, force: true });
+    await fs.mkdir(folder, { recursive: true });
+    return upload;
   }
 
   async function receive(uploadId: string, input: LabParsedInput<'uploadFiles'>): Promise<UploadFilesResult> {
@@ -91,11 +98,7 @@ export function createUploadHandlers(context: LabContext, now: () => number = Da
     if (callBytes > MAX_UPLOAD_CALL_BYTES) {
       throw new LabError('API_BAD_INPUT', `Expected at most ${MAX_UPLOAD_CALL_BYTES} bytes in one uploadFiles call. ${received('bytes', callBytes)}`, { field: 'chunks', received: callBytes });
     }
-    let upload = uploads.get(uploadId);
-    if (!upload) {
-      upload = await begin(input);
-      uploads.set(uploadId, upload);
-    }
+    const upload = uploads.get(uploadId) ?? (await begin(uploadId, input));
     upload.touchedAt = now();
     for (const chunk of input.chunks) {
       const segments = safeRelativeSegments(chunk.path);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -140,6 +140,31 @@ describe('uploadFiles', () => {
   it('refuses a project folder outside the allowed roots or missing', async () => {
     expect((await failure(upload({ uploadId: 'p', name: 'p', projectDir: path.dirname(work), chunks: [] }))).code).toBe('API_PATH_DENIED');
     expect((await failure(upload({ uploadId: 'm', name: 'm', projectDir: path.join(work, 'missing.modellab'), chunks: [] }))).code).toBe('PROJECT_NOT_FOUND');
+  });
+
+  it('refuses a second upload into the same folder while the first runs', async () => {
+    const [first, second] = await Promise.allSettled([
+      upload({ uploadId: 'same-1', name: 'same', chunks: [{ path: 'a.png', size: 2, offset: 0, data: b64('a') }] }),
+      upload({ uploadId: 'same-2', name: 'same', chunks: [{ path: 'b.png', size: 1, offset: 0, data: b64('b') }] }),
+    ]);
+    const outcomes = [first, second].map((outcome) => (outcome.status === 'fulfilled' ? 'ok' : outcome.reason instanceof LabError ? outcome.reason.details?.field : 'other'));
+    expect(outcomes.sort()).toEqual(['name', 'ok']);
+    expect(readdirSync(path.join(dataDir, 'uploads', 'same'))).toEqual([first.status === 'fulfilled' ? 'a.png' : 'b.png']);
+  });
+
+  it('never removes anything through an uploads folder that links out of the allowed folders', async () => {
+    const linkedProject = path.join(work, 'linked.modellab');
+    const outside = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'uploads-outside-')));
+    mkdirSync(path.join(outside, 'victim'), { recursive: true });
+    writeFileSync(path.join(outside, 'victim', 'keep.txt'), 'keep');
+    mkdirSync(linkedProject);
+    symlinkSync(outside, path.join(linkedProject, 'uploads'));
+    try {
+      expect((await failure(upload({ uploadId: 'link', name: 'victim', projectDir: linkedProject, chunks: [] }))).code).toBe('API_PATH_DENIED');
+      expect(readFileSync(path.join(outside, 'victim', 'keep.txt'), 'utf8')).toBe('keep');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('abandons an upload left idle, removing its folder', async () => {
