@@ -10,6 +10,7 @@ import {
 import { LabError, received } from '../../common/errors';
 import type { LabContext } from './labContext';
 import { isInside, resolveAllowedPath } from './paths';
+import { ioError } from '../project/atomicWrite';
 import { safeFolderName, safeRelativeSegments } from './uploadPath';
 
 /** Folder under a project (or the data folder) that holds dropped files. */
@@ -87,8 +88,12 @@ export function createUploadHandlers(context: LabContext, now: () => number = Da
     const upload: Upload = { folder, files: new Map(), declaredBytes: 0, bytes: 0, touchedAt: now() };
     uploads.set(uploadId, upload);
     // A new drop of the same name replaces the previous one: its files were copies.
-    await fs.rm(folder, { recursive: true, force: true });
-    await fs.mkdir(folder, { recursive: true });
+    try {
+      await fs.rm(folder, { recursive: true, force: true });
+      await fs.mkdir(folder, { recursive: true });
+    } catch (error) {
+      throw ioError(error, folder, 'prepare the folder for the dropped files');
+    }
     return upload;
   }
 
@@ -165,16 +170,20 @@ async function writeChunk(file: StagedFile, chunk: { path: string; size: number;
   if (file.written + bytes.length > file.size) {
     throw new LabError('API_BAD_INPUT', `Expected at most ${file.size} bytes for ${key}. ${received('bytes', file.written + bytes.length)}`, { path: chunk.path, received: file.written + bytes.length });
   }
+  // A file and a folder of the drop sharing one name fail here (EEXIST, ENOTDIR) as a write failure naming the path.
+  const writeFailure = (error: unknown): never => {
+    throw ioError(error, chunk.path, 'write the dropped file');
+  };
   if (!file.created) {
-    await fs.mkdir(path.dirname(file.absolute), { recursive: true });
+    await fs.mkdir(path.dirname(file.absolute), { recursive: true }).catch(writeFailure);
     // `wx`: never overwrite, so two names one file system treats alike cannot merge silently.
     await fs.writeFile(file.absolute, bytes, { flag: 'wx' }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new LabError('API_BAD_INPUT', `Expected each file of the drop once. ${received('path', chunk.path)}`, { path: chunk.path });
-      throw error;
+      writeFailure(error);
     });
     file.created = true;
   } else {
-    await fs.appendFile(file.absolute, bytes);
+    await fs.appendFile(file.absolute, bytes).catch(writeFailure);
   }
   file.written += bytes.length;
 }

@@ -118,6 +118,12 @@ describe('uploadFiles', () => {
     expect((await failure(upload({ uploadId: 's', name: 's', chunks: [{ path: 'a.png', size: 5, offset: 2, data: b64('cd') }] }))).details?.field).toBe('size');
   });
 
+  it('reports a file and a folder of one name as a write failure naming the path', async () => {
+    const error = await failure(upload({ uploadId: 'clash', name: 'clash', chunks: [{ path: 'cat', size: 1, offset: 0, data: b64('x') }, { path: 'cat/1.png', size: 1, offset: 0, data: b64('y') }] }));
+    expect(error.code).toBe('IO_WRITE_FAILED');
+    expect(error.details?.path).toBe('cat/1.png');
+  });
+
   it('refuses done while a file is incomplete, and an empty drop', async () => {
     const incomplete = await failure(upload({ uploadId: 'i', name: 'i', chunks: [{ path: 'cat/a.png', size: 4, offset: 0, data: b64('ab') }], done: true }));
     expect(incomplete.code).toBe('API_BAD_INPUT');
