@@ -152,11 +152,12 @@ describe('dropping files on the window', () => {
     await dropOn('design-view', image ? [{ ...image, relativePath: 'photo.png' }] : []);
     await page.getByTestId('drop-error').waitFor();
     expect(await page.getByTestId('drop-error').textContent()).toContain('Cannot open photo.png as a model');
+    await app.screenshot('drop-5-design-refused');
     await dropOn('design-view', [{ relativePath: 'shapes_net.h5', base64: readFileSync(outPath).toString('base64'), type: 'application/x-hdf5' }]);
     await until(async () => (await page.getByTestId('title-model').textContent()) === 'shapes_net', 20_000, 'the dropped model to open');
     expect(await page.getByTestId('notice').textContent()).toContain('Opened shapes_net.h5 (h5, with weights)');
     expect(await page.getByTestId('drop-error').count()).toBe(0);
-    await app.screenshot('drop-5-design-model');
+    await app.screenshot('drop-6-design-model');
   }, 45_000);
 
   it('raised no page errors', () => {
