@@ -14,6 +14,7 @@ import { RunSupervisor } from '../engine/process/runSupervisor';
 import { checkGraphFitsDataset } from '../engine/train/graphFit';
 import { resolveTransferSourcePaths } from './transferPaths';
 import { projectRunsDir } from '../project/projectStore';
+import { summarizeRun } from '../project/runSummary';
 import {
   createRunDir, deleteRunDir, listRunDirs, newRunId, readEvaluation, readHistory, readRunSpec, readStoredEvaluation, runDirOf, updateRunSpec, writeEvaluation,
 } from '../project/runStore';
@@ -67,12 +68,7 @@ function effectiveSpec(spec: RunSpec, liveStatus: RunSpec['status'] | undefined)
 /** Builds the summary row of a run for lists. */
 async function summarize(runDir: string, stored: RunSpec, liveStatus: RunSpec['status'] | undefined): Promise<RunSummary> {
   const history = await readHistory(runDir);
-  const spec = effectiveSpec(stored, liveStatus);
-  return {
-    id: spec.id, name: spec.name, createdAt: spec.createdAt, status: spec.status, epochsCompleted: spec.epochsCompleted,
-    best: spec.best, endReason: spec.endReason, epochs: spec.hyperparameters.epochs, optimizer: spec.hyperparameters.optimizer.name,
-    datasetName: spec.dataset.name, finalLogs: history.at(-1)?.logs ?? null,
-  };
+  return summarizeRun(effectiveSpec(stored, liveStatus), history);
 }
 
 /**

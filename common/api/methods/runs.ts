@@ -207,6 +207,13 @@ export const runSummarySchema = runSpecSchema.pick({ id: true, name: true, creat
   optimizer: z.string(),
   datasetName: z.string(),
   finalLogs: z.record(z.string(), z.number()).nullable(),
+  /** The optimizer's learning rate (absent in summaries from before it was listed). */
+  learningRate: z.number().optional(),
+  batchSize: z.number().int().optional(),
+  /** `type` of the learning-rate schedule (`constant`, `cosine`, ...). */
+  lrSchedule: z.string().optional(),
+  /** Where the run's initial weights came from, when it did not start from random ones. */
+  initialWeights: transferSourceSchema.optional(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 

@@ -84,3 +84,19 @@ describe('getConfusionCellImages', () => {
       .rejects.toMatchObject({ code: 'IO_NOT_FOUND', details: { field: 'checkpoint' } });
   });
 });
+
+describe('listRuns', () => {
+  it('lists a run.json without schedule, batch size or initial weights next to a current one', async () => {
+    await runWith(null);
+    const spec = JSON.parse(await fs.readFile(path.join(dataDir, 'runs', 'run-1', 'run.json'), 'utf8')) as RunSpec;
+    const { lrSchedule: _schedule, batchSize: _batch, ...oldHyperparameters } = spec.hyperparameters;
+    const oldDir = path.join(dataDir, 'runs', 'run-0');
+    await fs.mkdir(oldDir, { recursive: true });
+    await fs.writeFile(path.join(oldDir, 'run.json'), JSON.stringify({ ...spec, id: 'run-0', createdAt: '2025-12-31T00:00:00.000Z', hyperparameters: { ...oldHyperparameters, optimizer: { name: 'sgd' } } }));
+    const runs = await service.call('listRuns', {});
+    expect(runs.map((run) => [run.id, run.optimizer, run.learningRate, run.batchSize, run.lrSchedule])).toEqual([
+      ['run-1', 'adam', 0.001, 32, 'constant'],
+      ['run-0', 'sgd', 0.01, 32, 'constant'],
+    ]);
+  });
+});

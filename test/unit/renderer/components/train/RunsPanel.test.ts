@@ -41,6 +41,24 @@ beforeEach(() => {
 });
 
 describe('RunsPanel', () => {
+  it('shows each run\'s learning rate, batch size, non-constant schedule, initial weights and final metrics', async () => {
+    const tuned: RunSummary = {
+      ...row, id: 'r2', name: 'second', optimizer: 'sgd', learningRate: 0.0003, batchSize: 16, lrSchedule: 'reduce_on_plateau',
+      initialWeights: { runId: 'r1', checkpoint: 'last' }, finalLogs: { loss: 0.25, accuracy: 0.9, val_loss: 0.3125, val_accuracy: 0.875 },
+    };
+    const fromFile: RunSummary = { ...row, id: 'r3', name: 'third', learningRate: 0.001, batchSize: 32, lrSchedule: 'constant', initialWeights: { modelPath: '/models/base/mobilenet.h5' } };
+    fake.client.listRuns.mockResolvedValue([tuned, fromFile, row]);
+    const wrapper = await mountPanel();
+    const hyperparameters = (id: string) => wrapper.get(`[data-testid="run-hparams-${id}"]`);
+    expect(hyperparameters('r2').text()).toBe('sgd · lr 0.0003 · batch 16 · reduce on plateau schedule · from run first, last checkpoint');
+    expect(hyperparameters('r3').text()).toBe('adam · lr 0.001 · batch 32 · from mobilenet.h5');
+    expect(hyperparameters('r3').get('.from').attributes('title')).toBe('Initial weights from /models/base/mobilenet.h5');
+    expect(hyperparameters('r1').text()).toBe('adam');
+    const cells = wrapper.get('[data-testid="run-row-r2"]').findAll('td.num').map((cell) => cell.text());
+    expect(cells).toEqual(['1/1', '0.2500', '0.9000', '0.3125', '0.8750']);
+    wrapper.unmount();
+  });
+
   it('Duplicate opens the dialog on the run itself, leaving the Train form alone', async () => {
     const wrapper = await mountPanel();
     const trainForm: unknown = JSON.parse(JSON.stringify(useTrainingStore().form));
