@@ -1,6 +1,6 @@
 import type { GraphEdge as DrawnEdge, GraphNode as DrawnNode } from '@vue-flow/core';
 import type { CanvasModel } from './canvasModel';
-import { edgeIsStale, nodeIsStale, patchEdge, patchNode, sameEdges, sameNodes } from './patchFlowElements';
+import { edgeIsStale, keepDrawnEdgeState, keepDrawnNodeState, nodeIsStale, patchEdge, patchNode, sameEdges, sameNodes } from './patchFlowElements';
 import type { CanvasEdge, CanvasNode } from './types';
 
 /**
@@ -30,7 +30,7 @@ export interface FlowSyncOptions {
 export interface FlowSync {
   /**
    * Makes `model` the one to draw. Added, removed or rewired elements replace Vue Flow's
-   * arrays at once; changed fields of the same elements are patched in place: now when
+   * arrays at once (elements that stay keep what they show); changed fields of the same elements are patched in place: now when
    * they are at most `patchesPerFrame`, else `patchesPerFrame` per frame from the next one,
    * each time against the latest model.
    */
@@ -115,8 +115,9 @@ export function createFlowSync(elements: FlowElements, options: FlowSyncOptions 
   return {
     show(next) {
       model = next;
-      if (!sameNodes(elements.nodes(), next.nodes)) elements.setNodes(next.nodes);
-      if (!sameEdges(elements.edges(), next.edges)) elements.setEdges(next.edges);
+      // Elements that stay keep what they show through a full set; their changes are patched like any other.
+      if (!sameNodes(elements.nodes(), next.nodes)) elements.setNodes(keepDrawnNodeState(elements.nodes(), next.nodes));
+      if (!sameEdges(elements.edges(), next.edges)) elements.setEdges(keepDrawnEdgeState(elements.edges(), next.edges));
       pending = true;
       if (paused) return;
       // A small change shows in the edit's own task; a large one starts at the next frame, so

@@ -87,3 +87,25 @@ export function patchDrawnEdges(drawn: readonly DrawnEdge[], next: readonly Canv
   next.forEach((edge, index) => patchEdge(drawn[index]!, edge));
   return true;
 }
+
+/**
+ * The model's nodes for a full set after nodes were added or removed, with each node that
+ * stays keeping the data and position it is drawn with: Vue Flow assigns them onto the node
+ * it already has, unchanged, and the changes come after as ordinary patches.
+ */
+export function keepDrawnNodeState(drawn: readonly DrawnNode[], next: readonly CanvasNode[]): CanvasNode[] {
+  const drawnById = new Map(drawn.map((node) => [node.id, node]));
+  return next.map((node) => {
+    const old = drawnById.get(node.id);
+    return old && old.type === node.type ? { ...node, data: toRaw(old.data) as CanvasNode['data'], position: toRaw(old.position) } : node;
+  });
+}
+
+/** `keepDrawnNodeState` for edges: an edge that stays, with the same ends, keeps its drawn data. */
+export function keepDrawnEdgeState(drawn: readonly DrawnEdge[], next: readonly CanvasEdge[]): CanvasEdge[] {
+  const drawnById = new Map(drawn.map((edge) => [edge.id, edge]));
+  return next.map((edge) => {
+    const old = drawnById.get(edge.id);
+    return old && sameEdgeIdentity(old, edge) ? { ...edge, data: toRaw(old.data) as CanvasEdge['data'] } : edge;
+  });
+}

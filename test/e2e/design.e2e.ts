@@ -138,6 +138,24 @@ async function allLayersInsideCanvas(): Promise<boolean> {
   });
 }
 
+/** An event of a Chromium trace, as much of it as the test reads. */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  /** Thread (CPU) time of a complete event, in microseconds. */
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/** CPU milliseconds of each task the page's main thread ran while a Chromium trace was recorded. */
+function mainThreadTaskCpuMs(trace: Buffer): number[] {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const mainThreads = new Set(events.filter((event) => event.ph === 'M' && event.name === 'thread_name' && event.args?.name === 'CrRendererMain').map((event) => `${event.pid}:${event.tid}`));
+  return events.filter((event) => event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' && event.tdur !== undefined && mainThreads.has(`${event.pid}:${event.tid}`)).map((event) => (event.tdur ?? 0) / 1000);
+}
+
 async function text(testId: string): Promise<string> {
   return (await page.getByTestId(testId).textContent())?.trim() ?? '';
 }
@@ -328,6 +346,7 @@ describe('the Design view', () => {
     await page.getByTestId('param-filters').waitFor();
     await page.waitForTimeout(300);
     const selectLongTasks = await page.evaluate(() => (window as unknown as { __longTasks: { duration: number }[] }).__longTasks.splice(0).map((task) => task.duration));
+    await app.browser.startTracing(page, { categories: ['toplevel'] });
     for (const filters of [40, 48, 56, 64]) {
       await page.getByTestId('param-filters').fill(String(filters));
       await page.getByTestId('param-filters').press('Enter');
@@ -335,6 +354,8 @@ describe('the Design view', () => {
     await expect.poll(() => page.evaluate(() => performance.getEntriesByName('model-lab:analysis').length)).toBeGreaterThanOrEqual(4);
     await expect.poll(() => text('shape-predictions')).toBe('shape unknown');
     await page.waitForTimeout(300);
+    const editTaskCpuMs = mainThreadTaskCpuMs(await app.browser.stopTracing());
+    const maxEditTaskCpu = Math.max(0, ...editTaskCpuMs);
     const analysisMs = await page.evaluate(() => performance.getEntriesByName('model-lab:analysis').map((entry) => entry.duration));
     const editLongTasks = await page.evaluate(() => (window as unknown as { __longTasks: { duration: number }[] }).__longTasks.splice(0).map((task) => task.duration));
     // Contention may have changed while editing: the bounds use the worse of the two measures.
@@ -349,7 +370,8 @@ describe('the Design view', () => {
       `CPU contention ×${contention.toFixed(2)}. ResNet50 (${nodeCount} layers): open ${openMs} ms, layout+fit ${layoutMs} ms; ` +
         `analysis per edit ms: ${analysisMs.map((ms) => ms.toFixed(1)).join(', ')} (best ${best.toFixed(1)}, median ${median.toFixed(1)}); ` +
         `long tasks while dragging: ${dragLongTasks.length} (longest ${maxDragTask.toFixed(0)} ms: ${list(dragLongTasks)}); on drop: ${list(dropLongTasks)}; on selecting it: ${list(selectLongTasks)}; ` +
-        `while editing (CPU contention ×${editContention.toFixed(2)}): ${editLongTasks.length} (longest ${maxEditTask.toFixed(0)} ms: ${list(editLongTasks)})`,
+        `while editing (CPU contention ×${editContention.toFixed(2)}): ${editLongTasks.length} (longest ${maxEditTask.toFixed(0)} ms: ${list(editLongTasks)}), ` +
+        `longest main-thread task on the CPU ${maxEditTaskCpu.toFixed(1)} ms (${editTaskCpuMs.filter((ms) => ms >= 10).length} of ${editTaskCpuMs.length} tasks at 10 ms or more)`,
     );
     await app.screenshot('design-resnet50');
     expect(analysesDuringDrag).toBe(0);
@@ -358,8 +380,11 @@ describe('the Design view', () => {
     // inspector); the bound leaves room for a loaded CI machine and still catches a canvas that
     // redraws every node or edge per frame (150 to 300 ms tasks).
     expect(maxDragTask).toBeLessThan(150 * contention);
-    // No edit, not even the one that changes most of the canvas, makes a task of 50 ms or more.
-    expect(maxEditTask).toBeLessThan(50 * editContention);
+    // No edit, not even the one that changes most of the canvas, makes a main-thread task of 50 ms
+    // or more. Counted in CPU time, which other work sharing the machine does not stretch (each
+    // used to cost 55-60 ms at once, 100-300 ms of wall time on a loaded machine).
+    expect(maxEditTaskCpu).toBeLessThan(50);
+    expect(maxEditTask).toBeLessThan(150 * editContention);
   });
 
   it('raised no page errors', () => {

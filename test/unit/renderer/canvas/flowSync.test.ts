@@ -37,13 +37,22 @@ class FakeFlow implements FlowElements {
   edges(): DrawnEdge[] {
     return this.drawnEdges;
   }
+  /** Like Vue Flow's, a set assigns each given node onto the drawn node of its id, if any. */
   setNodes(nodes: CanvasNode[]): void {
     this.sets += 1;
-    this.drawnNodes = nodes.map((node) => this.track({ ...node, position: { ...node.position } } as unknown as DrawnNode));
+    const byId = new Map(this.drawnNodes.map((node) => [node.id, node]));
+    this.drawnNodes = nodes.map((node) => {
+      const drawn = byId.get(node.id);
+      return drawn ? Object.assign(drawn, node) : this.track({ ...node, position: { ...node.position } } as unknown as DrawnNode);
+    });
   }
   setEdges(edges: CanvasEdge[]): void {
     this.sets += 1;
-    this.drawnEdges = edges.map((edge) => this.track({ ...edge } as unknown as DrawnEdge));
+    const byId = new Map(this.drawnEdges.map((edge) => [edge.id, edge]));
+    this.drawnEdges = edges.map((edge) => {
+      const drawn = byId.get(edge.id);
+      return drawn ? Object.assign(drawn, edge) : this.track({ ...edge } as unknown as DrawnEdge);
+    });
   }
   take(): string[] {
     return this.writes.splice(0);
@@ -62,6 +71,17 @@ function manualFrames(): { nextFrame: (callback: () => void) => void; run: () =>
       return due.length;
     },
   };
+}
+
+/** Runs frames until none is asked for; returns how many ran. */
+function runAllFrames(frames: { run: () => number }, onFrame: () => void = () => undefined): number {
+  let count = 0;
+  while (frames.run() > 0) {
+    count += 1;
+    onFrame();
+    if (count > 50) throw new Error('Expected the sync to settle within 50 frames. Received: frames=51');
+  }
+  return count;
 }
 
 const resnet = buildTemplate('resnet50', { inputShape: [224, 224, 3], classes: 1000 });
@@ -112,12 +132,10 @@ describe('createFlowSync', () => {
     sync.show(broken);
     expect(flow.take()).toEqual([]);
 
-    let frameCount = 0;
-    while (frames.run() > 0) {
-      frameCount += 1;
+    const frameCount = runAllFrames(frames, () => {
       const written = new Set(flow.take().map((write) => write.split('.')[0]));
       expect(written.size).toBeLessThanOrEqual(PATCHES_PER_FRAME);
-    }
+    });
     expect(frameCount).toBe(Math.ceil(changed / PATCHES_PER_FRAME));
     expect(shapeOf(flow, 'conv2_block3_3_conv')).toBe('(None, 56, 56, 40)');
     expect(shapeOf(flow, 'predictions')).toBeNull();
@@ -143,10 +161,32 @@ describe('createFlowSync', () => {
     expect(frames.run()).toBe(0);
     expect(flow.take()).toEqual([]);
     sync.resume();
-    while (frames.run() > 0);
+    runAllFrames(frames);
     await settled;
     expect(shapeOf(flow, 'conv2_block3_3_conv')).toBe('(None, 56, 56, 256)');
     expect(shapeOf(flow, 'predictions')).toBe('(None, 1000)');
+  });
+
+  it('sets all elements when a layer is deleted, with those that stay keeping what they show until their patches come', () => {
+    const flow = new FakeFlow();
+    const frames = manualFrames();
+    const sync = createFlowSync(flow, { nextFrame: frames.nextFrame });
+    const before = resnetModel(undefined);
+    sync.show(before);
+    const conv = before.nodes.find((node) => (node.data as LayerNodeData).name === 'conv2_block3_3_conv')!;
+    // Without its input, conv2_block3_3_conv and everything after it has no shape.
+    const graph = applyGraphEdits(resnet, [{ kind: 'removeNode', nodeId: before.nodes.find((node) => (node.data as LayerNodeData).name === 'conv2_block3_2_relu')!.id }]);
+    const after = reuseUnchanged(buildCanvasModel(graph, analyzeGraph(graph)), before);
+    const drawnConv = flow.drawnNodes.find((node) => node.id === conv.id)!;
+    sync.show(after);
+    expect(flow.sets).toBe(4);
+    expect(flow.drawnNodes).toHaveLength(176);
+    // Vue Flow keeps the drawn node object; it still shows the old shape in the edit's task.
+    expect(flow.drawnNodes.find((node) => node.id === conv.id)).toBe(drawnConv);
+    expect(shapeOf(flow, 'conv2_block3_3_conv')).toBe('(None, 56, 56, 256)');
+    runAllFrames(frames);
+    expect(shapeOf(flow, 'conv2_block3_3_conv')).toBeNull();
+    expect(shapeOf(flow, 'predictions')).toBeNull();
   });
 
   it('applies everything pending on flush (before the view is fitted)', async () => {
