@@ -20,6 +20,12 @@ export function repoRoot(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
+/** package.json's `license` (shown in the About dialog). */
+export function packageLicense(): string {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { license?: string };
+  return pkg.license ?? 'UNLICENSED';
+}
+
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version?: string };
   return pkg.version ?? '0.0.0';

@@ -1,10 +1,11 @@
 import type { LabHandlers } from '../../common/api/labApi';
+import { copyProjectAs } from '../project/copyProject';
 import { createProject, readProject, saveProject } from '../project/projectStore';
 import { listRecentProjects, touchRecentProject } from '../project/recentProjects';
 import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';
 
-type ProjectMethodName = 'createProject' | 'openProject' | 'saveProject' | 'getProject' | 'listRecentProjects';
+type ProjectMethodName = 'createProject' | 'openProject' | 'saveProject' | 'saveProjectAs' | 'getProject' | 'listRecentProjects';
 
 /** LabApi handlers of project folders (`<name>.modellab/`) and the recent list. */
 export function createProjectHandlers(context: LabContext): Pick<LabHandlers, ProjectMethodName> {
@@ -35,6 +36,18 @@ export function createProjectHandlers(context: LabContext): Pick<LabHandlers, Pr
         ...(input.settings !== undefined ? { settings: input.settings } : {}),
       };
       return saveProject(dir, next, { autosave: input.autosave });
+    },
+    async saveProjectAs(input) {
+      const source = await resolveAllowedPath(context, input.dir);
+      const parent = await resolveAllowedPath(context, input.parentDir);
+      const changes = {
+        ...(input.graph !== undefined ? { graph: input.graph } : {}),
+        ...(input.datasets !== undefined ? { datasets: input.datasets } : {}),
+        ...(input.settings !== undefined ? { settings: input.settings } : {}),
+      };
+      const project = await copyProjectAs(source, parent, input.name, changes);
+      await touchRecentProject(context.options.dataDir, project.dir, project.project.name);
+      return project;
     },
     listRecentProjects: async () => listRecentProjects(context.options.dataDir),
   };

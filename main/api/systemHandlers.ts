@@ -2,7 +2,7 @@ import process from 'node:process';
 import type { LabHandlers } from '../../common/api/labApi';
 import type { SystemInfo } from '../../common/api/methods/system';
 import { parseBackendName, probeBackends } from '../engine/backend';
-import { defaultLabOptions } from './defaultOptions';
+import { defaultLabOptions, packageLicense } from './defaultOptions';
 import type { LabContext } from './labContext';
 
 type SystemHandlers = Pick<LabHandlers, 'getSystemInfo' | 'ping'>;
@@ -20,6 +20,8 @@ export function createSystemHandlers(context: LabContext): SystemHandlers {
     platform: `${process.platform} ${process.arch}`,
     node: process.versions.node,
     backend: await probeBackends({ preference: parseBackendName(context.options.backend) }),
+    dataDir: context.options.dataDir,
+    license: packageLicense(),
   });
   return {
     getSystemInfo: () => {

@@ -69,6 +69,18 @@ export const projectMethods = {
     }),
     output: z.object({ savedAt: z.string(), path: z.string() }),
   }),
+  saveProjectAs: defineMethod({
+    description: 'Copies a project (runs and dataset caches, not its autosaves) to `<parentDir>/<name>.modellab/`, saving the given graph and settings into the copy; the original is left as it was.',
+    input: z.object({
+      dir: z.string(),
+      parentDir: z.string(),
+      name: z.string().min(1),
+      graph: modelGraphSchema.nullable().optional(),
+      datasets: z.array(projectDatasetRefSchema).optional(),
+      settings: projectSettingsSchema.optional(),
+    }),
+    output: projectSchema,
+  }),
   getProject: defineMethod({ description: 'Reads a project without touching the recent list.', input: z.object({ dir: z.string() }), output: projectSchema }),
   listRecentProjects: defineMethod({ description: 'Recently opened projects, newest first.', input: z.object({}).default({}), output: z.array(recentProjectSchema) }),
 };

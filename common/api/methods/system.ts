@@ -30,6 +30,10 @@ export const systemInfoSchema = z.object({
   platform: z.string(),
   node: z.string(),
   backend: backendReportSchema,
+  /** Where the lab keeps its datasets, settings and recent list. */
+  dataDir: z.string().optional(),
+  /** The licence the app is distributed under (package.json `license`). */
+  license: z.string().optional(),
 });
 export type SystemInfo = z.infer<typeof systemInfoSchema>;
 

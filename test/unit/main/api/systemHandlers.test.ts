@@ -15,6 +15,8 @@ describe('system handlers', () => {
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.node).toBe(process.versions.node);
     expect(info.platform).toBe(`${process.platform} ${process.arch}`);
+    expect(info.dataDir).toBe(os.tmpdir());
+    expect(info.license).toBe('MIT');
     expect(info.backend.candidates.map((c) => c.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
     expect(handlers.getSystemInfo({})).toBe(handlers.getSystemInfo({}));
   });
