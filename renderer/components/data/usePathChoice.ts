@@ -1,4 +1,5 @@
 import { ref, type Ref } from 'vue';
+import type { DialogPurpose } from '../../../common/api/methods/dialogs';
 import { labClient } from '../../api/labClient';
 
 /** What the in-page picker is asked for when the desktop dialog is unavailable. */
@@ -7,6 +8,8 @@ export interface PickerRequest {
   title: string;
   extensions?: string[];
   defaultName?: string;
+  /** What the native dialog is for (its default filters and title); by default from `mode`. */
+  purpose?: DialogPurpose;
 }
 
 /**
@@ -19,7 +22,7 @@ export function usePathChoice(): { request: Ref<PickerRequest | null>; choose: (
   let resolvePending: ((path: string | null) => void) | null = null;
 
   async function choose(next: PickerRequest): Promise<string | null> {
-    const purpose = next.mode === 'folder' ? 'dataset-folder' : next.mode === 'save' ? 'export' : 'any';
+    const purpose = next.purpose ?? (next.mode === 'folder' ? 'dataset-folder' : next.mode === 'save' ? 'export' : 'any');
     const filters = next.extensions ? [{ name: 'Files', extensions: next.extensions }] : undefined;
     const answer =
       next.mode === 'save'

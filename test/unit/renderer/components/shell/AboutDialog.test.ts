@@ -1,0 +1,44 @@
+// @vitest-environment jsdom
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the test project does not include renderer/, and plain tsc needs its .vue shim
+/// <reference path="../../../../../renderer/env.d.ts" />
+import { flushPromises, mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import type { SystemInfo } from '../../../../../common/api/methods/system';
+import AboutDialog from '../../../../../renderer/components/shell/AboutDialog.vue';
+
+const info: SystemInfo = {
+  version: '0.1.0',
+  platform: 'linux x64',
+  node: '22.0.0',
+  dataDir: '/home/me/.model-lab',
+  license: 'MIT',
+  backend: { chosen: 'wasm', device: 'CPU, 2 threads (WebAssembly SIMD)', overridden: false, candidates: [] },
+};
+
+describe('AboutDialog', () => {
+  it('shows version, backend and device, data folder and licence, and closes with Esc', async () => {
+    const onClose = vi.fn();
+    const wrapper = mount(AboutDialog, { props: { client: { getSystemInfo: async () => info }, onClose }, attachTo: document.body });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="about-version"]').text()).toBe('0.1.0');
+    expect(wrapper.get('[data-testid="about-backend"]').text()).toBe('wasm: CPU, 2 threads (WebAssembly SIMD)');
+    expect(wrapper.get('[data-testid="about-data-dir"]').text()).toBe('/home/me/.model-lab');
+    expect(wrapper.get('[data-testid="about-license"]').text()).toBe('MIT');
+    expect(document.activeElement).toBe(wrapper.get('[data-testid="about-close"]').element);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    expect(onClose).not.toHaveBeenCalled();
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+    wrapper.unmount();
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('says why when the system information cannot be read, and the Close button closes', async () => {
+    const wrapper = mount(AboutDialog, { props: { client: { getSystemInfo: async () => Promise.reject(new Error('Expected a connected lab. Received: socket=closed')) } } });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="about-failure"]').text()).toContain('socket=closed');
+    await wrapper.get('[data-testid="about-close"]').trigger('click');
+    expect(wrapper.emitted('close')).toHaveLength(1);
+  });
+});
