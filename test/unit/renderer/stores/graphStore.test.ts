@@ -30,6 +30,18 @@ describe('graphStore', () => {
     expect(store.analysis.valid).toBe(true);
   });
 
+  it('counts graphs opened as fresh documents (the canvas fits those), not edits, undo or whole-graph replacements', () => {
+    const store = useGraphStore();
+    buildSmallCnn(store);
+    const built = store.graph;
+    store.undo();
+    store.replaceGraph(built, 'edit JSON');
+    expect(store.openCount).toBe(0);
+    store.openGraph(built);
+    expect(store.openCount).toBe(1);
+    expect(store.canUndo).toBe(false);
+  });
+
   it('undoes and redoes every step back to the empty graph and forward again', () => {
     const store = useGraphStore();
     buildSmallCnn(store);
