@@ -1,11 +1,6 @@
 import { onBeforeUnmount, onMounted } from 'vue';
 import type { DesignCommands } from './useDesignCommands';
-
-/** True when the key goes to a text field or the code editor, which handle their own keys. */
-function isTextTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.closest('.monaco-editor') !== null;
-}
+import { isTextTarget } from './textHistory';
 
 /**
  * The Design view's keyboard shortcuts: Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Delete,

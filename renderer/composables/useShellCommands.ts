@@ -9,6 +9,7 @@ import { kindOfFileName } from './dropKinds';
 import { requestDatasetImport } from './datasetImportRequest';
 import { importModelFile } from './importModelFile';
 import { shellShortcutCommand } from './shellShortcuts';
+import { applyToFocusedText } from './textHistory';
 
 /** What the desktop shell opens from outside the window (common/api/shellEvents.ts `app.openFile`). */
 export type OpenedFileKind = 'project' | 'model' | 'dataset';
@@ -173,10 +174,10 @@ export function createShellCommands(): ShellCommands {
     }
     switch (command) {
       case 'edit.undo':
-        graphStore.undo();
+        if (!applyToFocusedText('undo')) graphStore.undo();
         return;
       case 'edit.redo':
-        graphStore.redo();
+        if (!applyToFocusedText('redo')) graphStore.redo();
         return;
       case 'file.new':
         return reporting('create the project', newProject);

@@ -191,6 +191,22 @@ describe('File commands', () => {
     expect(graphStore.graph.name).toBe('changed');
   });
 
+  it('Edit › Undo with a text field focused undoes the text, not the graph', async () => {
+    const commands = createShellCommands();
+    const graphStore = useGraphStore();
+    graphStore.openGraph(template);
+    graphStore.replaceGraph({ ...template, name: 'changed' }, 'change');
+    const field = document.createElement('input');
+    document.body.append(field);
+    field.focus();
+    const execCommand = vi.fn(() => true);
+    Object.defineProperty(document, 'execCommand', { value: execCommand, configurable: true });
+    await commands.run('edit.undo');
+    expect(execCommand).toHaveBeenCalledWith('undo');
+    expect(graphStore.graph.name).toBe('changed');
+    field.remove();
+  });
+
   it('a failure becomes an error notice naming the file', async () => {
     fake.client.openProject.mockRejectedValue(new LabError('PROJECT_NOT_FOUND', 'Expected a project folder with project.json. Received: path="/gone/Old.modellab"'));
     await createShellCommands().run('file.openRecent', '/gone/Old.modellab');
