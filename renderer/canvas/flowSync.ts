@@ -22,6 +22,11 @@ export interface FlowElements {
 export interface FlowSyncOptions {
   /** Most changed elements patched in one frame. */
   patchesPerFrame?: number;
+  /**
+   * True while patches must wait: the user is dragging nodes, and a patch would move them
+   * under the pointer. Asked at each frame, so patches go on by themselves once it is false.
+   */
+  held?: () => boolean;
   /** Runs `callback` at the next frame (in the app: in a task of its own after the next frame is drawn). */
   nextFrame?: (callback: () => void) => void;
 }
@@ -37,10 +42,6 @@ export interface FlowSync {
   show(model: CanvasModel): void;
   /** Patches everything still pending now (before reading drawn positions, e.g. to fit the view). */
   flush(): void;
-  /** Holds back patches (while the user drags nodes: a patch would move them under the pointer). */
-  pause(): void;
-  /** Lets held-back patches go on, from the next frame. */
-  resume(): void;
   /** Resolves once nothing is pending. */
   settled(): Promise<void>;
 }
@@ -80,10 +81,10 @@ function afterNextPaint(callback: () => void): void {
 export function createFlowSync(elements: FlowElements, options: FlowSyncOptions = {}): FlowSync {
   const patchesPerFrame = options.patchesPerFrame ?? PATCHES_PER_FRAME;
   const nextFrame = options.nextFrame ?? afterNextPaint;
+  const held = options.held ?? (() => false);
   let model: CanvasModel | null = null;
   let pending = false;
   let frameRequested = false;
-  let paused = false;
   let waiters: (() => void)[] = [];
 
   function settle(): void {
@@ -106,8 +107,8 @@ export function createFlowSync(elements: FlowElements, options: FlowSyncOptions 
     frameRequested = true;
     nextFrame(() => {
       frameRequested = false;
-      if (!pending || paused) return;
-      if (patch(patchesPerFrame)) requestFrame();
+      if (!pending) return;
+      if (held() || patch(patchesPerFrame)) requestFrame();
       else settle();
     });
   }
@@ -119,7 +120,10 @@ export function createFlowSync(elements: FlowElements, options: FlowSyncOptions 
       if (!sameNodes(elements.nodes(), next.nodes)) elements.setNodes(keepDrawnNodeState(elements.nodes(), next.nodes));
       if (!sameEdges(elements.edges(), next.edges)) elements.setEdges(keepDrawnEdgeState(elements.edges(), next.edges));
       pending = true;
-      if (paused) return;
+      if (held()) {
+        requestFrame();
+        return;
+      }
       // A small change shows in the edit's own task; a large one starts at the next frame, so
       // that task carries only the edit, and the inspector and panels it updates.
       const patches = stalePatches(elements, next);
@@ -134,13 +138,6 @@ export function createFlowSync(elements: FlowElements, options: FlowSyncOptions 
       if (!pending) return;
       patch(Number.POSITIVE_INFINITY);
       settle();
-    },
-    pause() {
-      paused = true;
-    },
-    resume() {
-      paused = false;
-      if (pending) requestFrame();
     },
     settled() {
       return pending ? new Promise((resolve) => waiters.push(resolve)) : Promise.resolve();
