@@ -108,3 +108,26 @@ export async function startApp(options: StartAppOptions = {}): Promise<StartedAp
     close,
   };
 }
+
+/**
+ * Waits until `test` holds, polling every `intervalMs`.
+ *
+ * @throws Error naming `what` when `timeoutMs` passes first.
+ */
+export async function until(test: () => Promise<boolean>, timeoutMs: number, what: string, intervalMs = 150): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await test()) return;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/**
+ * Waits for the app's start-up (the sample project or the last one opening) to end, and
+ * returns how it ended: `html[data-startup]` is `ready` or `failed`.
+ */
+export async function waitForStartup(page: Page, timeoutMs: number): Promise<string> {
+  await page.waitForFunction(() => document.documentElement.dataset['startup'] === 'ready' || document.documentElement.dataset['startup'] === 'failed', undefined, { timeout: timeoutMs });
+  return page.evaluate(() => document.documentElement.dataset['startup'] ?? '');
+}
