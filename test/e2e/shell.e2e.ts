@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../common/api/events';
-import { startApp, type StartedApp } from './harness';
+import { grayscalePng, writeImageFolder } from './fixtures';
+import { startApp, until, waitForStartup, type StartedApp } from './harness';
 
 /**
  * The desktop shell's commands, driven as electron/main.ts sends them (`menu.command` and
@@ -22,32 +22,17 @@ function emit(event: LabEvent): void {
   app.service.context.emit(event);
 }
 
-async function until(test: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await test()) return;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 const noticeText = (): Promise<string> => page.getByTestId('notice').textContent({ timeout: 1000 }).then((text) => text ?? '', () => '');
 
 /** A folder of two classes of 16×16 grayscale images: bright squares and dark ones. */
-async function writeImageFolder(root: string): Promise<void> {
-  for (const [label, name] of ['bright', 'dark'].entries()) {
-    mkdirSync(path.join(root, name), { recursive: true });
-    for (let i = 0; i < 6; i++) {
-      const pixels = Buffer.alloc(16 * 16, label === 0 ? 200 + i * 5 : 20 + i * 5);
-      writeFileSync(path.join(root, name, `${i}.png`), await sharp(pixels, { raw: { width: 16, height: 16, channels: 1 } }).png().toBuffer());
-    }
-  }
+function writeSquaresFolder(root: string): Promise<string> {
+  return writeImageFolder(root, ['bright', 'dark'], 6, (label, i) => grayscalePng(16, 16, () => (label === 0 ? 200 + i * 5 : 20 + i * 5)));
 }
 
 beforeAll(async () => {
   app = await startApp({ viewport: { width: 1400, height: 900 } });
   page = app.page;
-  await page.waitForFunction(() => document.documentElement.dataset['startup'] === 'ready' || document.documentElement.dataset['startup'] === 'failed', undefined, { timeout: 60_000 });
+  await waitForStartup(page, 60_000);
   await page.getByTestId('guide-dismiss').click();
 }, 90_000);
 
@@ -89,7 +74,7 @@ describe('desktop shell commands', () => {
 
   it('a dataset folder opened from outside the window is imported on the Data view', async () => {
     const folder = path.join(app.dataDir, 'squares');
-    await writeImageFolder(folder);
+    await writeSquaresFolder(folder);
     emit({ type: 'app.openFile', path: folder, kind: 'dataset' });
     await page.getByTestId('data-view').waitFor({ timeout: 15_000 });
     await until(async () => (await page.getByTestId('dataset-title').textContent({ timeout: 500 }).catch(() => null)) === 'squares', 30_000, 'the opened dataset');
