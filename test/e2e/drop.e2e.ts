@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type StartedApp } from './harness';
+import { grayscalePng } from './fixtures';
+import { startApp, until, waitForStartup, type StartedApp } from './harness';
 
 /**
  * Dropping files on the window in browser mode: a generated image folder dropped on the
@@ -26,16 +26,12 @@ interface DropFile {
 }
 
 /** A 28×28 grayscale image of class `label`: a ring, a cross or a square outline, with noise. */
-async function shapeImage(label: number, seed: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(28 * 28);
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) {
-      const radius = Math.hypot(x - 13.5, y - 13.5);
-      const on = label === 0 ? Math.abs(radius - 9) < 1.5 : label === 1 ? Math.abs(x - y) < 1.5 || Math.abs(x + y - 27) < 1.5 : Math.max(Math.abs(x - 13.5), Math.abs(y - 13.5)) > 8 && Math.max(Math.abs(x - 13.5), Math.abs(y - 13.5)) < 10.5;
-      pixels[y * 28 + x] = (on ? 210 : 25) + ((x * 31 + y * 17 + seed * 7) % 40);
-    }
-  }
-  return sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+function shapeImage(label: number, seed: number): Promise<Buffer> {
+  return grayscalePng(28, 28, (x, y) => {
+    const radius = Math.hypot(x - 13.5, y - 13.5);
+    const on = label === 0 ? Math.abs(radius - 9) < 1.5 : label === 1 ? Math.abs(x - y) < 1.5 || Math.abs(x + y - 27) < 1.5 : Math.max(Math.abs(x - 13.5), Math.abs(y - 13.5)) > 8 && Math.max(Math.abs(x - 13.5), Math.abs(y - 13.5)) < 10.5;
+    return (on ? 210 : 25) + ((x * 31 + y * 17 + seed * 7) % 40);
+  });
 }
 
 /**
@@ -60,15 +56,6 @@ async function dropOn(testId: string, files: DropFile[], hover = false): Promise
   }, { testId, files, hover });
 }
 
-async function until(test: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await test()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 let folder: DropFile[] = [];
 
 beforeAll(async () => {
@@ -77,7 +64,7 @@ beforeAll(async () => {
   }
   app = await startApp({ viewport: { width: 1400, height: 900 } });
   page = app.page;
-  await page.waitForFunction(() => document.documentElement.dataset['startup'] === 'ready' || document.documentElement.dataset['startup'] === 'failed', undefined, { timeout: 60_000 });
+  await waitForStartup(page, 60_000);
   await page.getByTestId('guide-dismiss').click();
 }, 90_000);
 
