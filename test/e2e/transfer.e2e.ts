@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../common/api/events';
-import { startApp, type StartedApp } from './harness';
+import { grayscalePng, writeImageFolder } from './fixtures';
+import { startApp, waitForStartup, type StartedApp } from './harness';
 
 /**
  * Transfer learning in browser mode: after a tiny 1-epoch run of the project, "Start from
@@ -22,12 +22,8 @@ let fixtureRoot: string;
 let sourceRunId: string;
 
 /** A 28×28 grayscale image of class `label`: a bright horizontal bar at a height that encodes the class. */
-async function barImage(label: number, seed: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(28 * 28);
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) pixels[y * 28 + x] = Math.abs(y - (5 + label * 8)) <= 1 ? 210 : 20 + ((x * 7 + y * 13 + seed) % 40);
-  }
-  return sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+function barImage(label: number, seed: number): Promise<Buffer> {
+  return grayscalePng(28, 28, (x, y) => (Math.abs(y - (5 + label * 8)) <= 1 ? 210 : 20 + ((x * 7 + y * 13 + seed) % 40)));
 }
 
 /** Resolves with the final event of `runId`. */
@@ -44,16 +40,10 @@ function runEnd(runId: () => string): Promise<LabEvent> {
 
 beforeAll(async () => {
   fixtureRoot = mkdtempSync(path.join(os.tmpdir(), 'model-lab-transfer-'));
-  const imagesDir = path.join(fixtureRoot, 'bars3');
-  for (let label = 0; label < CLASSES; label++) {
-    const dir = path.join(imagesDir, `bar${label}`);
-    mkdirSync(dir, { recursive: true });
-    for (let i = 0; i < PER_CLASS; i++) writeFileSync(path.join(dir, `${i}.png`), await barImage(label, i));
-  }
+  const imagesDir = await writeImageFolder(path.join(fixtureRoot, 'bars3'), Array.from({ length: CLASSES }, (_, label) => `bar${label}`), PER_CLASS, barImage);
   app = await startApp({ allowedRoots: [fixtureRoot], viewport: { width: 1500, height: 1000 } });
   page = app.page;
-  await page.waitForFunction(() => document.documentElement.dataset['startup'] === 'ready' || document.documentElement.dataset['startup'] === 'failed', undefined, { timeout: 60_000 });
-  expect(await page.evaluate(() => document.documentElement.dataset['startup'])).toBe('ready');
+  expect(await waitForStartup(page, 60_000)).toBe('ready');
 
   // The project trains on a tiny dataset; its first run (1 epoch) is the transfer source.
   const [recent] = await app.service.call('listRecentProjects', {});
@@ -71,7 +61,7 @@ beforeAll(async () => {
   expect((await ended).type).toBe('run.done');
   await page.evaluate(() => localStorage.setItem('model-lab:onboarding-done', '1'));
   await page.reload({ waitUntil: 'load' });
-  await page.waitForFunction(() => document.documentElement.dataset['startup'] === 'ready', undefined, { timeout: 30_000 });
+  expect(await waitForStartup(page, 30_000)).toBe('ready');
 }, 120_000);
 
 afterAll(async () => {
