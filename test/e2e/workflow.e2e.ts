@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type StartedApp } from './harness';
+import { grayscalePng, writeImageFolder } from './fixtures';
+import { startApp, until, waitForStartup, type StartedApp } from './harness';
 
 /**
  * The whole workflow in browser mode: first start opens the sample project; a generated
@@ -22,30 +22,16 @@ let imagesDir: string;
 let fixtureRoot: string;
 
 /** A 28×28 grayscale image of class `label`: a bright bar whose position and angle encode the class, plus noise. */
-async function classImage(label: number, seed: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(28 * 28);
+function classImage(label: number, seed: number): Promise<Buffer> {
   let state = (seed * 9301 + 49297) % 233280;
   const random = (): number => {
     state = (state * 9301 + 49297) % 233280;
     return state / 233280;
   };
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) {
-      const onBar = label < 5 ? Math.abs(y - (4 + label * 5)) <= 1 : Math.abs(x - (4 + (label - 5) * 5)) <= 1;
-      pixels[y * 28 + x] = Math.min(255, Math.round((onBar ? 200 : 20) + random() * 50));
-    }
-  }
-  return sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
-}
-
-/** Waits until `test` holds in the page, polling. */
-async function until(test: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await test()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+  return grayscalePng(28, 28, (x, y) => {
+    const onBar = label < 5 ? Math.abs(y - (4 + label * 5)) <= 1 : Math.abs(x - (4 + (label - 5) * 5)) <= 1;
+    return (onBar ? 200 : 20) + random() * 50;
+  });
 }
 
 /** Chooses a path in the in-page picker: types the folder, then selects (optionally naming a file). */
@@ -78,12 +64,7 @@ async function untilStatus(status: string, timeoutMs: number): Promise<void> {
 
 beforeAll(async () => {
   fixtureRoot = mkdtempSync(path.join(os.tmpdir(), 'model-lab-workflow-'));
-  imagesDir = path.join(fixtureRoot, 'bars');
-  for (let label = 0; label < CLASSES; label++) {
-    const dir = path.join(imagesDir, `bar${label}`);
-    mkdirSync(dir, { recursive: true });
-    for (let i = 0; i < PER_CLASS; i++) writeFileSync(path.join(dir, `${i}.png`), await classImage(label, label * 1000 + i));
-  }
+  imagesDir = await writeImageFolder(path.join(fixtureRoot, 'bars'), Array.from({ length: CLASSES }, (_, label) => `bar${label}`), PER_CLASS, (label, i) => classImage(label, label * 1000 + i));
   writeFileSync(path.join(imagesDir, 'bar0', 'broken.png'), 'this is not a PNG');
   app = await startApp({ allowedRoots: [fixtureRoot], viewport: { width: 1500, height: 1000 } });
   page = app.page;
@@ -96,8 +77,7 @@ afterAll(async () => {
 
 describe('the training workflow', () => {
   it('opens the sample project on first start with the guided path', async () => {
-    await page.waitForFunction(() => document.documentElement.dataset['startup'] === 'ready' || document.documentElement.dataset['startup'] === 'failed', undefined, { timeout: 90_000 });
-    expect(await page.evaluate(() => document.documentElement.dataset['startup'])).toBe('ready');
+    expect(await waitForStartup(page, 90_000)).toBe('ready');
     await page.getByTestId('guide-card').waitFor();
     expect(await page.getByTestId('title-model').textContent()).toBe('fashion_cnn');
     const datasets = await app.service.call('listDatasets', {});
