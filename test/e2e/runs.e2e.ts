@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../common/api/methods/runs';
-import { startApp, type StartedApp } from './harness';
+import { grayscalePng, writeImageFolder } from './fixtures';
+import { startApp, until, waitForStartup, type StartedApp } from './harness';
 
 /**
  * The Runs part of the Train view in browser mode, on a tiny generated dataset so every
@@ -25,25 +25,11 @@ let gridRuns: RunSummary[] = [];
 let duplicateId = '';
 
 /** A 28×28 grayscale bar whose row or column encodes the class. */
-async function classImage(label: number, seed: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(28 * 28);
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) {
-      const onBar = label < 5 ? Math.abs(y - (4 + label * 5)) <= 1 : Math.abs(x - (4 + (label - 5) * 5)) <= 1;
-      pixels[y * 28 + x] = (onBar ? 200 : 20) + ((x * 7 + y * 13 + seed * 31) % 40);
-    }
-  }
-  return sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
-}
-
-/** Waits until `test` holds, polling. */
-async function until(test: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await test()) return;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+function classImage(label: number, seed: number): Promise<Buffer> {
+  return grayscalePng(28, 28, (x, y) => {
+    const onBar = label < 5 ? Math.abs(y - (4 + label * 5)) <= 1 : Math.abs(x - (4 + (label - 5) * 5)) <= 1;
+    return (onBar ? 200 : 20) + ((x * 7 + y * 13 + seed * 31) % 40);
+  });
 }
 
 async function listRuns(): Promise<RunSummary[]> {
@@ -69,16 +55,11 @@ async function resultRows(metric: string): Promise<{ id: string; best: boolean; 
 
 beforeAll(async () => {
   fixtureRoot = mkdtempSync(path.join(os.tmpdir(), 'model-lab-runs-'));
-  const imagesDir = path.join(fixtureRoot, 'bars');
-  for (let label = 0; label < CLASSES; label++) {
-    const dir = path.join(imagesDir, `bar${label}`);
-    mkdirSync(dir, { recursive: true });
-    for (let i = 0; i < PER_CLASS; i++) writeFileSync(path.join(dir, `${i}.png`), await classImage(label, i));
-  }
+  const imagesDir = await writeImageFolder(path.join(fixtureRoot, 'bars'), Array.from({ length: CLASSES }, (_, label) => `bar${label}`), PER_CLASS, classImage);
   app = await startApp({ allowedRoots: [fixtureRoot], viewport: { width: 1400, height: 900 } });
   page = app.page;
   page.on('dialog', (dialog) => void dialog.accept());
-  await page.waitForFunction(() => document.documentElement.dataset['startup'] === 'ready' || document.documentElement.dataset['startup'] === 'failed', undefined, { timeout: 60_000 });
+  await waitForStartup(page, 60_000);
   projectDir = (await app.service.call('listRecentProjects', {}))[0]?.dir;
   await app.service.call('importDataset', { path: imagesDir, options: { targetSize: [28, 28], colorMode: 'grayscale' } });
 }, 90_000);
