@@ -207,7 +207,8 @@ describe('runs and grid search', () => {
       await until(async () => (await picker.locator('option').count()) === names.length, 10_000, `the ${view} run list`);
       const options = await picker.locator('option').allTextContents();
       expect(options.map((option) => option.replace(/ \(completed, 1 epoch\)$/, '')).sort()).toEqual(names);
-      expect(await picker.inputValue()).toBe(duplicateId);
+      // The view picks its run once the refreshed list is in, a moment after the options render.
+      await until(async () => (await picker.inputValue()) === duplicateId, 10_000, `the ${view} view to pick the Train view's run`);
     }
   }, 30_000);
 
