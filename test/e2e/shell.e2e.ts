@@ -98,7 +98,7 @@ describe('desktop shell commands', () => {
     expect(await page.getByTestId('about-version').textContent()).toMatch(/^\d+\.\d+\.\d+/);
     expect(await page.getByTestId('about-data-dir').textContent()).toBe(app.dataDir);
     expect(await page.getByTestId('about-license').textContent()).toBe('MIT');
-    expect(await page.getByTestId('about-backend').textContent()).toMatch(/^(wasm|cpu|tensorflow|tensorflow-gpu): /);
+    expect(await page.getByTestId('about-backend').textContent()).toMatch(/^(WebAssembly|JavaScript CPU|TensorFlow CPU|TensorFlow CUDA): /);
     await app.screenshot('shell-5-about');
     await page.keyboard.press('Escape');
     await page.getByTestId('about-dialog').waitFor({ state: 'detached' });

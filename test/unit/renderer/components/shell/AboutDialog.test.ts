@@ -21,7 +21,7 @@ describe('AboutDialog', () => {
     const wrapper = mount(AboutDialog, { props: { client: { getSystemInfo: async () => info }, onClose }, attachTo: document.body });
     await flushPromises();
     expect(wrapper.get('[data-testid="about-version"]').text()).toBe('0.1.0');
-    expect(wrapper.get('[data-testid="about-backend"]').text()).toBe('wasm: CPU, 2 threads (WebAssembly SIMD)');
+    expect(wrapper.get('[data-testid="about-backend"]').text()).toBe('WebAssembly: CPU, 2 threads (WebAssembly SIMD)');
     expect(wrapper.get('[data-testid="about-data-dir"]').text()).toBe('/home/me/.model-lab');
     expect(wrapper.get('[data-testid="about-license"]').text()).toBe('MIT');
     expect(document.activeElement).toBe(wrapper.get('[data-testid="about-close"]').element);
