@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CACHE_FILES, type RecordSource } from './datasetCache';
+import { addChannelSums } from './stats';
 
 /** Everything the writer learned while appending. */
 export interface WrittenRecords {
@@ -29,12 +30,11 @@ export class CacheWriter {
   private readonly labels: number[] = [];
   private readonly sources: RecordSource[] = [];
   private readonly originalSizes: Array<[number, number]> = [];
-  private readonly sums: number[];
-  private readonly squares: number[];
+  /** Per channel: sums, then sums of squares (`addChannelSums` layout). */
+  private readonly totals: Float64Array;
 
   constructor(readonly dir: string, readonly recordBytes: number, readonly channels: number) {
-    this.sums = new Array<number>(channels).fill(0);
-    this.squares = new Array<number>(channels).fill(0);
+    this.totals = new Float64Array(2 * channels);
     this.staging = new Uint8Array(recordBytes * Math.max(1, Math.floor(FLUSH_BYTES / Math.max(1, recordBytes))));
   }
 
@@ -48,44 +48,20 @@ export class CacheWriter {
     return this.labels.length;
   }
 
-  /** Appends one record. `pixels` must be exactly `recordBytes` long. */
-  async append(pixels: Uint8Array, label: number, originalSize: [number, number], source?: RecordSource): Promise<void> {
+  /**
+   * Appends one record. `pixels` must be exactly `recordBytes` long. `sums` are its
+   * per-channel sums when the decoder already gathered them (`addChannelSums` layout),
+   * which spares a pass over the record here.
+   */
+  async append(pixels: Uint8Array, label: number, originalSize: [number, number], source?: RecordSource, sums?: Float64Array): Promise<void> {
     if (pixels.length !== this.recordBytes) throw new Error(`record of ${pixels.length} bytes, expected ${this.recordBytes}`);
     this.labels.push(label);
     this.originalSizes.push(originalSize);
     if (source) this.sources.push(source);
-    if (this.channels === 3) {
-      // One interleaved pass: this runs for every record of an import.
-      let r = 0, g = 0, b = 0, rr = 0, gg = 0, bb = 0;
-      for (let i = 0; i < pixels.length; i += 3) {
-        const vr = pixels[i]!;
-        const vg = pixels[i + 1]!;
-        const vb = pixels[i + 2]!;
-        r += vr;
-        g += vg;
-        b += vb;
-        rr += vr * vr;
-        gg += vg * vg;
-        bb += vb * vb;
-      }
-      this.sums[0]! += r;
-      this.sums[1]! += g;
-      this.sums[2]! += b;
-      this.squares[0]! += rr;
-      this.squares[1]! += gg;
-      this.squares[2]! += bb;
+    if (sums && sums.length === 2 * this.channels) {
+      for (let k = 0; k < sums.length; k++) this.totals[k]! += sums[k]!;
     } else {
-      for (let c = 0; c < this.channels; c++) {
-        let sum = 0;
-        let square = 0;
-        for (let i = c; i < pixels.length; i += this.channels) {
-          const v = pixels[i]!;
-          sum += v;
-          square += v * v;
-        }
-        this.sums[c]! += sum;
-        this.squares[c]! += square;
-      }
+      addChannelSums(pixels, this.channels, this.totals);
     }
     this.staging.set(pixels, this.pendingBytes);
     this.pendingBytes += pixels.length;
@@ -113,8 +89,8 @@ export class CacheWriter {
       labels: this.labels,
       sources: this.sources.length === this.labels.length && this.labels.length > 0 ? this.sources : undefined,
       originalSizes: this.originalSizes,
-      channelSums: this.sums,
-      channelSquares: this.squares,
+      channelSums: Array.from(this.totals.subarray(0, this.channels)),
+      channelSquares: Array.from(this.totals.subarray(this.channels)),
     };
   }
 

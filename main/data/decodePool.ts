@@ -107,7 +107,7 @@ export class DecodePool implements IDisposable {
     if ('error' in reply) pending.reject(deserializeError(reply.error));
     else {
       const pixels = reply.pixels ?? pending.target;
-      if (pixels) pending.resolve({ pixels, originalWidth: reply.originalWidth, originalHeight: reply.originalHeight });
+      if (pixels) pending.resolve({ pixels, originalWidth: reply.originalWidth, originalHeight: reply.originalHeight, ...(reply.channelSums ? { channelSums: reply.channelSums } : {}) });
       else pending.reject(new LabError('INTERNAL', `Expected pixels from the decode worker. Received: neither pixels nor a shared target for request ${reply.id}`));
     }
   }

@@ -14,8 +14,8 @@ export interface DecodeRequest {
 
 /**
  * Decode worker -> main thread: the pixels of request `id` (absent when they were written
- * into the request's `target`), or why it failed.
+ * into the request's `target`) with their per-channel sums, or why it failed.
  */
 export type DecodeReply =
-  | { id: number; pixels?: Uint8Array; originalWidth: number; originalHeight: number }
+  | { id: number; pixels?: Uint8Array; originalWidth: number; originalHeight: number; channelSums?: Float64Array }
   | { id: number; error: SerializedLabError };

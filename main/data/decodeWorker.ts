@@ -13,15 +13,15 @@ const port = parentPort;
 if (port) {
   port.on('message', (request: DecodeRequest) => {
     void preprocessImageBytes(request.file, request.preprocessing, request.file, request.target).then(
-      ({ pixels, originalWidth, originalHeight }) => {
+      ({ pixels, originalWidth, originalHeight, channelSums }) => {
         if (request.target) {
-          const reply: DecodeReply = { id: request.id, originalWidth, originalHeight };
+          const reply: DecodeReply = { id: request.id, originalWidth, originalHeight, ...(channelSums ? { channelSums } : {}) };
           port.postMessage(reply);
           return;
         }
         // Only a buffer the pixels fill alone can be handed over without copying.
         const own = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels : pixels.slice();
-        const reply: DecodeReply = { id: request.id, pixels: own, originalWidth, originalHeight };
+        const reply: DecodeReply = { id: request.id, pixels: own, originalWidth, originalHeight, ...(channelSums ? { channelSums } : {}) };
         port.postMessage(reply, [own.buffer as ArrayBuffer]);
       },
       (error: unknown) => {

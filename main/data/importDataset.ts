@@ -193,7 +193,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
         if (result.reused) reusedRecords += 1;
         else decoded += 1;
         givenSplits.push(record.split);
-        await writer.append(result.pixels, record.label, [result.originalWidth, result.originalHeight], record.source);
+        await writer.append(result.pixels, record.label, [result.originalWidth, result.originalHeight], record.source, result.channelSums);
       }
       progress.add(round.length);
     }
@@ -234,7 +234,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
   }
 }
 
-type RoundResult = { pixels: Uint8Array; originalWidth: number; originalHeight: number; reused: boolean } | { error: string };
+type RoundResult = { pixels: Uint8Array; originalWidth: number; originalHeight: number; channelSums?: Float64Array | undefined; reused: boolean } | { error: string };
 
 /**
  * Decodes (or copies from the previous cache) one round of records, `concurrency` at a time,

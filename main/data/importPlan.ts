@@ -11,9 +11,10 @@ export interface PlannedRecord {
   /**
    * Decodes and preprocesses; throws `DATASET_BAD_FILE` to skip this example. May write the
    * pixels into `out` (exactly one record's bytes, reused once the record is written) and
-   * return it, or return other memory.
+   * return it, or return other memory; may add their per-channel sums (`addChannelSums`
+   * layout) so the cache writer need not compute them.
    */
-  load(out?: Uint8Array): Promise<{ pixels: Uint8Array; originalWidth: number; originalHeight: number }>;
+  load(out?: Uint8Array): Promise<{ pixels: Uint8Array; originalWidth: number; originalHeight: number; channelSums?: Float64Array }>;
 }
 
 /** What an importer found in its source, before anything is decoded. */

@@ -20,6 +20,8 @@ export interface PreprocessedImage {
   pixels: Uint8Array;
   originalWidth: number;
   originalHeight: number;
+  /** Per-channel sums of `pixels` (`addChannelSums` layout), gathered while resizing. */
+  channelSums?: Float64Array;
 }
 
 /** Channels a colour mode produces. */
@@ -30,14 +32,16 @@ export function channelsOf(preprocessing: Pick<Preprocessing, 'colorMode'>): num
 /** Pixels of a decoded BMP, resized. */
 function fromBmp(bytes: Uint8Array, preprocessing: Preprocessing, file: string, out: Uint8Array | undefined): PreprocessedImage {
   const bmp = decodeBmp(bytes, file);
-  return { pixels: resizeToTarget({ data: bmp.rgb, width: bmp.width, height: bmp.height, channels: 3 }, preprocessing, out), originalWidth: bmp.width, originalHeight: bmp.height };
+  const channelSums = new Float64Array(2 * channelsOf(preprocessing));
+  return { pixels: resizeToTarget({ data: bmp.rgb, width: bmp.width, height: bmp.height, channels: 3 }, preprocessing, out, channelSums), originalWidth: bmp.width, originalHeight: bmp.height, channelSums };
 }
 
 /**
  * Decodes an encoded image (PNG, JPEG, WebP, GIF first frame, TIFF, BMP), given as bytes or
  * as a file path (then libvips reads the file itself, which saves a copy), and applies
  * `preprocessing`. The pixels go into `out` when given (exactly `height * width * channels`
- * bytes), which spares an allocation per image during an import.
+ * bytes), which spares an allocation per image during an import; their per-channel sums
+ * come along for the dataset stats.
  *
  * @throws LabError `DATASET_BAD_FILE` for an empty, truncated, corrupt or unsupported file.
  */
@@ -51,7 +55,8 @@ export async function preprocessImageBytes(input: Uint8Array | string, preproces
     // file instead of padding it with grey.
     const { data, info } = await sharp(input, { failOn: 'truncated', pages: 1, limitInputPixels: 268_402_689 }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const image = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
-    return { pixels: resizeToTarget(image, preprocessing, out), originalWidth: info.width, originalHeight: info.height };
+    const channelSums = new Float64Array(2 * channelsOf(preprocessing));
+    return { pixels: resizeToTarget(image, preprocessing, out, channelSums), originalWidth: info.width, originalHeight: info.height, channelSums };
   } catch (error) {
     if (error instanceof LabError) throw error;
     throw new LabError('DATASET_BAD_FILE', `Expected a readable PNG, JPEG, WebP, GIF, TIFF or BMP image. Received: ${(error as Error).message} in ${file}`, { path: file, reason: (error as Error).message });

@@ -1,5 +1,6 @@
 import { LabError } from '../../common/errors';
 import type { Preprocessing } from '../../common/api/methods/datasets';
+import { addChannelSums, addRgbSums } from './stats';
 
 /** Interleaved pixels with their geometry. */
 export interface RawImage {
@@ -81,11 +82,13 @@ function axisTaps(outputs: number, canvasSize: number, origin: number, size: num
  * colour and grey sources keep exactly that arithmetic (this runs for every imported image).
  *
  * Writes into `out` when given (an import's reused round buffer), which must hold exactly
- * `height * width * channels` bytes, and returns it.
+ * `height * width * channels` bytes, and returns it. Adds the output's per-channel sums to
+ * `sums` when given (as `addChannelSums`); for an RGB source and output, the common import
+ * case, they are gathered in the same pass instead of a second one over the record.
  *
  * @throws LabError `INTERNAL` when `out` has another length.
  */
-export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessing, 'targetSize' | 'colorMode' | 'resizeMode'>, out?: Uint8Array): Uint8Array {
+export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessing, 'targetSize' | 'colorMode' | 'resizeMode'>, out?: Uint8Array, sums?: Float64Array): Uint8Array {
   const [targetHeight, targetWidth] = preprocessing.targetSize;
   const { data, width, height, channels } = image;
   const canvas = canvasOf(width, height, targetWidth, targetHeight, preprocessing.resizeMode);
@@ -97,6 +100,8 @@ export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessin
   const target = out ?? new Uint8Array(outBytes);
   const { near: left, far: right, nearWeight: leftWeight, farWeight: rightWeight } = columns;
   let o = 0;
+  // Sums of the RGB-from-colour case (exact: integers far below 2^53).
+  let sumRed = 0, sumGreen = 0, sumBlue = 0, squareRed = 0, squareGreen = 0, squareBlue = 0;
   for (let oy = 0; oy < targetHeight; oy++) {
     const top = rows.near[oy]!;
     const bottom = rows.far[oy]!;
@@ -121,9 +126,18 @@ export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessin
           target[o++] = (0.299 * red + 0.587 * green + 0.114 * blue + 0.5) | 0;
         } else {
           // Weights sum to at most 1, so values stay in [0, 255]; `| 0` after +0.5 rounds them.
-          target[o++] = (red + 0.5) | 0;
-          target[o++] = (green + 0.5) | 0;
-          target[o++] = (blue + 0.5) | 0;
+          const r8 = (red + 0.5) | 0;
+          const g8 = (green + 0.5) | 0;
+          const b8 = (blue + 0.5) | 0;
+          target[o++] = r8;
+          target[o++] = g8;
+          target[o++] = b8;
+          sumRed += r8;
+          sumGreen += g8;
+          sumBlue += b8;
+          squareRed += r8 * r8;
+          squareGreen += g8 * g8;
+          squareBlue += b8 * b8;
         }
       } else {
         // A grey source is read as R = G = B.
@@ -138,6 +152,10 @@ export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessin
         }
       }
     }
+  }
+  if (sums) {
+    if (channels >= 3 && !greyOut) addRgbSums(sums, sumRed, sumGreen, sumBlue, squareRed, squareGreen, squareBlue);
+    else addChannelSums(target, greyOut ? 1 : 3, sums);
   }
   return target;
 }

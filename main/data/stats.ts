@@ -13,6 +13,52 @@ export interface StoredStats {
   channelStd: number[];
 }
 
+/** Adds one RGB record's sums and sums of squares to `sums` (`addChannelSums` layout). */
+export function addRgbSums(sums: Float64Array, red: number, green: number, blue: number, redSquares: number, greenSquares: number, blueSquares: number): void {
+  sums[0]! += red;
+  sums[1]! += green;
+  sums[2]! += blue;
+  sums[3]! += redSquares;
+  sums[4]! += greenSquares;
+  sums[5]! += blueSquares;
+}
+
+/**
+ * Adds the per-channel sums of interleaved `pixels` (`channels` per pixel) to `sums`:
+ * entries 0..channels-1 get the sums of the bytes, entries channels..2*channels-1 the sums of
+ * their squares. Integers far below 2^53, so the totals are exact in any order.
+ */
+export function addChannelSums(pixels: Uint8Array, channels: number, sums: Float64Array): void {
+  if (channels === 3) {
+    // One interleaved pass: this runs for every record an import does not sum while resizing.
+    let r = 0, g = 0, b = 0, rr = 0, gg = 0, bb = 0;
+    for (let i = 0; i < pixels.length; i += 3) {
+      const vr = pixels[i]!;
+      const vg = pixels[i + 1]!;
+      const vb = pixels[i + 2]!;
+      r += vr;
+      g += vg;
+      b += vb;
+      rr += vr * vr;
+      gg += vg * vg;
+      bb += vb * vb;
+    }
+    addRgbSums(sums, r, g, b, rr, gg, bb);
+    return;
+  }
+  for (let c = 0; c < channels; c++) {
+    let sum = 0;
+    let square = 0;
+    for (let i = c; i < pixels.length; i += channels) {
+      const v = pixels[i]!;
+      sum += v;
+      square += v * v;
+    }
+    sums[c]! += sum;
+    sums[channels + c]! += square;
+  }
+}
+
 /** Size distribution and per-channel mean/std (in [0, 1]) from the writer's sums. */
 export function computeStoredStats(originalSizes: Array<[number, number]>, sums: number[], squares: number[], pixelsPerChannel: number): StoredStats {
   const sizes = new Map<string, { width: number; height: number; count: number }>();

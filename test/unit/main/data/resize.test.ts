@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { resizeToTarget } from '../../../../main/data/resize';
 import { decodeBmp, encodeBmp } from '../../../../main/data/bmp';
+import { addChannelSums } from '../../../../main/data/stats';
 
 const grey = (width: number, height: number, values: number[]) => ({ data: Uint8Array.from(values), width, height, channels: 1 });
 
 describe('resizeToTarget', () => {
+  it('adds the per-channel sums of its output, gathered in the same pass or after it', () => {
+    const pattern = (width: number, height: number, channels: number) => ({ data: Uint8Array.from({ length: width * height * channels }, (_, i) => (i * 53 + 7) % 256), width, height, channels });
+    for (const [channels, colorMode] of [[3, 'rgb'], [4, 'rgb'], [1, 'rgb'], [3, 'grayscale'], [2, 'grayscale']] as const) {
+      const preprocessing = { targetSize: [5, 6] as [number, number], colorMode, resizeMode: 'letterbox' as const };
+      const outChannels = colorMode === 'rgb' ? 3 : 1;
+      const sums = Float64Array.of(1, 2, 3, 4, 5, 6).subarray(0, 2 * outChannels);
+      const before = Array.from(sums);
+      const pixels = resizeToTarget(pattern(11, 7, channels), preprocessing, undefined, sums);
+      expect(Array.from(pixels)).toEqual(Array.from(resizeToTarget(pattern(11, 7, channels), preprocessing)));
+      const expected = new Float64Array(2 * outChannels);
+      addChannelSums(pixels, outChannels, expected);
+      expect(expected.some((v) => v > 0)).toBe(true);
+      expect(Array.from(sums)).toEqual(before.map((v, k) => v + expected[k]!));
+    }
+  });
+
   it('samples as tf.image.resize bilinear with half-pixel centres', () => {
     // tf.image.resize([[0, 40], [80, 120]], [4, 4]) in TensorFlow gives these rows.
     const out = resizeToTarget(grey(2, 2, [0, 40, 80, 120]), { targetSize: [4, 4], colorMode: 'grayscale', resizeMode: 'squash' });
