@@ -99,9 +99,11 @@ export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessin
   if (out && out.length !== outBytes) throw new LabError('INTERNAL', `Expected an output buffer of ${outBytes} bytes. Received: length=${out.length}`);
   const target = out ?? new Uint8Array(outBytes);
   const { near: left, far: right, nearWeight: leftWeight, farWeight: rightWeight } = columns;
+  if (channels >= 3 && !greyOut) {
+    colourToRgb(data, columns, rows, target, sums);
+    return target;
+  }
   let o = 0;
-  // Sums of the RGB-from-colour case (exact: integers far below 2^53).
-  let sumRed = 0, sumGreen = 0, sumBlue = 0, squareRed = 0, squareGreen = 0, squareBlue = 0;
   for (let oy = 0; oy < targetHeight; oy++) {
     const top = rows.near[oy]!;
     const bottom = rows.far[oy]!;
@@ -126,18 +128,9 @@ export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessin
           target[o++] = (0.299 * red + 0.587 * green + 0.114 * blue + 0.5) | 0;
         } else {
           // Weights sum to at most 1, so values stay in [0, 255]; `| 0` after +0.5 rounds them.
-          const r8 = (red + 0.5) | 0;
-          const g8 = (green + 0.5) | 0;
-          const b8 = (blue + 0.5) | 0;
-          target[o++] = r8;
-          target[o++] = g8;
-          target[o++] = b8;
-          sumRed += r8;
-          sumGreen += g8;
-          sumBlue += b8;
-          squareRed += r8 * r8;
-          squareGreen += g8 * g8;
-          squareBlue += b8 * b8;
+          target[o++] = (red + 0.5) | 0;
+          target[o++] = (green + 0.5) | 0;
+          target[o++] = (blue + 0.5) | 0;
         }
       } else {
         // A grey source is read as R = G = B.
@@ -153,9 +146,51 @@ export function resizeToTarget(image: RawImage, preprocessing: Pick<Preprocessin
       }
     }
   }
-  if (sums) {
-    if (channels >= 3 && !greyOut) addRgbSums(sums, sumRed, sumGreen, sumBlue, squareRed, squareGreen, squareBlue);
-    else addChannelSums(target, greyOut ? 1 : 3, sums);
-  }
+  if (sums) addChannelSums(target, greyOut ? 1 : 3, sums);
   return target;
+}
+
+/**
+ * The colour-source, RGB-output case of `resizeToTarget` (every photo an import decodes) on
+ * its own, with the same arithmetic, summing the output as it goes: kept out of the general
+ * loop, the sums cost about nothing here, where they slow the general loop as much as a
+ * second pass would.
+ */
+function colourToRgb(data: Uint8Array, columns: AxisTaps, rows: AxisTaps, target: Uint8Array, sums: Float64Array | undefined): void {
+  const { near: left, far: right, nearWeight: leftWeight, farWeight: rightWeight } = columns;
+  const targetWidth = left.length;
+  const targetHeight = rows.near.length;
+  let sumRed = 0, sumGreen = 0, sumBlue = 0, squareRed = 0, squareGreen = 0, squareBlue = 0;
+  let o = 0;
+  for (let oy = 0; oy < targetHeight; oy++) {
+    const top = rows.near[oy]!;
+    const bottom = rows.far[oy]!;
+    const topWeight = rows.nearWeight[oy]!;
+    const bottomWeight = rows.farWeight[oy]!;
+    for (let ox = 0; ox < targetWidth; ox++) {
+      const l = left[ox]!;
+      const r = right[ox]!;
+      const w00 = leftWeight[ox]! * topWeight;
+      const w01 = rightWeight[ox]! * topWeight;
+      const w10 = leftWeight[ox]! * bottomWeight;
+      const w11 = rightWeight[ox]! * bottomWeight;
+      const i00 = top + l;
+      const i01 = top + r;
+      const i10 = bottom + l;
+      const i11 = bottom + r;
+      const red = (w00 * data[i00]! + w01 * data[i01]! + w10 * data[i10]! + w11 * data[i11]! + 0.5) | 0;
+      const green = (w00 * data[i00 + 1]! + w01 * data[i01 + 1]! + w10 * data[i10 + 1]! + w11 * data[i11 + 1]! + 0.5) | 0;
+      const blue = (w00 * data[i00 + 2]! + w01 * data[i01 + 2]! + w10 * data[i10 + 2]! + w11 * data[i11 + 2]! + 0.5) | 0;
+      target[o++] = red;
+      target[o++] = green;
+      target[o++] = blue;
+      sumRed += red;
+      sumGreen += green;
+      sumBlue += blue;
+      squareRed += red * red;
+      squareGreen += green * green;
+      squareBlue += blue * blue;
+    }
+  }
+  if (sums) addRgbSums(sums, sumRed, sumGreen, sumBlue, squareRed, squareGreen, squareBlue);
 }
