@@ -4,25 +4,11 @@ import path from 'node:path';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../../main/cli';
-import type { CliIo } from '../../../main/cli/command';
+import { bufferIo } from '../../unit/main/cli/bufferIo';
 import { repoRoot } from '../../../main/api/defaultOptions';
 import { getTemplate } from '../../../common/templates';
 
 /** A CliIo that collects what a command prints. */
-function bufferIo(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTty: false,
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-  };
-  return io;
-}
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = bufferIo();

@@ -3,16 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli';
-import type { CliIo } from '../../../main/cli/command';
+import { bufferIo } from '../../unit/main/cli/bufferIo';
 import { parseFreezeOption } from '../../../main/cli/transfer';
 import { parseTransferSourceArgument } from '../../../main/cli/transferSourceArgument';
 import { parseModelGraphJson } from '../../../common/graph/schema';
 import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
 
-function bufferIo(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', isTty: false, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
 
 const saved = process.env['MODEL_LAB_HOME'];
 const roots: string[] = [];

@@ -17,7 +17,7 @@ import { importModelFile } from '../../../main/formats/importModel';
 import { modelFromImport } from '../../../main/formats/verifyExport';
 import { maxAbsDifference, predict } from '../../../main/formats/exportSource';
 import { main } from '../../../main/cli';
-import type { CliIo } from '../../../main/cli/command';
+import { bufferIo } from '../../unit/main/cli/bufferIo';
 import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
 import { randomizeWeights, smallCnnGraph } from './formatFixtures';
 
@@ -136,10 +136,6 @@ describe('round trips and write failures', () => {
 });
 
 describe('model-lab export and import', () => {
-  function bufferIo(): CliIo & { stdout: string; stderr: string } {
-    const io = { stdout: '', stderr: '', isTty: false, out(text: string) { io.stdout += text; }, err(text: string) { io.stderr += text; } };
-    return io;
-  }
 
   it('exports a template to .keras with verification printed, then imports it to graph.json', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'model-cli-'));

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../../main/cli';
-import type { CliIo } from '../../../../main/cli/command';
+import { bufferIo } from './bufferIo';
 import { backendReportSchema } from '../../../../common/api/methods/system';
 
-function bufferIo(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', isTty: false, out: (text: string) => { io.stdout += text; }, err: (text: string) => { io.stderr += text; } };
-  return io;
-}
 
 describe('model-lab info', () => {
   it('prints the chosen backend, the device and every candidate with its reason', async () => {
