@@ -4,6 +4,7 @@ import type { LayerSpec } from './types';
 import { activationField, initializerField, kerasBaseConfig, kerasInitializer, kerasRegularizer, regularizerField } from './paramSchemas';
 import { activationShorthand } from './normalizeUtils';
 import { badParam, rankError, requireKnownDim, singleInput } from './layerErrors';
+import { tfjsActivation, tfjsInitializer, tfjsRegularizer, type TfjsLimit } from './tfjsConfig';
 
 /** Activation layers (Keras `layers/activations/`). All keep their input's shape. */
 
@@ -30,6 +31,8 @@ export const activation: LayerSpec<ActivationParams> = {
   outputShape: (inputs) => singleInput(inputs),
   weights: () => [],
   kerasConfig: (params) => ({ ...kerasBaseConfig(), activation: params.activation }),
+  requiredArguments: ['activation'],
+  tfjsConfig: (params) => ({ factory: 'activation', args: { activation: tfjsActivation(params.activation) } }),
 };
 
 // ---------------------------------------------------------------- ReLU
@@ -70,6 +73,12 @@ export const relu: LayerSpec<ReluParams> = {
     negative_slope: params.negative_slope,
     threshold: params.threshold,
   }),
+  tfjsConfig: (params) => {
+    const ownClassOnly: TfjsLimit[] = [];
+    if (params.negative_slope !== 0) ownClassOnly.push({ field: 'negative_slope', value: params.negative_slope, reason: 'TF.js 4.22 ReLU has no negative slope.' });
+    if (params.threshold !== 0) ownClassOnly.push({ field: 'threshold', value: params.threshold, reason: 'TF.js 4.22 ReLU has no threshold.' });
+    return { factory: 'reLU', args: { maxValue: params.max_value, negativeSlope: params.negative_slope, threshold: params.threshold }, ownClassOnly };
+  },
 };
 
 // ---------------------------------------------------------------- LeakyReLU
@@ -102,6 +111,7 @@ export const leakyRelu: LayerSpec<LeakyReluParams> = {
   weights: () => [],
   // tf.keras 2.x names the slope `alpha`; Keras 3 still reads `alpha` when loading.
   kerasConfig: (params) => ({ ...kerasBaseConfig(), alpha: params.negative_slope }),
+  tfjsConfig: (params) => ({ factory: 'leakyReLU', args: { alpha: params.negative_slope } }),
 };
 
 // ---------------------------------------------------------------- PReLU
@@ -154,5 +164,13 @@ export const prelu: LayerSpec<PreluParams> = {
     alpha_regularizer: kerasRegularizer(params.alpha_regularizer),
     alpha_constraint: null,
     shared_axes: params.shared_axes === null ? null : [...params.shared_axes],
+  }),
+  tfjsConfig: (params) => ({
+    factory: 'prelu',
+    args: {
+      alphaInitializer: tfjsInitializer(params.alpha_initializer),
+      alphaRegularizer: tfjsRegularizer(params.alpha_regularizer),
+      sharedAxes: params.shared_axes === null ? null : [...params.shared_axes],
+    },
   }),
 };

@@ -17,6 +17,7 @@ import {
 import { activationShorthand, pairShorthand } from './normalizeUtils';
 import { convInput, convOutputShape, deconvOutputLength, validateConvWindow, validateFilters, type ConvWindowParams } from './convolutionUtils';
 import { badParam, requirePositive, requirePositiveOutput } from './layerErrors';
+import { tfjsActivation, tfjsInitializer, tfjsKernelLayerArgs, tfjsRegularizer, tfjsWindowArgs, type TfjsLimit } from './tfjsConfig';
 
 /**
  * 2D convolutions: Conv2D, SeparableConv2D, DepthwiseConv2D, Conv2DTranspose
@@ -102,6 +103,12 @@ export const conv2d: LayerSpec<Conv2dParams> = {
     groups: params.groups,
     ...kerasKernelLayerConfig(params),
   }),
+  requiredArguments: ['filters', 'kernel_size'],
+  tfjsConfig: (params) => ({
+    factory: 'conv2d',
+    args: { filters: params.filters, ...tfjsWindowArgs(params), groups: params.groups, ...tfjsKernelLayerArgs(params) },
+    ownClassOnly: params.groups === 1 ? [] : [{ field: 'groups', value: params.groups, reason: 'TF.js 4.22 Conv2D has no channel groups.' }],
+  }),
 };
 
 /** Keras `Conv.build`: the input channels must split evenly into the groups. */
@@ -184,6 +191,24 @@ export const separableConv2d: LayerSpec<SeparableConv2dParams> = {
     depthwise_constraint: null,
     pointwise_constraint: null,
   }),
+  requiredArguments: ['filters', 'kernel_size'],
+  // The bias initializer comes after the depthwise and pointwise ones (unlike Keras's
+  // config) because that is the order seeded compiles have always drawn seeds in.
+  tfjsConfig: (params) => ({
+    factory: 'separableConv2d',
+    args: {
+      filters: params.filters,
+      ...tfjsWindowArgs(params),
+      activation: tfjsActivation(params.activation),
+      useBias: params.use_bias,
+      depthMultiplier: params.depth_multiplier,
+      depthwiseInitializer: tfjsInitializer(params.depthwise_initializer),
+      pointwiseInitializer: tfjsInitializer(params.pointwise_initializer),
+      biasInitializer: tfjsInitializer(params.bias_initializer),
+      depthwiseRegularizer: tfjsRegularizer(params.depthwise_regularizer),
+      pointwiseRegularizer: tfjsRegularizer(params.pointwise_regularizer),
+    },
+  }),
 };
 
 // ---------------------------------------------------------------- DepthwiseConv2D
@@ -240,6 +265,20 @@ export const depthwiseConv2d: LayerSpec<DepthwiseConv2dParams> = {
     depthwise_initializer: kerasInitializer(params.depthwise_initializer),
     depthwise_regularizer: kerasRegularizer(params.depthwise_regularizer),
     depthwise_constraint: null,
+  }),
+  requiredArguments: ['kernel_size'],
+  // As in SeparableConv2D, the bias initializer follows the depthwise one (seed order).
+  tfjsConfig: (params) => ({
+    factory: 'depthwiseConv2d',
+    args: {
+      ...tfjsWindowArgs(params),
+      activation: tfjsActivation(params.activation),
+      useBias: params.use_bias,
+      depthMultiplier: params.depth_multiplier,
+      depthwiseInitializer: tfjsInitializer(params.depthwise_initializer),
+      biasInitializer: tfjsInitializer(params.bias_initializer),
+      depthwiseRegularizer: tfjsRegularizer(params.depthwise_regularizer),
+    },
   }),
 };
 
@@ -307,4 +346,15 @@ export const conv2dTranspose: LayerSpec<Conv2dTransposeParams> = {
     ...kerasKernelLayerConfig(params),
     output_padding: params.output_padding === null ? null : [...params.output_padding],
   }),
+  requiredArguments: ['filters', 'kernel_size'],
+  tfjsConfig: (params) => {
+    const unsupported: TfjsLimit[] = [];
+    if (params.output_padding !== null) {
+      unsupported.push({ field: 'output_padding', value: params.output_padding, reason: 'TF.js 4.22 Conv2DTranspose infers the output padding; expected output_padding=None.' });
+    }
+    if (params.dilation_rate.some((d) => d !== 1)) {
+      unsupported.push({ field: 'dilation_rate', value: params.dilation_rate, reason: 'TF.js 4.22 Conv2DTranspose has no dilation; expected dilation_rate=(1, 1).' });
+    }
+    return { factory: 'conv2dTranspose', args: { filters: params.filters, ...tfjsWindowArgs(params), ...tfjsKernelLayerArgs(params) }, unsupported };
+  },
 };

@@ -6,6 +6,7 @@ import { intPairField, kerasBaseConfig, kernelLayerFields, kerasKernelLayerConfi
 import { activationShorthand, pairShorthand, symmetricPairShorthand } from './normalizeUtils';
 import { IMAGE_INPUT } from './convolutionUtils';
 import { badParam, rankError, requireKnownDim, requirePositive, requirePositiveOutput, singleInput } from './layerErrors';
+import { tfjsKernelLayerArgs } from './tfjsConfig';
 
 /**
  * Core and reshaping layers: Dense, Flatten, Reshape, and the 2D spatial reshapers
@@ -58,6 +59,8 @@ export const dense: LayerSpec<DenseParams> = {
     units: params.units,
     ...kerasKernelLayerConfig(params),
   }),
+  requiredArguments: ['units'],
+  tfjsConfig: (params) => ({ factory: 'dense', args: { units: params.units, ...tfjsKernelLayerArgs(params) } }),
 };
 
 // ---------------------------------------------------------------- Flatten
@@ -85,6 +88,7 @@ export const flatten: LayerSpec<FlattenParams> = {
   },
   weights: () => [],
   kerasConfig: () => ({ ...kerasBaseConfig(), data_format: 'channels_last' }),
+  tfjsConfig: () => ({ factory: 'flatten', args: { dataFormat: 'channelsLast' } }),
 };
 
 // ---------------------------------------------------------------- Reshape
@@ -142,6 +146,8 @@ export const reshape: LayerSpec<ReshapeParams> = {
   },
   weights: () => [],
   kerasConfig: (params) => ({ ...kerasBaseConfig(), target_shape: [...params.target_shape] }),
+  requiredArguments: ['target_shape'],
+  tfjsConfig: (params) => ({ factory: 'reshape', args: { targetShape: [...params.target_shape] } }),
 };
 
 // ---------------------------------------------------------------- ZeroPadding2D and Cropping2D
@@ -186,6 +192,7 @@ export const zeroPadding2d: LayerSpec<ZeroPadding2dParams> = {
   },
   weights: () => [],
   kerasConfig: (params) => ({ ...kerasBaseConfig(), padding: params.padding.map((pair) => [...pair]), data_format: 'channels_last' }),
+  tfjsConfig: (params) => ({ factory: 'zeroPadding2d', args: { padding: params.padding.map((pair) => [...pair]), dataFormat: 'channelsLast' } }),
 };
 
 const cropping2dParams = z.object({
@@ -216,6 +223,7 @@ export const cropping2d: LayerSpec<Cropping2dParams> = {
   },
   weights: () => [],
   kerasConfig: (params) => ({ ...kerasBaseConfig(), cropping: params.cropping.map((pair) => [...pair]), data_format: 'channels_last' }),
+  tfjsConfig: (params) => ({ factory: 'cropping2D', args: { cropping: params.cropping.map((pair) => [...pair]), dataFormat: 'channelsLast' } }),
 };
 
 // ---------------------------------------------------------------- UpSampling2D
@@ -249,4 +257,5 @@ export const upSampling2d: LayerSpec<UpSampling2dParams> = {
   },
   weights: () => [],
   kerasConfig: (params) => ({ ...kerasBaseConfig(), size: [...params.size], data_format: 'channels_last', interpolation: params.interpolation }),
+  tfjsConfig: (params) => ({ factory: 'upSampling2d', args: { size: [...params.size], dataFormat: 'channelsLast', interpolation: params.interpolation } }),
 };

@@ -21,6 +21,18 @@ export { autoLayerName, defaultLayerName } from './layerNames';
 export { layerParamCount } from './paramCount';
 export { resolveLayerParams } from './resolveParams';
 export { convOutputLength, deconvOutputLength } from './convolutionUtils';
+export { ELEMENTWISE_MERGES } from './merge';
+export {
+  TFJS_INITIALIZERS,
+  camelCase,
+  isTaggedArgument,
+  type TfjsArgument,
+  type TfjsInitializerSpec,
+  type TfjsLayerConfig,
+  type TfjsLimit,
+  type TfjsTaggedArgument,
+  type TfjsValue,
+} from './tfjsConfig';
 
 /**
  * Erases a spec's params type for storage in the catalog. Safe because the catalog only

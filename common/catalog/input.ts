@@ -82,4 +82,6 @@ export const rescaling: LayerSpec<RescalingParams> = {
   outputShape: (inputs) => singleInput(inputs),
   weights: () => [],
   kerasConfig: (params) => ({ ...kerasBaseConfig(), scale: params.scale, offset: params.offset }),
+  requiredArguments: ['scale'],
+  tfjsConfig: (params) => ({ factory: 'rescaling', args: { scale: params.scale, offset: params.offset } }),
 };

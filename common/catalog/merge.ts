@@ -60,7 +60,16 @@ const noParams = z.object({});
 /** Element-wise merges take no arguments. */
 export type ElementwiseMergeParams = z.infer<typeof noParams>;
 
-function elementwiseMerge(type: 'Add' | 'Subtract' | 'Multiply' | 'Average' | 'Maximum', summary: string, maxInputs = Infinity): LayerSpec<ElementwiseMergeParams> {
+/**
+ * An element-wise merge. `factory` is its stock `tf.layers` factory, `null` for Subtract,
+ * which TF.js 4.22 lacks.
+ */
+function elementwiseMerge(
+  type: 'Add' | 'Subtract' | 'Multiply' | 'Average' | 'Maximum',
+  factory: string | null,
+  summary: string,
+  maxInputs = Infinity,
+): LayerSpec<ElementwiseMergeParams> {
   return {
     type,
     family: 'merge',
@@ -75,19 +84,23 @@ function elementwiseMerge(type: 'Add' | 'Subtract' | 'Multiply' | 'Average' | 'M
     },
     weights: () => [],
     kerasConfig: () => kerasBaseConfig(),
+    tfjsConfig: () => ({ factory, args: {} }),
   };
 }
 
 /** Keras `Add`: residual connections. */
-export const add = elementwiseMerge('Add', 'Sums its inputs (residual connections).');
+export const add = elementwiseMerge('Add', 'add', 'Sums its inputs (residual connections).');
 /** Keras `Subtract`: exactly two inputs, first minus second. */
-export const subtract = elementwiseMerge('Subtract', 'First input minus the second.', 2);
+export const subtract = elementwiseMerge('Subtract', null, 'First input minus the second.', 2);
 /** Keras `Multiply`. */
-export const multiply = elementwiseMerge('Multiply', 'Multiplies its inputs element-wise (gating, attention).');
+export const multiply = elementwiseMerge('Multiply', 'multiply', 'Multiplies its inputs element-wise (gating, attention).');
 /** Keras `Average`. */
-export const average = elementwiseMerge('Average', 'Averages its inputs element-wise (ensembles).');
+export const average = elementwiseMerge('Average', 'average', 'Averages its inputs element-wise (ensembles).');
 /** Keras `Maximum`. */
-export const maximum = elementwiseMerge('Maximum', 'Element-wise maximum of its inputs.');
+export const maximum = elementwiseMerge('Maximum', 'maximum', 'Element-wise maximum of its inputs.');
+
+/** The merges that combine inputs element by element, so every input must have the same (or a broadcastable) shape. */
+export const ELEMENTWISE_MERGES: ReadonlySet<string> = new Set([add, subtract, multiply, average, maximum].map((spec) => spec.type));
 
 // ---------------------------------------------------------------- Concatenate
 
@@ -138,4 +151,5 @@ export const concatenate: LayerSpec<ConcatenateParams> = {
   outputShape: (inputs, params) => concatenateShape(inputs, params.axis),
   weights: () => [],
   kerasConfig: (params) => ({ ...kerasBaseConfig(), axis: params.axis }),
+  tfjsConfig: (params) => ({ factory: 'concatenate', args: { axis: params.axis } }),
 };

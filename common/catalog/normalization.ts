@@ -4,6 +4,7 @@ import type { Shape } from '../graph/shape';
 import type { LayerSpec, WeightSpec } from './types';
 import { initializerField, kerasBaseConfig, kerasInitializer } from './paramSchemas';
 import { badParam, requireKnownDim, resolveAxis, singleInput } from './layerErrors';
+import { tfjsInitializer } from './tfjsConfig';
 
 /** Normalization layers (Keras `layers/normalization/`). */
 
@@ -77,6 +78,20 @@ export const batchNormalization: LayerSpec<BatchNormalizationParams> = {
     beta_constraint: null,
     gamma_constraint: null,
   }),
+  tfjsConfig: (params) => ({
+    factory: 'batchNormalization',
+    args: {
+      axis: params.axis,
+      momentum: params.momentum,
+      epsilon: params.epsilon,
+      center: params.center,
+      scale: params.scale,
+      betaInitializer: tfjsInitializer(params.beta_initializer),
+      gammaInitializer: tfjsInitializer(params.gamma_initializer),
+      movingMeanInitializer: tfjsInitializer(params.moving_mean_initializer),
+      movingVarianceInitializer: tfjsInitializer(params.moving_variance_initializer),
+    },
+  }),
 };
 
 // ---------------------------------------------------------------- LayerNormalization
@@ -135,5 +150,16 @@ export const layerNormalization: LayerSpec<LayerNormalizationParams> = {
     gamma_regularizer: null,
     beta_constraint: null,
     gamma_constraint: null,
+  }),
+  tfjsConfig: (params) => ({
+    factory: 'layerNormalization',
+    args: {
+      axis: typeof params.axis === 'number' ? params.axis : [...params.axis],
+      epsilon: params.epsilon,
+      center: params.center,
+      scale: params.scale,
+      betaInitializer: tfjsInitializer(params.beta_initializer),
+      gammaInitializer: tfjsInitializer(params.gamma_initializer),
+    },
   }),
 };

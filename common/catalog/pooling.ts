@@ -62,6 +62,11 @@ function pooling2d(type: 'MaxPooling2D' | 'AveragePooling2D', summary: string): 
       strides: [...effectiveStrides(params)],
       data_format: 'channels_last',
     }),
+    // TF.js too takes strides=null as pool_size; passing it on keeps an explicit stride visible.
+    tfjsConfig: (params) => ({
+      factory: type === 'MaxPooling2D' ? 'maxPooling2d' : 'averagePooling2d',
+      args: { poolSize: [...params.pool_size], padding: params.padding, strides: params.strides === null ? null : [...params.strides], dataFormat: 'channelsLast' },
+    }),
   };
 }
 
@@ -91,6 +96,11 @@ function globalPooling2d(type: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D', 
     },
     weights: () => [],
     kerasConfig: (params) => ({ ...kerasBaseConfig(), data_format: 'channels_last', keepdims: params.keepdims }),
+    tfjsConfig: (params) => ({
+      factory: type === 'GlobalAveragePooling2D' ? 'globalAveragePooling2d' : 'globalMaxPooling2d',
+      args: { dataFormat: 'channelsLast', keepdims: params.keepdims },
+      ownClassOnly: params.keepdims ? [{ field: 'keepdims', value: params.keepdims, reason: 'TF.js 4.22 global poolings have no keepdims.' }] : [],
+    }),
   };
 }
 

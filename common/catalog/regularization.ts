@@ -4,6 +4,7 @@ import type { LayerSpec } from './types';
 import { kerasBaseConfig } from './paramSchemas';
 import { IMAGE_INPUT } from './convolutionUtils';
 import { badParam, singleInput } from './layerErrors';
+import { tfjsSeed } from './tfjsConfig';
 
 /** Regularization layers (Keras `layers/regularization/`). */
 
@@ -37,6 +38,10 @@ export const dropout: LayerSpec<DropoutParams> = {
   outputShape: (inputs) => singleInput(inputs),
   weights: () => [],
   kerasConfig: (params) => ({ ...kerasBaseConfig(), rate: params.rate, noise_shape: null, seed: params.seed }),
+  requiredArguments: ['rate'],
+  // Differs from Keras on `seed`: a seeded TF.js Dropout reuses one mask on every step, which
+  // would silently weaken the regularisation, so Dropout always draws fresh masks.
+  tfjsConfig: (params) => ({ factory: 'dropout', args: { rate: params.rate } }),
 };
 
 /** Keras `SpatialDropout2D`: drops whole channels instead of single values. */
@@ -53,4 +58,7 @@ export const spatialDropout2d: LayerSpec<DropoutParams> = {
   weights: () => [],
   // tf.keras 2.x writes the Dropout config; channels_last is its default data_format.
   kerasConfig: (params) => ({ ...kerasBaseConfig(), rate: params.rate, noise_shape: null, seed: params.seed }),
+  requiredArguments: ['rate'],
+  // Keras drops whole channels: one mask value per (sample, channel), shared over height and width.
+  tfjsConfig: (params) => ({ factory: 'dropout', args: { rate: params.rate, seed: tfjsSeed(params.seed) }, factoryArgs: { noiseShape: [null, 1, 1, null] } }),
 };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { LabError } from '../errors';
 import type { Shape } from '../graph/shape';
+import type { TfjsLayerConfig } from './tfjsConfig';
 
 /** Palette groups, in the order the editor shows them. */
 export const LAYER_FAMILIES = [
@@ -83,6 +84,18 @@ export interface LayerSpec<P extends Record<string, unknown> = Record<string, un
   weights: (inputs: readonly Shape[], params: P) => WeightSpec[];
   /** The Keras `get_config()` dict for these params (every argument, Keras names). */
   kerasConfig: (params: P) => Record<string, unknown>;
+  /**
+   * Arguments Keras requires (no default in the Python signature). Generated code writes
+   * them even when they equal the palette default, because leaving them out is a
+   * TypeError in Keras.
+   */
+  requiredArguments?: readonly (keyof P & string)[];
+  /**
+   * The TF.js layer for these params: factory and constructor arguments. Pure; the engine
+   * builds from it and the TF.js code generator prints it. Absent only for `Input`, whose
+   * symbolic tensor `tf.input` makes.
+   */
+  tfjsConfig?: (params: P) => TfjsLayerConfig;
 }
 
 /** A spec whose params type has been erased, as stored in the catalog. */

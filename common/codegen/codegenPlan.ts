@@ -3,7 +3,6 @@ import { getLayerSpec, resolveLayerParams } from '../catalog';
 import type { AnyLayerSpec } from '../catalog/types';
 import { analyzeGraph } from '../graph/analysis';
 import type { GraphNode, ModelGraph } from '../graph/schema';
-import { requiredArguments } from './requiredArguments';
 
 /** One layer as the code generators see it: resolved, named and wired. */
 export interface CodegenLayer {
@@ -13,6 +12,8 @@ export interface CodegenLayer {
   variable: string;
   /** Params with every default filled in by the catalog. */
   params: Record<string, unknown>;
+  /** The layer type's default params, resolved the same way. */
+  defaults: Record<string, unknown>;
   /**
    * The Keras `get_config()` entries to write, in config order: those that differ from
    * the layer's defaults plus those Keras requires, without `name`, `trainable` and
@@ -63,7 +64,7 @@ export function planCodegen(graph: ModelGraph, reserved: ReadonlySet<string>): C
     const defaults = resolvedParams(spec, { ...node, params: {} });
     const config = spec.kerasConfig(params);
     const defaultConfig = spec.kerasConfig(defaults);
-    const required = new Set(requiredArguments(node.type));
+    const required = new Set(spec.requiredArguments ?? []);
     // A key counts as changed when its config value or its param differs from the default:
     // some config values follow other params (pooling strides default to pool_size), so a
     // config equal to the default's can still come from an explicitly set param.
@@ -77,7 +78,7 @@ export function planCodegen(graph: ModelGraph, reserved: ReadonlySet<string>): C
       .filter((name): name is string => name !== undefined);
     const variable = uniqueIdentifier(node.name, taken);
     variables.set(id, variable);
-    layers.push({ node, spec, variable, params, arguments: args, changedKeys, inputVariables });
+    layers.push({ node, spec, variable, params, defaults, arguments: args, changedKeys, inputVariables });
   }
   const variableOf = (nodeId: string): string => variables.get(nodeId) ?? nodeId;
   return {

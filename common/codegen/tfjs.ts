@@ -1,6 +1,7 @@
 import { LabError, received } from '../errors';
 import type { ModelGraph } from '../graph/schema';
-import { isRecord, planCodegen, type CodegenLayer } from './codegenPlan';
+import { TFJS_INITIALIZERS, camelCase, isTaggedArgument, type TfjsArgument, type TfjsLayerConfig } from '../catalog';
+import { deepEqual, planCodegen, type CodegenLayer } from './codegenPlan';
 
 /** JavaScript reserved words and the names the generated module itself defines or imports. */
 const JS_RESERVED = new Set([
@@ -14,74 +15,16 @@ const JS_RESERVED = new Set([
 
 const MAX_LINE = 110;
 
-/** The `tf.layers` factory of each catalog type TF.js implements under the same semantics. */
-const TFJS_FACTORIES: Record<string, string> = {
-  Conv2D: 'conv2d',
-  SeparableConv2D: 'separableConv2d',
-  DepthwiseConv2D: 'depthwiseConv2d',
-  Conv2DTranspose: 'conv2dTranspose',
-  Dense: 'dense',
-  Flatten: 'flatten',
-  Reshape: 'reshape',
-  ZeroPadding2D: 'zeroPadding2d',
-  Cropping2D: 'cropping2D',
-  UpSampling2D: 'upSampling2d',
-  Rescaling: 'rescaling',
-  BatchNormalization: 'batchNormalization',
-  LayerNormalization: 'layerNormalization',
-  MaxPooling2D: 'maxPooling2d',
-  AveragePooling2D: 'averagePooling2d',
-  GlobalAveragePooling2D: 'globalAveragePooling2d',
-  GlobalMaxPooling2D: 'globalMaxPooling2d',
-  Dropout: 'dropout',
-  // SpatialDropout2D is a Dropout whose mask is shared over height and width (see below).
-  SpatialDropout2D: 'dropout',
-  Activation: 'activation',
-  ReLU: 'reLU',
-  LeakyReLU: 'leakyReLU',
-  PReLU: 'prelu',
-  ELU: 'elu',
-  Softmax: 'softmax',
-  Add: 'add',
-  Multiply: 'multiply',
-  Average: 'average',
-  Maximum: 'maximum',
-  Minimum: 'minimum',
-  Concatenate: 'concatenate',
-};
-
-/**
- * Keras arguments TF.js layers do not implement: a non-default value cannot be carried
- * over, so generation stops rather than silently building a different model.
- */
-const UNSUPPORTED_ARGUMENTS: Record<string, readonly string[]> = {
-  Conv2D: ['groups'],
-  Conv2DTranspose: ['output_padding', 'groups'],
-  ReLU: ['negative_slope', 'threshold'],
-  GlobalAveragePooling2D: ['keepdims'],
-  GlobalMaxPooling2D: ['keepdims'],
-  LayerNormalization: ['rms_scaling'],
-};
-
-/** Keras argument names that TF.js spells differently from plain camelCase. */
-const RENAMED_ARGUMENTS: Record<string, string> = {
-  negative_slope: 'alpha',
-};
-
-/** TF.js factory names of Keras initializer classes where lower-camel-casing is not enough. */
-const INITIALIZER_NAMES: Record<string, string> = {
-  LecunNormal: 'leCunNormal',
-  LecunUniform: 'leCunUniform',
-};
-
 /** Keras 3 / tf.keras `leaky_relu` activation slope (`negative_slope=0.2`). */
 const LEAKY_RELU_ACTIVATION_SLOPE = 0.2;
 
 /**
- * TF.js 4.22 has no Subtract layer; this class gives the same result and the same
- * Keras class name, so a saved model reads back as Subtract.
+ * Classes generated code defines for the layer types stock TF.js 4.22 lacks (a catalog
+ * `tfjsConfig` factory of `null`), each with the same result and the same Keras class
+ * name, so a saved model reads back as that type.
  */
-const SUBTRACT_CLASS = `/** Keras Subtract (TF.js has no subtract layer): inputs[0] - inputs[1]. */
+const OWN_CLASSES: Readonly<Record<string, string>> = {
+  Subtract: `/** Keras Subtract (TF.js has no subtract layer): inputs[0] - inputs[1]. */
 class Subtract extends tf.layers.Layer {
   static className = 'Subtract';
 
@@ -94,7 +37,8 @@ class Subtract extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(Subtract);
-`;
+`,
+};
 
 /**
  * TF.js JavaScript source for a model graph: `import * as tf from '@tensorflow/tfjs'`,
@@ -102,10 +46,12 @@ tf.serialization.registerClass(Subtract);
  * Keras's defaults, plus the ones Keras requires), merges applied to their inputs in
  * input-index order, then `tf.model({inputs, outputs})` and `model.summary()`.
  *
- * Keras layers TF.js lacks are written so the module still runs and computes the same
- * thing: Subtract as a small custom layer class at the top, SpatialDropout2D as a
- * Dropout with `noiseShape [null, 1, 1, null]`, and a `leaky_relu` activation as a
- * LeakyReLU layer (after the layer when it was that layer's activation argument).
+ * Each layer is written as its catalog entry's `tfjsConfig` describes it, so the module
+ * computes what Model Lab's engine builds. Keras layers TF.js lacks are written so the
+ * module still runs and computes the same thing: Subtract as a small custom layer class
+ * at the top, SpatialDropout2D as a Dropout with `noiseShape [null, 1, 1, null]`, and a
+ * `leaky_relu` activation as a LeakyReLU layer (after the layer when it was that layer's
+ * activation argument).
  *
  * @throws LabError `EXPORT_UNSUPPORTED_LAYER` for a layer or argument TF.js cannot
  *   express, and the errors of the graph's planning (`GRAPH_CYCLE`, `GRAPH_NO_OUTPUT`, …).
@@ -113,9 +59,9 @@ tf.serialization.registerClass(Subtract);
 export function generateTfjsCode(graph: ModelGraph): string {
   const plan = planCodegen(graph, JS_RESERVED);
   const body: string[] = [];
-  let needsSubtract = false;
+  const classes = new Set<string>();
   for (const layer of plan.layers) {
-    if (layer.node.type === 'Subtract') needsSubtract = true;
+    if (layer.node.type !== 'Input' && OWN_CLASSES[layer.node.type] !== undefined) classes.add(OWN_CLASSES[layer.node.type] as string);
     body.push(...layerStatements(layer));
   }
   const lines = [
@@ -123,7 +69,7 @@ export function generateTfjsCode(graph: ModelGraph): string {
     "import * as tf from '@tensorflow/tfjs';",
     '',
   ];
-  if (needsSubtract) lines.push(SUBTRACT_CLASS);
+  lines.push(...classes);
   lines.push(...body, '');
   lines.push(`const model = tf.model({ inputs: ${jsList(plan.inputVariables)}, outputs: ${jsList(plan.outputVariables)}, name: ${jsString(graph.name)} });`);
   lines.push('model.summary();');
@@ -160,31 +106,36 @@ function layerCall(layer: CodegenLayer): string[] {
     const shapeArg = typeof batchSize === 'number' ? `batchShape: ${jsValue([batchSize, ...shape])}` : `shape: ${jsValue(shape)}`;
     return [`const ${layer.variable} = tf.input({ ${shapeArg}, name: ${jsString(tfjsLayerName(node.name))} });`];
   }
+  const config = layer.spec.tfjsConfig?.(layer.params);
+  if (config === undefined) throw unsupportedType(layer);
   const applied = layer.spec.arity.max > 1 ? `[${layer.inputVariables.join(', ')}]` : layer.inputVariables.join(', ');
-  const args = tfjsArguments(layer);
-  if (node.type === 'Subtract') {
-    return [constStatement(layer.variable, 'new Subtract', args, applied)];
+  const args = tfjsArguments(layer, config);
+  if (config.factory === null) {
+    if (OWN_CLASSES[node.type] === undefined) throw unsupportedType(layer);
+    return [constStatement(layer.variable, `new ${node.type}`, args, applied)];
   }
-  const factory = TFJS_FACTORIES[node.type];
-  if (!factory) {
-    throw new LabError('EXPORT_UNSUPPORTED_LAYER', `Expected a layer type TF.js implements; ${node.name} is not one of them. ${received('type', node.type)}`, { nodeId: node.id, nodeName: node.name });
+  const activation = config.args['activation'];
+  if (isTaggedArgument(activation) && activation.kind === 'activation' && activation.name === 'leaky_relu') {
+    return leakyReluStatements(layer, config.factory, args, applied);
   }
-  const activation = layer.params['activation'];
-  if (activation === 'leaky_relu') return leakyReluStatements(layer, args, applied);
-  return [constStatement(layer.variable, `tf.layers.${factory}`, args, applied)];
+  return [constStatement(layer.variable, `tf.layers.${config.factory}`, args, applied)];
+}
+
+function unsupportedType(layer: CodegenLayer): LabError {
+  const { node } = layer;
+  return new LabError('EXPORT_UNSUPPORTED_LAYER', `Expected a layer type TF.js implements; ${node.name} is not one of them. ${received('type', node.type)}`, { nodeId: node.id, nodeName: node.name });
 }
 
 /**
  * TF.js has no `leaky_relu` activation identifier: an Activation layer becomes a LeakyReLU
  * layer, and any other layer gets its activation as a LeakyReLU layer right after it.
  */
-function leakyReluStatements(layer: CodegenLayer, args: [string, string][], applied: string): string[] {
+function leakyReluStatements(layer: CodegenLayer, factory: string, args: [string, string][], applied: string): string[] {
   const slope: [string, string] = ['alpha', String(LEAKY_RELU_ACTIVATION_SLOPE)];
   const withoutActivation = args.filter(([key]) => key !== 'activation');
   if (layer.node.type === 'Activation') {
     return [constStatement(layer.variable, 'tf.layers.leakyReLU', [slope, ...withoutActivation], applied)];
   }
-  const factory = TFJS_FACTORIES[layer.node.type] as string;
   const linear = `${layer.variable}_linear`;
   return [
     '// TF.js has no leaky_relu activation: the layer stays linear and a LeakyReLU layer follows it.',
@@ -193,42 +144,52 @@ function leakyReluStatements(layer: CodegenLayer, args: [string, string][], appl
   ];
 }
 
-/** The layer's TF.js arguments as `[name, source]` pairs, name and trainable last. */
-function tfjsArguments(layer: CodegenLayer): [string, string][] {
+/**
+ * The layer's TF.js arguments as `[name, source]` pairs: those that differ from the
+ * layer type's defaults plus the ones Keras requires, then the stock factory's own
+ * arguments, name and trainable last.
+ */
+function tfjsArguments(layer: CodegenLayer, config: TfjsLayerConfig): [string, string][] {
   const { node } = layer;
-  for (const key of UNSUPPORTED_ARGUMENTS[node.type] ?? []) {
-    if (layer.changedKeys.has(key)) {
-      throw new LabError(
-        'EXPORT_UNSUPPORTED_LAYER',
-        `Expected ${node.name} (${node.type}) to keep \`${key}\` at its default: TF.js layers do not implement it. ${received(key, layer.params[key])}`,
-        { nodeId: node.id, nodeName: node.name, field: key },
-      );
-    }
+  const [refused] = [...(config.unsupported ?? []), ...(config.ownClassOnly ?? [])];
+  if (refused !== undefined) {
+    throw new LabError(
+      'EXPORT_UNSUPPORTED_LAYER',
+      `Expected ${node.name} (${node.type}) to keep \`${refused.field}\` at its default: ${refused.reason} ${received(refused.field, refused.value)}`,
+      { nodeId: node.id, nodeName: node.name, field: refused.field },
+    );
   }
-  const args = layer.arguments
-    .filter(([, value]) => value !== null)
-    .map(([key, value]): [string, string] => [RENAMED_ARGUMENTS[key] ?? camelCase(key), tfjsArgument(key, value)]);
-  if (node.type === 'SpatialDropout2D') {
-    // Keras drops whole channels: one mask value per (sample, channel), shared over height and width.
-    args.push(['noiseShape', '[null, 1, 1, null]']);
-  }
+  const defaults = layer.spec.tfjsConfig?.(layer.defaults).args ?? {};
+  const required = new Set((layer.spec.requiredArguments ?? []).map(camelCase));
+  const args = Object.entries(config.args)
+    .filter(([key, value]) => !isOmitted(value) && (required.has(key) || !deepEqual(value, defaults[key])))
+    .map(([key, value]): [string, string] => [key, jsArgument(value)]);
+  for (const [key, value] of Object.entries(config.factoryArgs ?? {})) args.push([key, jsValue(value)]);
   args.push(['name', jsString(tfjsLayerName(node.name))]);
   if (!node.trainable) args.push(['trainable', 'false']);
   return args;
 }
 
-/** An argument value; `{class_name, config}` objects become TF.js factory calls. */
-function tfjsArgument(key: string, value: unknown): string {
-  if (isRecord(value) && typeof value['class_name'] === 'string' && isRecord(value['config'])) {
-    const className = value['class_name'];
-    const config = jsObject(Object.entries(value['config']).filter(([, v]) => v !== null).map(([k, v]) => [camelCase(k), jsValue(v)]));
-    if (key.endsWith('_initializer')) return `tf.initializers.${INITIALIZER_NAMES[className] ?? lowerFirst(className)}(${config})`;
-    if (key.endsWith('_regularizer')) return `tf.regularizers.${className === 'L1L2' ? 'l1l2' : lowerFirst(className)}(${config})`;
-    if (key.endsWith('_constraint')) return `tf.constraints.${lowerFirst(className)}(${config})`;
+/** `null` arguments, and seeds left to the engine, are not written: TF.js's defaults apply. */
+function isOmitted(value: TfjsArgument): boolean {
+  return value === null || (isTaggedArgument(value) && value.kind === 'seed' && value.seed === null);
+}
+
+/** An argument's source: initializers and regularizers become TF.js factory calls. */
+function jsArgument(value: TfjsArgument): string {
+  if (!isTaggedArgument(value)) return jsValue(value);
+  switch (value.kind) {
+    case 'initializer': {
+      const { factory, config } = TFJS_INITIALIZERS[value.name];
+      return `tf.initializers.${factory}(${jsObject(Object.entries(config).map(([key, number]) => [key, jsValue(number)]))})`;
+    }
+    case 'regularizer':
+      return `tf.regularizers.l1l2(${jsObject([['l1', jsValue(value.l1)], ['l2', jsValue(value.l2)]])})`;
+    case 'seed':
+      return jsValue(value.seed);
+    case 'activation':
+      return jsString(value.name);
   }
-  if (value === 'channels_last') return jsString('channelsLast');
-  if (value === 'channels_first') return jsString('channelsFirst');
-  return jsValue(value);
 }
 
 /** `const name = callee({ args }).apply(inputs);`, one argument per line when long. */
@@ -244,7 +205,6 @@ function jsValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   if (Array.isArray(value)) return `[${value.map(jsValue).join(', ')}]`;
-  if (isRecord(value)) return jsObject(Object.entries(value).map(([k, v]) => [camelCase(k), jsValue(v)]));
   if (typeof value === 'string') return jsString(value);
   return JSON.stringify(value);
 }
@@ -260,13 +220,4 @@ function jsString(text: string): string {
 
 function jsList(variables: readonly string[]): string {
   return variables.length === 1 ? (variables[0] as string) : `[${variables.join(', ')}]`;
-}
-
-/** `kernel_size` -> `kernelSize`: TF.js's spelling of Keras arguments. */
-export function camelCase(snake: string): string {
-  return snake.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -1,4 +1,4 @@
-import { findLayerSpec } from '../catalog';
+import { ELEMENTWISE_MERGES, findLayerSpec } from '../catalog';
 import type { GraphEdge, GraphNode } from './schema';
 import type { GraphFix, GraphProblem } from './problems';
 import { formatShape, shapesEqual, type Shape } from './shape';
@@ -9,9 +9,6 @@ import { formatShape, shapesEqual, type Shape } from './shape';
  * ResNet shortcut projection) or a Dense projection; for a channel Concatenate a
  * pooling that shrinks the larger feature map (a strided 1x1 Conv2D as the alternative).
  */
-
-/** Merges that combine inputs element by element, so every input must have the same shape. */
-export const ELEMENTWISE_MERGES: ReadonlySet<string> = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']);
 
 /** A layer to insert on an edge. */
 interface InsertedLayer {

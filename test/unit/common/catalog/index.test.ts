@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   INITIALIZERS,
   LAYER_CATALOG,
+  camelCase,
   LAYER_FAMILIES,
   defaultLayerName,
   findLayerSpec,
@@ -41,6 +42,30 @@ describe('LAYER_CATALOG', () => {
     expect(spec.docs.output.length).toBeGreaterThan(0);
     expect(spec.arity.min).toBeLessThanOrEqual(spec.arity.max);
     for (const field of fields) expect((spec.params as z.ZodObject).shape[field]?.description, field).toBeTruthy();
+    expect(typeof spec.outputShape).toBe('function');
+    expect(typeof spec.weights).toBe('function');
+    expect(typeof spec.kerasConfig).toBe('function');
+  });
+
+  it.each(LAYER_CATALOG.map((spec) => [spec.type, spec] as const))('%s describes its TF.js layer, which its defaults can build', (type, spec) => {
+    const { params } = resolveLayerParams(spec, {});
+    if (type === 'Input') {
+      // tf.input makes the model's inputs; there is no layer to describe.
+      expect(spec.tfjsConfig).toBeUndefined();
+      return;
+    }
+    expect(spec.tfjsConfig, `${type} has no tfjsConfig`).toBeTypeOf('function');
+    const config = spec.tfjsConfig?.(params);
+    expect(config?.factory === null || /^[a-z][A-Za-z0-9]*$/.test(config?.factory ?? '')).toBe(true);
+    expect(config?.unsupported ?? []).toEqual([]);
+    expect(config?.ownClassOnly ?? []).toEqual([]);
+    // Generated code writes each required Keras argument under its TF.js name.
+    for (const required of spec.requiredArguments ?? []) expect(Object.keys(config?.args ?? {}), required).toContain(camelCase(required));
+  });
+
+  it.each(LAYER_CATALOG.map((spec) => [spec.type, spec] as const))('%s lists only its own params as required arguments', (_type, spec) => {
+    const fields = Object.keys((spec.params as z.ZodObject).shape);
+    for (const required of spec.requiredArguments ?? []) expect(fields).toContain(required);
   });
 
   it.each(LAYER_CATALOG.map((spec) => [spec.type, spec] as const))('%s reads back its own Keras config', (_type, spec) => {

@@ -95,4 +95,18 @@ describe('generateTfjsCode', () => {
     b.layer('Conv2D', { filters: 4, kernel_size: [3, 3], groups: 2 }, x);
     expect(thrownCode(() => generateTfjsCode(b.build()))).toBe('EXPORT_UNSUPPORTED_LAYER');
   });
+
+  it('refuses a dilated Conv2DTranspose, which TF.js would build without the dilation', () => {
+    const b = new GraphBuilder('dilated');
+    const x = b.input([8, 8, 4]);
+    b.layer('Conv2DTranspose', { filters: 4, kernel_size: [3, 3], dilation_rate: [2, 2] }, x);
+    expect(thrownCode(() => generateTfjsCode(b.build()))).toBe('EXPORT_UNSUPPORTED_LAYER');
+  });
+
+  it('leaves out a Dropout seed, as the engine does: a seeded TF.js Dropout reuses one mask on every step', () => {
+    const b = new GraphBuilder('seeded');
+    const x = b.input([4]);
+    b.layer('Dropout', { rate: 0.25, seed: 3 }, x, 'drop');
+    expect(oneLinePerStatement(generateTfjsCode(b.build()))).toContain("const drop = tf.layers.dropout({ rate: 0.25, name: 'drop' }).apply(input_1);");
+  });
 });
