@@ -28,7 +28,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { LabEvent } from '../common/api/events';
-import { backendNameSchema, type BackendName } from '../common/api/methods/system';
+import { backendNameSchema, type BackendName } from '../common/training/backend';
 import { buildTemplate } from '../common/templates/index';
 import { createLabService } from '../main/api/labService';
 import { CACHE_FILES, openDatasetCache, readCacheIndex, readDatasetInfo } from '../main/data/datasetCache';

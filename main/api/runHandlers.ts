@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LabHandlers } from '../../common/api/labApi';
-import type { RunSpec, RunSummary } from '../../common/api/methods/runs';
+import type { RunSummary } from '../../common/api/methods/runs';
+import type { RunSpec } from '../../common/training/runSpec';
 import { LabError } from '../../common/errors';
 import type { IDisposable } from '../../common/lifecycle';
 import { CACHE_FILES, findDatasetDir, openDatasetCache, readDatasetInfo } from '../data/datasetCache';

@@ -1,4 +1,4 @@
-import type { TransferSource } from '../../common/api/methods/transfer';
+import type { TransferSource } from '../../common/training/transferSource';
 import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';
 

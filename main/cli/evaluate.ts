@@ -1,4 +1,4 @@
-import type { Evaluation } from '../../common/api/methods/runs';
+import type { Evaluation } from '../../common/training/evaluation';
 import type { CliCommand } from './command';
 import { parseCommandArgs } from './graphArgument';
 import { LabError } from '../../common/errors';

@@ -1,6 +1,6 @@
 import type { CliCommand } from './command';
 import { parseCommandArgs } from './graphArgument';
-import type { BackendReport } from '../../common/api/methods/system';
+import type { BackendReport } from '../../common/training/backend';
 
 const HELP = `Usage: model-lab info [--json]
 

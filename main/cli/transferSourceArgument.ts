@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
-import type { TransferSource } from '../../common/api/methods/transfer';
+import type { TransferSource } from '../../common/training/transferSource';
 
 /** Model file endings a transfer source may have (Keras H5 / .keras, TF.js or Keras JSON). */
 const MODEL_FILE_PATTERN = /\.(h5|hdf5|keras|json)$/i;

@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import type { AugmentationOptions } from '../../common/api/methods/datasets';
+import type { AugmentationOptions } from '../../common/data/augmentation';
 import { createRandom } from './random';
 
 /**

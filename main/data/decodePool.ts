@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { deserializeError, LabError } from '../../common/errors';
 import type { IDisposable } from '../../common/lifecycle';
-import type { Preprocessing } from '../../common/api/methods/datasets';
+import type { Preprocessing } from '../../common/data/preprocessing';
 import type { DecodeReply, DecodeRequest } from './decodeProtocol';
 import { preprocessImageBytes, type PreprocessedImage } from './preprocess';
 

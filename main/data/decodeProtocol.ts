@@ -1,5 +1,5 @@
 import type { SerializedLabError } from '../../common/errors';
-import type { Preprocessing } from '../../common/api/methods/datasets';
+import type { Preprocessing } from '../../common/data/preprocessing';
 
 /**
  * Main thread -> decode worker: decode `file` with `preprocessing`, writing the pixels

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../../common/errors';
-import type { ImportOptions, Preprocessing } from '../../common/api/methods/datasets';
+import type { ImportOptions } from '../../common/api/methods/datasets';
+import type { Preprocessing } from '../../common/data/preprocessing';
 import type { DatasetSplit, RecordSource } from './datasetCache';
 import type { ImportPlan, PlannedRecord } from './importPlan';
 import { checkIdxPair, readIdxFile } from './idx';

@@ -1,4 +1,5 @@
-import type { DatasetInfo, Preprocessing } from '../../common/api/methods/datasets';
+import type { DatasetInfo } from '../../common/api/methods/datasets';
+import type { Preprocessing } from '../../common/data/preprocessing';
 import type { DatasetSplit, RecordSource } from './datasetCache';
 
 /** One example to decode: its label, the split its source gave it, and how to get its pixels. */

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { LabError } from '../../common/errors';
-import type { Preprocessing } from '../../common/api/methods/datasets';
+import type { Preprocessing } from '../../common/data/preprocessing';
 import { decodeBmp, isBmp } from './bmp';
 import { resizeToTarget } from './resize';
 

@@ -1,5 +1,5 @@
 import { LabError } from '../../common/errors';
-import type { Preprocessing } from '../../common/api/methods/datasets';
+import type { Preprocessing } from '../../common/data/preprocessing';
 import { addChannelSums, addRgbSums } from './stats';
 
 /** Interleaved pixels with their geometry. */

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { Tensor4D } from '@tensorflow/tfjs';
-import type { AugmentationOptions, SampleGrid } from '../../common/api/methods/datasets';
+import type { SampleGrid } from '../../common/api/methods/datasets';
+import type { AugmentationOptions } from '../../common/data/augmentation';
 import { LabError } from '../../common/errors';
 import type { DatasetCache, DatasetSplit } from './datasetCache';
 import { augmentBatch } from './augment';

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LabError, received } from '../../common/errors';
-import { backendNameSchema, type BackendName, type BackendReport } from '../../common/api/methods/system';
+import { backendNameSchema, type BackendName, type BackendReport } from '../../common/training/backend';
 import { probeCuda, type CudaProbe } from './cudaProbe';
 import { registerWasmGradientKernels } from './kernels/index';
 import { registerGradientFixes } from './gradients/index';

@@ -1,4 +1,4 @@
-import type { ConfusionCellImages, EvaluationPredictions, StoredEvaluation } from '../../common/api/methods/runs';
+import type { ConfusionCellImages, EvaluationPredictions, StoredEvaluation } from '../../common/training/evaluation';
 import { LabError } from '../../common/errors';
 import type { DatasetCache } from '../data/datasetCache';
 import { withThumbnails } from './evaluate';

@@ -1,4 +1,5 @@
-import type { Diagnosis, EpochRecord } from '../../common/api/methods/runs';
+import type { Diagnosis } from '../../common/training/diagnosis';
+import type { EpochRecord } from '../../common/training/epochRecord';
 
 /** What the diagnosis needs to know beyond the curves. */
 export interface DiagnosisContext {

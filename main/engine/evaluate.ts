@@ -1,7 +1,9 @@
 import sharp from 'sharp';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { EvaluatedImage, Prediction, RunSpec, StoredEvaluation } from '../../common/api/methods/runs';
-import type { Preprocessing } from '../../common/api/methods/datasets';
+import type { EvaluatedImage, StoredEvaluation } from '../../common/training/evaluation';
+import type { Prediction } from '../../common/training/prediction';
+import type { RunSpec } from '../../common/training/runSpec';
+import type { Preprocessing } from '../../common/data/preprocessing';
 import { LabError } from '../../common/errors';
 import type { DatasetCache } from '../data/datasetCache';
 import { preprocessImageFile } from '../data/preprocess';

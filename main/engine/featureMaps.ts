@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import type { FeatureMaps } from '../../common/api/methods/runs';
+import type { FeatureMaps } from '../../common/training/featureMaps';
 import { LabError } from '../../common/errors';
 import type { DatasetCache } from '../data/datasetCache';
 import type { Tfjs } from './backend';

@@ -1,6 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ModelGraph } from '../../common/graph/schema';
-import type { EpochRecord, RunSpec } from '../../common/api/methods/runs';
+import type { EpochRecord } from '../../common/training/epochRecord';
+import type { RunSpec } from '../../common/training/runSpec';
 import { LabError, received } from '../../common/errors';
 import type { Tfjs } from '../engine/backend';
 import { compileGraph } from '../engine/compile';

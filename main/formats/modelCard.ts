@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { modelCardSchema, type ExportFormat, type ModelCard, type Verification } from '../../common/api/methods/models';
 import { analyzeGraph } from '../../common/graph/analysis';
-import type { Preprocessing } from '../../common/api/methods/datasets';
+import type { Preprocessing } from '../../common/data/preprocessing';
 import type { ExportSource } from './exportSource';
 
 /** File names of the model card written beside every export. */

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { LabError } from '../../common/errors';
-import {
-  epochRecordSchema, evaluationSchema, runSpecSchema, storedEvaluationSchema, type EpochRecord, type Evaluation, type RunSpec, type StoredEvaluation,
-} from '../../common/api/methods/runs';
+import { epochRecordSchema, type EpochRecord } from '../../common/training/epochRecord';
+import { evaluationSchema, storedEvaluationSchema, type Evaluation, type StoredEvaluation } from '../../common/training/evaluation';
+import { runSpecSchema, type RunSpec } from '../../common/training/runSpec';
 import { appendLine, writeJsonAtomic } from './atomicWrite';
 
 /** Files of a run folder. */

@@ -1,4 +1,6 @@
-import type { EpochRecord, RunSpec, RunSummary } from '../../common/api/methods/runs';
+import type { RunSummary } from '../../common/api/methods/runs';
+import type { EpochRecord } from '../../common/training/epochRecord';
+import type { RunSpec } from '../../common/training/runSpec';
 
 /**
  * The list row of a run: its identity and status, the hyperparameters that tell runs

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { LabError, received } from '../../common/errors';
-import type { InitialWeightsReport, TransferSource } from '../../common/api/methods/transfer';
+import type { InitialWeightsReport } from '../../common/training/initialWeights';
+import type { TransferSource } from '../../common/training/transferSource';
 import type { Tfjs } from '../engine/backend';
 import { compileGraph } from '../engine/compile';
 import { loadWeightsInto } from '../engine/train/checkpointIo';

@@ -1,4 +1,4 @@
-import type { TransferSource } from '../../common/api/methods/transfer';
+import type { TransferSource } from '../../common/training/transferSource';
 import type { ModelGraph } from '../../common/graph/schema';
 import type { Tfjs } from '../engine/backend';
 import { importModelFile } from '../formats/importModel';

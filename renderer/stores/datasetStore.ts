@@ -1,16 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { LabEvent } from '../../common/api/events';
-import {
-  augmentationSchema,
-  type AugmentationOptions,
-  type BuiltinDataset,
-  type DatasetInfo,
-  type DatasetStats,
-  type ImportOptions,
-  type ImportReport,
-  type SampleGrid,
-} from '../../common/api/methods/datasets';
+import type { BuiltinDataset, DatasetInfo, DatasetStats, ImportOptions, ImportReport, SampleGrid } from '../../common/api/methods/datasets';
+import { augmentationSchema, type AugmentationOptions } from '../../common/data/augmentation';
 import { labClient } from '../api/labClient';
 
 /** Progress of the running import, as the progress bar shows it. */

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { Project, ProjectDatasetRef } from '../../common/api/methods/projects';
-import { hyperparametersSchema } from '../../common/api/methods/runs';
+import { hyperparametersSchema } from '../../common/training/hyperparameters';
 import { LabError } from '../../common/errors';
 import { labClient } from '../api/labClient';
 import { useDatasetStore } from './datasetStore';

@@ -1,7 +1,10 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ConfusionCellImages, HyperparametersInput, RunSpec, RunSummary } from '../../common/api/methods/runs';
-import type { OptimizerName } from '../../common/api/methods/runs';
+import type { RunSummary } from '../../common/api/methods/runs';
+import type { ConfusionCellImages } from '../../common/training/evaluation';
+import type { HyperparametersInput } from '../../common/training/hyperparameters';
+import type { RunSpec } from '../../common/training/runSpec';
+import type { OptimizerName } from '../../common/training/optimizers';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
 import { useGraphStore } from './graphStore';

@@ -1,8 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { LabEvent } from '../../common/api/events';
-import type { BackendReport } from '../../common/api/methods/system';
-import { hyperparametersSchema, type Diagnosis, type EpochRecord, type HyperparametersInput, type RunStatus } from '../../common/api/methods/runs';
+import type { BackendReport } from '../../common/training/backend';
+import { hyperparametersSchema, type HyperparametersInput } from '../../common/training/hyperparameters';
+import type { Diagnosis } from '../../common/training/diagnosis';
+import type { EpochRecord } from '../../common/training/epochRecord';
+import type { RunStatus } from '../../common/training/runSpec';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
 import { appendDecimated, type SeriesPoint } from '../components/charts/seriesPoints';

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RunSummary } from '../../common/api/methods/runs';
-import type { TransferSource } from '../../common/api/methods/transfer';
+import type { TransferSource } from '../../common/training/transferSource';
 import { analyzeGraph } from '../../common/graph/analysis';
 import type { GraphAnalysis } from '../../common/graph/problems';
 import type { ModelGraph } from '../../common/graph/schema';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineMethod } from '../method';
 import { modelGraphSchema } from '../../graph/schema';
-import { colorModeSchema, resizeModeSchema } from './datasets';
+import { colorModeSchema, resizeModeSchema } from '../../data/preprocessing';
 
 /** The file formats a model can be exported to. */
 export const exportFormatSchema = z.enum(['tfjs', 'h5', 'keras', 'onnx', 'keras-script']);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineMethod } from '../method';
 import { modelGraphSchema } from '../../graph/schema';
-import { hyperparametersSchema } from './runs';
+import { hyperparametersSchema } from '../../training/hyperparameters';
 
 /** Current version of project.json; older files are migrated on open. */
 export const PROJECT_SCHEMA_VERSION = 2;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendNameSchema } from '../../../common/api/methods/system';
+import { backendNameSchema } from '../../../common/training/backend';
 import { runEventSchema } from '../../../common/api/methods/runs';
 
 /**

@@ -1,7 +1,8 @@
 import type { IDisposable } from '../../../common/lifecycle';
 import { LabError } from '../../../common/errors';
-import type { BackendName } from '../../../common/api/methods/system';
-import type { RunEvent, RunStatus } from '../../../common/api/methods/runs';
+import type { BackendName } from '../../../common/training/backend';
+import type { RunEvent } from '../../../common/api/methods/runs';
+import type { RunStatus } from '../../../common/training/runSpec';
 import type { LabEvent } from '../../../common/api/events';
 import { checkpointDir, readRunSpec, updateRunSpec } from '../../project/runStore';
 import { childMessageSchema, TRAINING_PROCESS_ENV, type ParentMessage } from './protocol';

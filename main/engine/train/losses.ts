@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import type { LossName } from '../../../common/api/methods/runs';
+import type { LossName } from '../../../common/training/losses';
 import type { Tfjs as TfModule } from '../backend';
 
 /** Keras' `backend.epsilon()`: probabilities are clipped to [eps, 1 - eps] before the log. */

@@ -1,4 +1,4 @@
-import type { MonitorMode } from '../../../common/api/methods/runs';
+import type { MonitorMode } from '../../../common/training/callbacks';
 
 /**
  * Tracks the best value of one monitored log key, as Keras callbacks do: `auto` means

@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import type { OptimizerConfig } from '../../../common/api/methods/runs';
+import type { OptimizerConfig } from '../../../common/training/optimizers';
 import type { Tfjs as TfModule } from '../backend';
 
 /**

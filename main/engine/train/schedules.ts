@@ -1,4 +1,4 @@
-import type { LrScheduleConfig } from '../../../common/api/methods/runs';
+import type { LrScheduleConfig } from '../../../common/training/schedules';
 import { MonitorTracker, type MonitorState } from './monitor';
 
 /** State a schedule carries across a resume (only reduce-on-plateau has any). */

@@ -1,6 +1,6 @@
 import type { ModelGraph } from '../../../common/graph/schema';
 import { LabError, received } from '../../../common/errors';
-import { hyperparametersSchema, type Hyperparameters } from '../../../common/api/methods/runs';
+import { hyperparametersSchema, type Hyperparameters } from '../../../common/training/hyperparameters';
 import type { LayerWeights } from '../layerWeights';
 import { kerasLayerOrder } from './kerasLayerOrder';
 import { kerasModelConfig } from './kerasModelConfig';

@@ -1,4 +1,4 @@
-import type { OptimizerConfig } from '../../../common/api/methods/runs';
+import type { OptimizerConfig } from '../../../common/training/optimizers';
 
 /** Keras class of each optimizer (`keras.optimizers.<Class>`). */
 export const KERAS_OPTIMIZER_CLASSES: Record<OptimizerConfig['name'], string> = {

@@ -1,6 +1,8 @@
 import type { ModelGraph } from '../../../common/graph/schema';
-import type { Hyperparameters, LrScheduleConfig } from '../../../common/api/methods/runs';
-import type { AugmentationOptions, Preprocessing } from '../../../common/api/methods/datasets';
+import type { Hyperparameters } from '../../../common/training/hyperparameters';
+import type { LrScheduleConfig } from '../../../common/training/schedules';
+import type { AugmentationOptions } from '../../../common/data/augmentation';
+import type { Preprocessing } from '../../../common/data/preprocessing';
 import { generateKerasCode } from '../../../common/codegen';
 import { pythonValue } from '../../../common/codegen/keras';
 import { kerasOptimizer } from './kerasOptimizer';

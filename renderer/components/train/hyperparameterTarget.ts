@@ -1,5 +1,5 @@
 import { computed, reactive, ref, toRaw, type InjectionKey } from 'vue';
-import type { HyperparametersInput } from '../../../common/api/methods/runs';
+import type { HyperparametersInput } from '../../../common/training/hyperparameters';
 import { validateHyperparameters, type FormErrors } from '../../stores/trainingStore';
 
 /**

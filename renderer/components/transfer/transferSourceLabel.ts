@@ -1,4 +1,4 @@
-import type { TransferSource } from '../../../common/api/methods/transfer';
+import type { TransferSource } from '../../../common/training/transferSource';
 
 /**
  * A transfer source in words: `run <name>, best checkpoint` (the run's name when known,

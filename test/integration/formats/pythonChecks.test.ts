@@ -9,7 +9,7 @@ import { exportModelFiles } from '../../../main/formats/exportModel';
 import { readLayerWeights, type LayerWeights } from '../../../main/formats/layerWeights';
 import { kerasModelConfig } from '../../../main/formats/keras/kerasModelConfig';
 import { generateKerasTrainingScript } from '../../../main/formats/keras/kerasScript';
-import { hyperparametersSchema } from '../../../common/api/methods/runs';
+import { hyperparametersSchema } from '../../../common/training/hyperparameters';
 import { buildTemplate } from '../../../common/templates';
 import { randomizeWeights, smallCnnGraph } from './formatFixtures';
 

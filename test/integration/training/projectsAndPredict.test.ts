@@ -7,7 +7,7 @@ import type { LabEvent } from '../../../common/api/events';
 import { createLabService, type LabService } from '../../../main/api/labService';
 import { describeExit } from '../../../main/engine/process/runSupervisor';
 import { createRunDir } from '../../../main/project/runStore';
-import { hyperparametersSchema } from '../../../common/api/methods/runs';
+import { hyperparametersSchema } from '../../../common/training/hyperparameters';
 import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
 
 const cleanups: (() => Promise<void>)[] = [];

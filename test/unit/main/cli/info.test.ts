@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../../main/cli';
 import { bufferIo } from './bufferIo';
-import { backendReportSchema } from '../../../../common/api/methods/system';
+import { backendReportSchema } from '../../../../common/training/backend';
 
 
 describe('model-lab info', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { augmentationSchema } from '../../../../common/api/methods/datasets';
+import { augmentationSchema } from '../../../../common/data/augmentation';
 import { augmentBatch, augmentationMatrix, isAugmentationEnabled, sampleAugmentations } from '../../../../main/data/augment';
 
 await tf.setBackend('cpu');

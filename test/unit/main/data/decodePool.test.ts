@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { DecodePool, decodeWorkerPath } from '../../../../main/data/decodePool';
 import { preprocessImageBytes } from '../../../../main/data/preprocess';
-import type { Preprocessing } from '../../../../common/api/methods/datasets';
+import type { Preprocessing } from '../../../../common/data/preprocessing';
 import { LabError } from '../../../../common/errors';
 
 let work: string;

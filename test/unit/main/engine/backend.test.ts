@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { BACKEND_ORDER, initBackend, parseBackendName, probeBackends } from '../../../../main/engine/backend';
-import { backendReportSchema } from '../../../../common/api/methods/system';
+import { backendReportSchema } from '../../../../common/training/backend';
 import { LabError } from '../../../../common/errors';
 
 function installed(packageName: string): boolean {

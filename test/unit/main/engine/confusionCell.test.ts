@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvaluation } from '../../../../common/api/methods/runs';
+import type { StoredEvaluation } from '../../../../common/training/evaluation';
 import { confusionCellImages, rankCellExamples } from '../../../../main/engine/confusionCell';
 import { memoryDatasetCache, syntheticDataset } from './train/datasetFixture';
 

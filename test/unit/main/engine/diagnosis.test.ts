@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseRun } from '../../../../main/engine/diagnosis';
-import type { EpochRecord } from '../../../../common/api/methods/runs';
+import type { EpochRecord } from '../../../../common/training/epochRecord';
 
 const curve = (rows: Record<string, number>[]): EpochRecord[] => rows.map((logs, i) => ({ epoch: i + 1, logs, learningRate: 0.001, seconds: 1, imagesPerSecond: 100, time: 't' }));
 const context = { classes: 10, epochs: 20, learningRate: 0.001 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hyperparametersSchema } from '../../../../common/api/methods/runs';
+import { hyperparametersSchema } from '../../../../common/training/hyperparameters';
 import { buildTemplate } from '../../../../common/templates';
 import { generateKerasTrainingScript } from '../../../../main/formats/keras/kerasScript';
 

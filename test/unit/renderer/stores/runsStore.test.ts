@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { hyperparametersSchema, type RunSpec } from '../../../../common/api/methods/runs';
+import { hyperparametersSchema } from '../../../../common/training/hyperparameters';
+import type { RunSpec } from '../../../../common/training/runSpec';
 import { GRAPH_SCHEMA_VERSION, type ModelGraph } from '../../../../common/graph/schema';
 import { createFakeLabClient } from '../views/fakeLabClient';
 

@@ -2,7 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LabEvent } from '../../../../common/api/events';
-import { hyperparametersSchema } from '../../../../common/api/methods/runs';
+import { hyperparametersSchema } from '../../../../common/training/hyperparameters';
 import { LabError } from '../../../../common/errors';
 import { createFakeLabClient } from '../views/fakeLabClient';
 

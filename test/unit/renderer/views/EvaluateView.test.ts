@@ -2,7 +2,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Evaluation } from '../../../../common/api/methods/runs';
+import type { Evaluation } from '../../../../common/training/evaluation';
 import { createFakeLabClient } from './fakeLabClient';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));

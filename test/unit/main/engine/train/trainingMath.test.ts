@@ -5,7 +5,9 @@ import { createOptimizer, setLearningRate, transformGradients } from '../../../.
 import { LearningRateSchedule } from '../../../../../main/engine/train/schedules';
 import { MonitorTracker } from '../../../../../main/engine/train/monitor';
 import { classWeights } from '../../../../../main/engine/train/trainer';
-import { hyperparametersSchema, lrScheduleSchema, optimizerSchema } from '../../../../../common/api/methods/runs';
+import { hyperparametersSchema } from '../../../../../common/training/hyperparameters';
+import { lrScheduleSchema } from '../../../../../common/training/schedules';
+import { optimizerSchema } from '../../../../../common/training/optimizers';
 
 let tf: Tfjs;
 beforeAll(async () => {

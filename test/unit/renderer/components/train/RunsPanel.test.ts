@@ -2,7 +2,9 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { hyperparametersSchema, type RunSpec, type RunSummary } from '../../../../../common/api/methods/runs';
+import type { RunSummary } from '../../../../../common/api/methods/runs';
+import { hyperparametersSchema } from '../../../../../common/training/hyperparameters';
+import type { RunSpec } from '../../../../../common/training/runSpec';
 import { buildTemplate } from '../../../../../common/templates';
 import { createFakeLabClient } from '../../views/fakeLabClient';
 

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** One line of metrics.jsonl: Keras-style logs of one epoch (`loss`, `accuracy`, `val_loss`, ...). */
+export const epochRecordSchema = z.object({
+  epoch: z.number().int().min(1),
+  logs: z.record(z.string(), z.number()),
+  learningRate: z.number(),
+  seconds: z.number(),
+  imagesPerSecond: z.number(),
+  time: z.string(),
+});
+export type EpochRecord = z.infer<typeof epochRecordSchema>;
