@@ -9,10 +9,15 @@ const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'ne
 // A leading slash anchors the bare name, so a relative './events' module is not mistaken for Node's 'events'.
 const nodeImports = nodeBuiltins.flatMap((name) => [`/${name}`, `node:${name}`, `${name}/*`, `node:${name}/*`]);
 
-/** A `no-restricted-imports` rule forbidding the given patterns, with the reason. */
-function restrict(patterns, message) {
-  return { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] };
+/** A `no-restricted-imports` rule: each `[patterns, reason]` group forbids its patterns with its reason. */
+function restrict(...groups) {
+  return { 'no-restricted-imports': ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }] };
 }
+
+const PURE_COMMON = [
+  ['electron', '@tensorflow/*', '../main/*', '../../main/*', '../renderer/*', '../../renderer/*', '../electron/*', '../../electron/*', 'vue', 'pinia', ...nodeImports],
+  'common/ is pure TypeScript: no Node, DOM, tfjs, Electron or renderer imports.',
+];
 
 export default tseslint.config(
   {
@@ -43,16 +48,22 @@ export default tseslint.config(
   },
   {
     files: ['common/**/*.ts'],
-    rules: restrict(['electron', '@tensorflow/*', '../main/*', '../../main/*', '../renderer/*', '../../renderer/*', '../electron/*', '../../electron/*', 'vue', 'pinia', ...nodeImports], 'common/ is pure TypeScript: no Node, DOM, tfjs, Electron or renderer imports.'),
+    rules: restrict(PURE_COMMON),
+  },
+  {
+    // The domain (graph, catalog, training, data, ...) is what the contract is made of, never the other way round.
+    files: ['common/**/*.ts'],
+    ignores: ['common/api/**'],
+    rules: restrict(PURE_COMMON, [['**/api/*', '**/api/**'], 'Only common/api/ composes the domain into the LabApi contract; the domain never imports it.']),
   },
   {
     files: ['main/**/*.ts'],
-    rules: restrict(['electron', '**/renderer/**', '**/electron/**', 'vue', 'pinia'], 'main/ runs under plain Node: it never imports electron or the renderer.'),
+    rules: restrict([['electron', '**/renderer/**', '**/electron/**', 'vue', 'pinia'], 'main/ runs under plain Node: it never imports electron or the renderer.']),
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict(['electron', '**/main/**', '**/electron/**', '@tensorflow/tfjs-node*', ...nodeImports], 'renderer/ reaches the engine only through LabApi (common/api).'),
+    rules: restrict([['electron', '**/main/**', '**/electron/**', '@tensorflow/tfjs-node*', ...nodeImports], 'renderer/ reaches the engine only through LabApi (common/api).']),
   },
   {
     files: ['test/e2e/**/*.ts'],
