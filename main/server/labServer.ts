@@ -8,6 +8,7 @@ import { ACCESS_TOKEN_COOKIE, createAccessToken, hasTokenInQuery, requestToken, 
 import { sendStaticFile, sendText } from './staticFiles';
 import { answerWireMessage, MAX_WIRE_MESSAGE_BYTES } from './wireDispatch';
 import type { LabEndpoint } from './labEndpoint';
+import { hostRefusal, servedHostNames } from './hostCheck';
 
 /** How browser mode starts. */
 export interface LabServerOptions {
@@ -21,6 +22,8 @@ export interface LabServerOptions {
   port?: number;
   /** Fixed token (tests); a random one otherwise. */
   token?: string;
+  /** Host names answered besides the served address and loopback (`--allow-host`). */
+  allowedHosts?: readonly string[];
 }
 
 /** A running browser-mode server. */
@@ -32,6 +35,8 @@ export interface LabServer {
   readonly host: string;
   readonly port: number;
   readonly token: string;
+  /** The Host names requests may carry; others get 403. */
+  readonly hosts: readonly string[];
   /** How many authenticated sockets are open. */
   readonly socketCount: number;
   /** Closes every socket and stops listening. */
@@ -40,18 +45,25 @@ export interface LabServer {
 
 /**
  * Serves the built renderer over HTTP and carries LabApi over a WebSocket at `/api`.
- * Every HTTP request and WebSocket upgrade must carry the access token (query parameter,
- * or the HttpOnly cookie set on the first authenticated page load); others get 401.
+ * Every HTTP request and WebSocket upgrade must name this server in its Host header (403
+ * otherwise, see hostCheck.ts) and carry the access token (query parameter, or the HttpOnly
+ * cookie set on the first authenticated page load); others get 401.
  * Events from the endpoint go to every authenticated socket.
  */
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? createAccessToken();
   const { endpoint, staticDir } = options;
+  const hosts = servedHostNames(host, options.allowedHosts);
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WIRE_MESSAGE_BYTES });
 
   const server = http.createServer((request, response) => {
+    const hostProblem = hostRefusal(request.headers.host, hosts);
+    if (hostProblem !== undefined) {
+      sendText(response, 403, hostProblem);
+      return;
+    }
     handleHttp(request, response, token, staticDir).catch((error: unknown) => {
       if (!response.headersSent) sendText(response, 500, `Internal error: ${(error as Error).message}`);
       else response.destroy();
@@ -60,6 +72,12 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    const hostProblem = hostRefusal(request.headers.host, hosts);
+    if (hostProblem !== undefined) {
+      const body = Buffer.from(hostProblem, 'utf8');
+      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${hostProblem}`);
+      return;
+    }
     const refusal = upgradeRefusal(request, token);
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -100,6 +118,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     host,
     port,
     token,
+    hosts,
     get socketCount() {
       return sockets.size;
     },

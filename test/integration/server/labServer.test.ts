@@ -206,3 +206,38 @@ describe('load and events', () => {
     }
   });
 });
+
+describe('Host header (DNS rebinding)', () => {
+  it('refuses pages and sockets for a forged Host with a 403 that says what to do, before looking at the token', async () => {
+    const page = await get(`/?token=${server.token}`, { host: `evil.example:${server.port}` });
+    expect(page.status).toBe(403);
+    expect(page.body).toContain('Received: Host="evil.example:');
+    expect(page.body).toContain('--allow-host evil.example');
+    expect((await get('/', { host: 'attacker.test' })).status).toBe(403);
+    await expect(connect(`?token=${server.token}`, { headers: { host: `evil.example:${server.port}` } })).rejects.toThrow('status 403');
+  });
+
+  it('answers loopback names and the bound address', async () => {
+    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, 'LOCALHOST', `[::1]:${server.port}`]) {
+      expect((await get(`/?token=${server.token}`, { host })).status, host).toBe(200);
+    }
+    expect(server.hosts).toEqual(expect.arrayContaining(['localhost', '127.0.0.1', '::1']));
+  });
+
+  it('answers a reverse proxy name given with allowedHosts (--allow-host), and only that one', async () => {
+    const proxied = await startLabServer({ endpoint: { invoke: async () => null, onEvent: () => () => undefined }, staticDir, allowedHosts: ['Lab.Example.org'] });
+    try {
+      const request = (host: string): Promise<number> => new Promise((resolve, reject) => {
+        http.get({ host: proxied.host, port: proxied.port, path: `/?token=${proxied.token}`, headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }).on('error', reject);
+      });
+      expect(await request('lab.example.org')).toBe(200);
+      expect(await request('lab.example.org.:443')).toBe(200);
+      expect(await request('other.example.org')).toBe(403);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
