@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, dialog, ipcMain, screen, session, shell, utilityProcess } from 'electron';
 import { createLabService, type LabService } from '../main/api/labService';
 import { defaultLabOptions } from '../main/api/defaultOptions';
+import { allowRecentProjects, allowRoot, DESKTOP_FENCE_HINT } from '../main/api/paths';
 import type { MenuCommand } from '../common/api/shellEvents';
 import { DisposableStore, toDisposable } from '../common/lifecycle';
 import { bindLabIpc, forwardLabEvents } from './ipc';
@@ -69,7 +70,9 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   installContentSecurityPolicy(session.defaultSession);
   recentFiles = loadRecentFiles(recentFile());
-  const options = defaultLabOptions();
+  // The renderer is fenced: it reaches the default folders plus what the user picks, opens
+  // or drops, and the projects opened before (so one on another disk reopens after a restart).
+  const options = { ...defaultLabOptions(), pathMode: 'fenced' as const, fenceHint: DESKTOP_FENCE_HINT };
   options.launcher = createUtilityProcessLauncher(utilityProcess, path.join(distDir, 'electron'));
   options.dialogs = createElectronDialogProvider(dialog, {
     window: () => mainWindow,
@@ -80,6 +83,8 @@ async function start(): Promise<void> {
   });
   const labService = await createLabService(options);
   service = labService;
+  await allowRecentProjects(labService.context);
+  for (const file of recentFiles) allowPath(file);
   disposables.add(toDisposable(() => labService.dispose()));
   disposables.add(bindLabIpc(ipcMain, labService, (url) => isTrustedAppUrl(url, trusted)));
   for (const file of filesFromArgv(process.argv, process.cwd())) pendingFiles.push(file);
@@ -139,9 +144,7 @@ function createWindow(labService: LabService): void {
 
 /** Lets the engine read a file the user chose outside the default allowed folders. */
 function allowPath(file: string): void {
-  if (!service) return;
-  const roots = service.context.options.allowedRoots;
-  if (!roots.includes(file)) roots.push(file);
+  if (service) allowRoot(service.context, file);
 }
 
 /** Tells the renderer to open a project, model or dataset (double-click, drop, command line). */

@@ -1,5 +1,5 @@
 import { LabError } from '../common/errors';
-import type { CliCommand, CliIo } from './cli/command';
+import type { CliCommand, CliIo, ServiceFactory } from './cli/command';
 import { CLI_COMMANDS } from './cli/commands';
 import { createLabService, type LabService } from './api/labService';
 import { defaultLabOptions } from './api/defaultOptions';
@@ -34,8 +34,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return 2;
   }
   let service: LabService | undefined;
-  const factory = async (): Promise<LabService> => {
-    service ??= await createLabService(defaultLabOptions());
+  const factory: ServiceFactory = async (access) => {
+    service ??= await createLabService({ ...defaultLabOptions(), pathMode: 'open', ...access });
     return service;
   };
   try {

@@ -1,4 +1,5 @@
 import type { LabService } from '../api/labService';
+import type { LabOptions } from '../api/labContext';
 
 /** Where a command writes; tests pass buffers, the real CLI passes process streams. */
 export interface CliIo {
@@ -8,8 +9,12 @@ export interface CliIo {
   isTty: boolean;
 }
 
-/** Lazily creates the in-process LabService so `model-lab help` starts instantly. */
-export type ServiceFactory = () => Promise<LabService>;
+/**
+ * Lazily creates the in-process LabService so `model-lab help` starts instantly. Commands
+ * get open path access (the user at their own shell); `serve` passes the fenced options of
+ * browser mode. The first call decides: later calls return the same service.
+ */
+export type ServiceFactory = (access?: Pick<LabOptions, 'pathMode' | 'allowedRoots' | 'fenceHint'>) => Promise<LabService>;
 
 /** One `model-lab <name>` subcommand. */
 export interface CliCommand {

@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { LabError, received } from '../../common/errors';
 import type { CliCommand, CliIo } from './command';
-import { repoRoot } from '../api/defaultOptions';
+import { defaultLabOptions, repoRoot } from '../api/defaultOptions';
+import { allowedRealRoots, browserAllowList, BROWSER_FENCE_HINT } from '../api/paths';
 import { startLabServer } from '../server/labServer';
+import { isLoopbackHost } from '../server/hostCheck';
 
 /** Parsed `serve` options. */
 export interface ServeOptions {
@@ -13,6 +15,10 @@ export interface ServeOptions {
   open: boolean;
   /** Folder of the built renderer. */
   staticDir: string;
+  /** Folders served besides the default ones (`--allow`, repeatable). */
+  allow: string[];
+  /** Host names the server answers to besides its own address (`--allow-host`, repeatable: a reverse proxy's name). */
+  allowHosts: string[];
 }
 
 /**
@@ -21,7 +27,7 @@ export interface ServeOptions {
  * @throws LabError `API_BAD_INPUT` for an unknown flag or a bad port.
  */
 export function parseServeArgs(args: string[]): ServeOptions {
-  const options: ServeOptions = { port: 0, host: '127.0.0.1', open: false, staticDir: path.join(repoRoot(), 'dist', 'renderer') };
+  const options: ServeOptions = { port: 0, host: '127.0.0.1', open: false, staticDir: path.join(repoRoot(), 'dist', 'renderer'), allow: [], allowHosts: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -39,10 +45,22 @@ export function parseServeArgs(args: string[]): ServeOptions {
     } else if (flag === '--host') options.host = value();
     else if (flag === '--open') options.open = true;
     else if (flag === '--static') options.staticDir = path.resolve(value());
-    else throw new LabError('API_BAD_INPUT', `Expected one of --port, --host, --open, --static. ${received('argument', arg)}`, { field: arg });
+    else if (flag === '--allow') options.allow.push(value());
+    else if (flag === '--allow-host') options.allowHosts.push(value());
+    else throw new LabError('API_BAD_INPUT', `Expected one of --port, --host, --open, --static, --allow, --allow-host. ${received('argument', arg)}`, { field: arg });
   }
   return options;
 }
+
+const SERVE_HELP = `  --port N           port to listen on (default: a free one)
+  --host H           interface to bind (default 127.0.0.1; anything else exposes the lab to your network)
+  --open             open the URL in the system browser
+  --allow DIR        let the page read and write DIR too (repeatable); MODEL_LAB_ALLOW adds a
+                     list of folders separated like PATH. By default: your home folder, the
+                     temporary folder, Model Lab's data folder and its install folder.
+  --allow-host NAME  answer requests whose Host is NAME too (repeatable), e.g. the name of a
+                     reverse proxy in front of the lab; others get 403
+`;
 
 /** Builds the renderer with scripts/build.mjs when its index.html is missing. */
 async function ensureRendererBuilt(staticDir: string, io: CliIo): Promise<void> {
@@ -70,21 +88,24 @@ function openInBrowser(url: string, io: CliIo): void {
 /** `model-lab serve`: browser mode, until Ctrl+C. */
 export const serveCommand: CliCommand = {
   name: 'serve',
-  usage: 'serve [--port N] [--host H] [--open]',
+  usage: 'serve [--port N] [--host H] [--open] [--allow DIR]... [--allow-host NAME]...',
   description: 'Browser mode: serve the app on 127.0.0.1 with an access token and carry LabApi over a WebSocket.',
   async run(args, io, serviceFactory) {
     if (args.includes('--help') || args.includes('-h')) {
-      io.out(`Usage: model-lab ${this.usage}\n\n  --port N   port to listen on (default: a free one)\n  --host H   interface to bind (default 127.0.0.1; anything else exposes the lab to your network)\n  --open     open the URL in the system browser\n`);
+      io.out(`Usage: model-lab ${this.usage}\n\n${SERVE_HELP}`);
       return 0;
     }
     const options = parseServeArgs(args);
+    const allowed = await browserAllowList(options.allow, process.env['MODEL_LAB_ALLOW']);
     await ensureRendererBuilt(options.staticDir, io);
-    const service = await serviceFactory();
-    const server = await startLabServer({ endpoint: service, staticDir: options.staticDir, host: options.host, port: options.port });
-    if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
+    const service = await serviceFactory({ pathMode: 'fenced', allowedRoots: [...defaultLabOptions().allowedRoots, ...allowed], fenceHint: BROWSER_FENCE_HINT });
+    const server = await startLabServer({ endpoint: service, staticDir: options.staticDir, host: options.host, port: options.port, allowedHosts: options.allowHosts });
+    if (!isLoopbackHost(options.host)) {
       io.err(`warning: listening on ${options.host}: anyone on that network who has the token can use this lab and its files.\n`);
     }
-    io.out(`Model Lab is running in browser mode. Open:\n\n    ${server.url}\n\nPress Ctrl+C to stop.\n`);
+    io.out(`Model Lab is running in browser mode. Open:\n\n    ${server.url}\n\n`);
+    io.out(`Folders the page may read and write (add one with --allow DIR or MODEL_LAB_ALLOW):\n${(await allowedRealRoots(service.context)).map((root) => `    ${root}\n`).join('')}\n`);
+    io.out(`Answers to Host: ${server.hosts.join(', ')}\n\nPress Ctrl+C to stop.\n`);
     if (options.open) openInBrowser(server.url, io);
     await new Promise<void>((resolve) => {
       const stop = (): void => {

@@ -1,9 +1,10 @@
-import { mkdtempSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LabContext } from '../../../../main/api/labContext';
-import { isInside, resolveAllowedPath } from '../../../../main/api/paths';
+import { allowRecentProjects, allowRoot, browserAllowList, isInside, resolveAllowedPath } from '../../../../main/api/paths';
+import { touchRecentProject } from '../../../../main/project/recentProjects';
 import { listDirectory } from '../../../../main/api/dialogHandlers';
 import { LabError } from '../../../../common/errors';
 
@@ -39,6 +40,11 @@ describe('resolveAllowedPath', () => {
     expect(await denied('')).toBe('API_PATH_DENIED');
   });
 
+  it('names the way to widen the fence in the refusal when the transport gives one', async () => {
+    const hinted = new LabContext({ dataDir: work, allowedRoots: [root], fenceHint: 'Restart with --allow DIR.' });
+    await expect(resolveAllowedPath(hinted, path.join(work, 'rootsibling'))).rejects.toThrow(/allowed folders \(.*\)\. Restart with --allow DIR\. Received: path=/);
+  });
+
   it('isInside compares whole path segments', () => {
     expect(isInside('/a/b', '/a/b')).toBe(true);
     expect(isInside('/a/b', '/a/b/c')).toBe(true);
@@ -60,5 +66,56 @@ describe('listDirectory', () => {
 
   it('answers IO_NOT_FOUND for a missing folder inside the roots', async () => {
     await expect(listDirectory(context, path.join(root, 'missing'), undefined, false)).rejects.toMatchObject({ code: 'IO_NOT_FOUND' });
+  });
+});
+
+describe('open mode (the CLI and in-process callers)', () => {
+  const open = new LabContext({ dataDir: work, allowedRoots: [root], pathMode: 'open' });
+
+  it('reaches any path the OS allows, resolved to its real form', async () => {
+    await expect(resolveAllowedPath(open, path.join(work, 'rootsibling'))).resolves.toBe(path.join(work, 'rootsibling'));
+    await expect(resolveAllowedPath(open, path.join(root, 'link-out', 'file.txt'))).resolves.toBe(path.join(work, 'rootsibling', 'file.txt'));
+    await expect(resolveAllowedPath(open, path.join(root, '..', 'rootsibling'))).resolves.toBe(path.join(work, 'rootsibling'));
+  });
+
+  it('still refuses NUL bytes and empty paths', async () => {
+    await expect(resolveAllowedPath(open, `${root}/a\0b`)).rejects.toMatchObject({ code: 'API_PATH_DENIED' });
+    await expect(resolveAllowedPath(open, '')).rejects.toMatchObject({ code: 'API_PATH_DENIED' });
+  });
+
+  it('is not the default: a context without a mode is fenced', async () => {
+    expect(await denied(path.join(work, 'rootsibling'))).toBe('API_PATH_DENIED');
+  });
+});
+
+describe('widening the fence', () => {
+  it('allowRoot lets a fenced context reach a picked folder, once', async () => {
+    const fenced = new LabContext({ dataDir: work, allowedRoots: [root] });
+    await expect(resolveAllowedPath(fenced, path.join(work, 'rootsibling'))).rejects.toMatchObject({ code: 'API_PATH_DENIED' });
+    allowRoot(fenced, path.join(work, 'rootsibling'));
+    allowRoot(fenced, path.join(work, 'rootsibling'));
+    await expect(resolveAllowedPath(fenced, path.join(work, 'rootsibling', 'x.h5'))).resolves.toBe(path.join(work, 'rootsibling', 'x.h5'));
+    expect(fenced.options.allowedRoots).toEqual([root, path.join(work, 'rootsibling')]);
+  });
+
+  it('allowRecentProjects reopens a project outside the roots after a restart, and only projects that still exist', async () => {
+    const dataDir = path.join(work, 'lab-data');
+    const project = path.join(work, 'other-disk', 'p.modellab');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(path.join(project, 'project.json'), '{}');
+    await touchRecentProject(dataDir, project, 'p');
+    await touchRecentProject(dataDir, path.join(work, 'gone.modellab'), 'gone');
+    const restarted = new LabContext({ dataDir, allowedRoots: [root] });
+    await expect(resolveAllowedPath(restarted, project)).rejects.toMatchObject({ code: 'API_PATH_DENIED' });
+    await allowRecentProjects(restarted);
+    await expect(resolveAllowedPath(restarted, path.join(project, 'project.json'))).resolves.toBe(path.join(project, 'project.json'));
+    expect(restarted.options.allowedRoots).toEqual([root, project]);
+  });
+
+  it('browserAllowList joins --allow and MODEL_LAB_ALLOW, absolute and without repeats, and names a missing folder', async () => {
+    const env = [path.join(work, 'rootsibling'), '', root].join(path.delimiter);
+    await expect(browserAllowList([root, 'relative-missing'], undefined)).rejects.toMatchObject({ code: 'API_BAD_INPUT', details: { field: '--allow', path: 'relative-missing' } });
+    await expect(browserAllowList([root], env)).resolves.toEqual([root, path.join(work, 'rootsibling')]);
+    await expect(browserAllowList([], path.join(root, 'missing'))).rejects.toMatchObject({ code: 'API_BAD_INPUT', details: { field: 'MODEL_LAB_ALLOW' } });
   });
 });
