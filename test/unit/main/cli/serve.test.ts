@@ -11,11 +11,15 @@ describe('parseServeArgs', () => {
   });
 
   it('reads --port, --host, --open and --static in both spellings', () => {
-    expect(parseServeArgs(['--port', '8123', '--host=0.0.0.0', '--open', '--static', '/tmp/site'])).toEqual({ port: 8123, host: '0.0.0.0', open: true, staticDir: path.resolve('/tmp/site') });
+    expect(parseServeArgs(['--port', '8123', '--host=0.0.0.0', '--open', '--static', '/tmp/site'])).toEqual({ port: 8123, host: '0.0.0.0', open: true, staticDir: path.resolve('/tmp/site'), allow: [], allowHosts: [] });
     expect(parseServeArgs(['-p=9000']).port).toBe(9000);
   });
 
-  it.each([[['--port', '70000']], [['--port', 'abc']], [['--port']], [['--verbose']]])('rejects %j with API_BAD_INPUT', (args) => {
+  it('collects every --allow folder and --allow-host name', () => {
+    expect(parseServeArgs(['--allow', '/data', '--allow=/mnt/disk', '--allow-host', 'lab.example.org', '--allow-host=proxy'])).toMatchObject({ allow: ['/data', '/mnt/disk'], allowHosts: ['lab.example.org', 'proxy'] });
+  });
+
+  it.each([[['--allow']], [['--allow-host']], [['--port', '70000']], [['--port', 'abc']], [['--port']], [['--verbose']]])('rejects %j with API_BAD_INPUT', (args) => {
     let error: unknown;
     try {
       parseServeArgs(args);
