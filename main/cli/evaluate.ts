@@ -1,4 +1,5 @@
 import type { Evaluation } from '../../common/training/evaluation';
+import { classLabel } from '../../common/text/classLabel';
 import type { CliCommand } from './command';
 import { parseCommandArgs } from './graphArgument';
 import { LabError } from '../../common/errors';
@@ -29,8 +30,10 @@ export function formatEvaluation(e: Evaluation): string {
   lines.push(row('weighted avg', e.weightedAverage.precision, e.weightedAverage.recall, e.weightedAverage.f1, e.weightedAverage.support), '');
   const cell = Math.max(5, ...e.confusionMatrix.flat().map((n) => String(n).length + 1));
   lines.push('Confusion matrix (rows: true, columns: predicted)');
-  lines.push(`${''.padEnd(nameWidth)}${e.classes.map((_, i) => String(i).padStart(cell)).join('')}`);
-  e.confusionMatrix.forEach((counts, i) => lines.push(`${`${i} ${e.classes[i] ?? ''}`.slice(0, nameWidth).padEnd(nameWidth)}${counts.map((n) => String(n).padStart(cell)).join('')}`));
+  const rowLabels = e.confusionMatrix.map((_, i) => classLabel(i, e.classes[i]));
+  const rowWidth = Math.max(nameWidth, ...rowLabels.map((label) => label.length));
+  lines.push(`${''.padEnd(rowWidth)}${e.classes.map((_, i) => String(i).padStart(cell)).join('')}`);
+  e.confusionMatrix.forEach((counts, i) => lines.push(`${(rowLabels[i] ?? '').padEnd(rowWidth)}${counts.map((n) => String(n).padStart(cell)).join('')}`));
   if (e.misclassified.length > 0) {
     lines.push('', 'Most confidently wrong:');
     for (const m of e.misclassified) {

@@ -16,6 +16,7 @@ import { ManualControl, Trainer, type TrainerEvent } from '../train/trainer';
 import { parentMessageSchema, type ParentMessage } from './protocol';
 import { connectParentPort } from './parentPort';
 import { describeInitialWeights, loadInitialWeights } from '../../transfer/initialWeights';
+import { describeTrainingEnd } from '../train/endReason';
 
 const port = connectParentPort();
 const control = new ManualControl();
@@ -70,9 +71,7 @@ async function train(message: Extract<ParentMessage, { type: 'start' }>): Promis
     });
     const result = await trainer.run();
     const status = result.reason === 'stopped' ? 'stopped' : 'completed';
-    const endReason = result.reason === 'completed' ? `Trained ${result.epochsCompleted} epochs.`
-      : result.reason === 'stopped' ? `Stopped after ${result.epochsCompleted} complete epochs.`
-        : `Early stopping after epoch ${result.epochsCompleted}.`;
+    const endReason = describeTrainingEnd(result);
     if (result.epochsCompleted > 0 && cache.indices('test').length > 0) {
       // The final evaluation of the best checkpoint belongs to the run folder; a failure here does not undo the training.
       try {

@@ -52,7 +52,7 @@ describe('model-lab transfer', () => {
     const train = bufferIo();
     expect(await main(['train', out, '--data', 'synthetic', '--epochs', '1', '--batch', '16', '--backend', 'cpu', '--initial-weights', runId], train)).toBe(0);
     expect(train.stderr).toContain('info: Initial weights loaded into dense; skipped dense_2 (no layer of that name in the source).');
-    expect(train.stdout).toMatch(/Trained 1 epochs\./);
+    expect(train.stdout).toMatch(/Trained 1 epoch\./);
 
     const noClasses = bufferIo();
     expect(await main(['transfer', runId], noClasses)).toBe(1);
