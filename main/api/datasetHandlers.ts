@@ -11,9 +11,10 @@ import { importDataset } from '../data/importDataset';
 import { buildDatasetStats, type StoredStats } from '../data/stats';
 import { buildSampleGrid, previewAugmentation } from '../data/samples';
 import { listBuiltinDatasets, locateBuiltin } from '../data/builtins';
+import { renameDatasetClasses } from '../data/classNames';
 
 type DatasetMethodName = 'importDataset' | 'cancelImport' | 'listDatasets' | 'getDatasetInfo' | 'getDatasetStats' | 'getSampleGrid'
-  | 'previewAugmentation' | 'deleteDataset' | 'listBuiltinDatasets' | 'downloadBuiltinDataset';
+  | 'previewAugmentation' | 'renameClasses' | 'deleteDataset' | 'listBuiltinDatasets' | 'downloadBuiltinDataset';
 
 /** Where built-in datasets are downloaded to. */
 export function downloadsRoot(context: LabContext): string {
@@ -104,6 +105,10 @@ export function createDatasetHandlers(context: LabContext): Pick<LabHandlers, Da
 
     async previewAugmentation({ id, root, record, count, augmentation, seed, minSize }) {
       return withCache(await datasetDir(context, id, root), (cache) => previewAugmentation(cache, record, count, augmentation, seed, minSize));
+    },
+
+    async renameClasses({ id, root, classes }) {
+      return renameDatasetClasses(await datasetDir(context, id, root), classes);
     },
 
     async deleteDataset({ id, root }) {

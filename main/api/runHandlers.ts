@@ -21,6 +21,7 @@ import {
 } from '../project/runStore';
 import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';
+import { currentClassNames, withClassNames } from '../data/classNames';
 
 type RunMethodName = 'startRun' | 'pauseRun' | 'resumeRun' | 'stopRun' | 'listRuns' | 'getRun' | 'deleteRun'
   | 'resumeRunFromCheckpoint' | 'compareRuns' | 'evaluateRun' | 'getConfusionCellImages' | 'predictImages' | 'getFeatureMaps';
@@ -136,7 +137,13 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
     },
     async getRun(input) {
       const { runDir, spec } = await locate(input.projectDir, input.runId);
-      return { spec: effectiveSpec(spec, supervisor.status(spec.id)), history: await readHistory(runDir), evaluation: await readEvaluation(runDir), runDir };
+      const evaluation = await readEvaluation(runDir);
+      return {
+        spec: effectiveSpec(spec, supervisor.status(spec.id)),
+        history: await readHistory(runDir),
+        evaluation: evaluation && withClassNames(evaluation, await currentClassNames(spec.dataset)),
+        runDir,
+      };
     },
     async deleteRun(input) {
       requireIdle(input.runId);

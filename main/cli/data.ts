@@ -3,7 +3,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { CliCommand, CliIo } from './command';
 import { parseCommandArgs } from './graphArgument';
-import { LabError } from '../../common/errors';
+import { LabError, received } from '../../common/errors';
+import { classLabel } from '../../common/text/classLabel';
 import type { DatasetInfo, DatasetProgressEvent, DatasetStats, ImportResult } from '../../common/api/methods/datasets';
 import { CACHE_FILES, readDatasetInfo } from '../data/datasetCache';
 import { buildDatasetStats, type StoredStats } from '../data/stats';
@@ -15,9 +16,13 @@ const HELP = `Usage:
   model-lab data list [--json]
   model-lab data builtins [--json]
   model-lab data download <mnist | fashion-mnist | cifar10 | fashion-mnist-sample> [--json]
+  model-lab data rename-class <dataset-id> <label | current name> <new name> [--json]
 
 Imports image folders (one subfolder per class; optional train/, validation/, test/),
 IDX files (MNIST) and CIFAR-10 batches into the dataset cache, and shows what is in it.
+MNIST, Fashion-MNIST and CIFAR-10 are recognised by their files' content and get their
+class names; rename-class changes one name (evaluations, exports and model cards of the
+dataset's runs show the new one).
 `;
 
 /** Parses "28x28" (height x width) or "32" (square). */
@@ -71,6 +76,7 @@ function printImport(io: CliIo, result: ImportResult): void {
   io.out(`${report.reused ? 'Up to date' : 'Imported'}: ${info.name} (id ${info.id})\n`);
   io.out(`  images   ${info.imageShape.join('x')} (${info.preprocessing.colorMode}, ${info.preprocessing.resizeMode})\n`);
   io.out(`  classes  ${info.classes.length}: ${info.classes.join(', ')}\n`);
+  printKnownDataset(io, info);
   io.out(`  splits   train ${info.splits.train}, validation ${info.splits.validation}, test ${info.splits.test}\n`);
   io.out(`  decoded  ${report.decoded}, reused ${report.reusedRecords}, ${(report.durationMs / 1000).toFixed(1)} s (${report.rate.toFixed(0)} images/s)\n`);
   if (report.skipped.length > 0) {
@@ -79,8 +85,32 @@ function printImport(io: CliIo, result: ImportResult): void {
   }
 }
 
+/** Says which standard dataset the files were recognised as, and how sure that is. */
+function printKnownDataset(io: CliIo, info: DatasetInfo): void {
+  if (!info.knownDataset) return;
+  const how = info.knownDataset.match === 'checksum' ? 'by the SHA-256 of every file' : 'by file sizes and headers (no published checksum)';
+  io.out(`  known    ${info.knownDataset.name}, recognised ${how}\n`);
+}
+
+/**
+ * The class list of `info` with the class named by `which` (its label, or its current name)
+ * renamed to `to`.
+ *
+ * @throws LabError `API_BAD_INPUT` when no class has that label or name.
+ */
+export function renamedClassList(info: Pick<DatasetInfo, 'classes' | 'name'>, which: string, to: string): string[] {
+  const byName = info.classes.indexOf(which);
+  const byLabel = /^\d+$/.test(which) ? Number(which) : -1;
+  const index = byName >= 0 ? byName : byLabel;
+  if (index < 0 || index >= info.classes.length) {
+    throw new LabError('API_BAD_INPUT', `Expected a label in [0, ${info.classes.length - 1}] or a class name of ${info.name} (${info.classes.join(', ')}). ${received('class', which)}`, { field: 'class', received: which });
+  }
+  return info.classes.map((name, label) => (label === index ? to : name));
+}
+
 function printStats(io: CliIo, info: DatasetInfo, stats: DatasetStats): void {
   io.out(`${info.name} (id ${info.id}, ${info.source.kind}: ${info.source.path})\n`);
+  printKnownDataset(io, info);
   io.out(`  images   ${stats.total} of ${info.imageShape.join('x')}, preprocessing ${info.preprocessing.colorMode} ${info.preprocessing.resizeMode} x${info.preprocessing.scale.toPrecision(4)}\n`);
   io.out(`  splits   train ${info.splits.train}, validation ${info.splits.validation}, test ${info.splits.test}\n`);
   const width = Math.max(5, ...info.classes.map((c) => c.length));
@@ -136,6 +166,17 @@ export const dataCommand: CliCommand = {
       const builtins = await service.call('listBuiltinDatasets', {});
       if (values.json) return json(builtins);
       for (const b of builtins) io.out(`${b.id.padEnd(22)} ${b.availability.padEnd(10)} ${b.imageShape.join('x').padEnd(9)} ${b.name}: ${b.description}\n`);
+      return 0;
+    }
+    if (sub === 'rename-class') {
+      const [, id, which, to] = positionals;
+      if (id === undefined || which === undefined || to === undefined) {
+        io.err(`error: data rename-class needs a dataset id, a label or class name, and the new name.\n${HELP}`);
+        return 2;
+      }
+      const info = await service.call('renameClasses', { id, classes: renamedClassList(await service.call('getDatasetInfo', { id }), which, to) });
+      if (values.json) return json(info);
+      io.out(`${info.name}: classes ${info.classes.map((name, label) => classLabel(label, name)).join(', ')}\n`);
       return 0;
     }
     if (sub !== 'import' && sub !== 'info' && sub !== 'download') {

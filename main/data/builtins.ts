@@ -5,8 +5,7 @@ import type { BuiltinDataset, DatasetProgressEvent } from '../../common/api/meth
 import { repoRoot } from '../api/defaultOptions';
 import { downloadFile, type DownloadSpec } from './download';
 import { extractTarGz } from './tar';
-import { CIFAR10_CLASSES } from './cifar';
-import { FASHION_MNIST_CLASSES } from './fileSources';
+import { distributedFiles, KNOWN_DATASETS, type KnownDatasetId } from './knownDatasets';
 import { createProgressCounter } from './progress';
 
 export type BuiltinId = BuiltinDataset['id'];
@@ -37,45 +36,40 @@ export const DEBIAN_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 const MNIST_BASE = 'https://storage.googleapis.com/cvdf-datasets/mnist/';
 const FASHION_BASE = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
 
+/** The official files of an IDX dataset at `base`, with the digests recognition also reads. */
+function idxDownloads(dataset: KnownDatasetId, base: string): BuiltinFile[] {
+  return distributedFiles(dataset).map((file) => ({ name: file.name, url: `${base}${file.name}`, size: file.size, sha256: file.sha256 }));
+}
+
 /** The official files and their SHA-256 digests (as recorded by TensorFlow Datasets). */
 export const BUILTIN_SOURCES: Record<Exclude<BuiltinId, 'fashion-mnist-sample'>, BuiltinSource> = {
   mnist: {
     id: 'mnist',
     name: 'MNIST',
     description: 'Handwritten digits, 28x28 grayscale: 60,000 training and 10,000 test images.',
-    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    classes: [...KNOWN_DATASETS.mnist.classes],
     imageShape: [28, 28, 1],
     license: 'CC BY-SA 3.0 (Yann LeCun and Corinna Cortes)',
     kind: 'idx',
     archive: false,
-    files: [
-      { name: 'train-images-idx3-ubyte.gz', url: `${MNIST_BASE}train-images-idx3-ubyte.gz`, size: 9912422, sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609' },
-      { name: 'train-labels-idx1-ubyte.gz', url: `${MNIST_BASE}train-labels-idx1-ubyte.gz`, size: 28881, sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c' },
-      { name: 't10k-images-idx3-ubyte.gz', url: `${MNIST_BASE}t10k-images-idx3-ubyte.gz`, size: 1648877, sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6' },
-      { name: 't10k-labels-idx1-ubyte.gz', url: `${MNIST_BASE}t10k-labels-idx1-ubyte.gz`, size: 4542, sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6' },
-    ],
+    files: idxDownloads('mnist', MNIST_BASE),
   },
   'fashion-mnist': {
     id: 'fashion-mnist',
     name: 'Fashion-MNIST',
     description: 'Zalando clothing images, 28x28 grayscale, 10 classes: 60,000 training and 10,000 test images.',
-    classes: FASHION_MNIST_CLASSES,
+    classes: [...KNOWN_DATASETS['fashion-mnist'].classes],
     imageShape: [28, 28, 1],
     license: 'MIT (Zalando SE)',
     kind: 'idx',
     archive: false,
-    files: [
-      { name: 'train-images-idx3-ubyte.gz', url: `${FASHION_BASE}train-images-idx3-ubyte.gz`, size: 26421880, sha256: '3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84' },
-      { name: 'train-labels-idx1-ubyte.gz', url: `${FASHION_BASE}train-labels-idx1-ubyte.gz`, size: 29515, sha256: 'a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845' },
-      { name: 't10k-images-idx3-ubyte.gz', url: `${FASHION_BASE}t10k-images-idx3-ubyte.gz`, size: 4422102, sha256: '346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073' },
-      { name: 't10k-labels-idx1-ubyte.gz', url: `${FASHION_BASE}t10k-labels-idx1-ubyte.gz`, size: 5148, sha256: '67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5' },
-    ],
+    files: idxDownloads('fashion-mnist', FASHION_BASE),
   },
   cifar10: {
     id: 'cifar10',
     name: 'CIFAR-10',
     description: '32x32 colour images, 10 classes: 50,000 training and 10,000 test images.',
-    classes: CIFAR10_CLASSES,
+    classes: [...KNOWN_DATASETS.cifar10.classes],
     imageShape: [32, 32, 3],
     license: 'Free to use with citation (Alex Krizhevsky, 2009)',
     kind: 'cifar10',
@@ -124,7 +118,7 @@ export async function listBuiltinDatasets(downloadsRoot: string): Promise<Builti
     id: 'fashion-mnist-sample',
     name: 'Fashion-MNIST sample',
     description: 'A class-balanced subset of Fashion-MNIST bundled with the app: 2,000 training and 500 test images.',
-    classes: FASHION_MNIST_CLASSES,
+    classes: [...KNOWN_DATASETS['fashion-mnist'].classes],
     imageShape: [28, 28, 1],
     availability: 'bundled',
     downloadBytes: 0,
@@ -211,10 +205,10 @@ export async function locateBuiltin(
     if (!(await allExist(dir, IDX_NAMES))) {
       throw new LabError('DATASET_NOT_FOUND', `Expected the bundled Fashion-MNIST sample. Received: path=${JSON.stringify(dir)}`, { path: dir });
     }
-    return { path: dir, kind: 'idx', classNames: FASHION_MNIST_CLASSES, name: 'Fashion-MNIST sample' };
+    return { path: dir, kind: 'idx', classNames: [...KNOWN_DATASETS['fashion-mnist'].classes], name: 'Fashion-MNIST sample' };
   }
   if (id === 'fashion-mnist' && (await hasDebianFashionMnist())) {
-    return { path: DEBIAN_FASHION_MNIST_DIR, kind: 'idx', classNames: FASHION_MNIST_CLASSES, name: 'Fashion-MNIST' };
+    return { path: DEBIAN_FASHION_MNIST_DIR, kind: 'idx', classNames: [...KNOWN_DATASETS['fashion-mnist'].classes], name: 'Fashion-MNIST' };
   }
   return fetchBuiltinFiles(BUILTIN_SOURCES[id], downloadsRoot, options);
 }

@@ -8,9 +8,7 @@ import type { ImportPlan, PlannedRecord } from './importPlan';
 import { checkIdxPair, readIdxFile } from './idx';
 import { CIFAR10_CLASSES, parseCifarBatch, parseCifarMeta } from './cifar';
 import { preprocessRawPixels } from './preprocess';
-
-/** Fashion-MNIST's class names, in label order. */
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+import { KNOWN_FILES, recogniseDataset, type FileBytes, type KnownFile, type Recognition } from './knownDatasets';
 
 const IDX_IMAGES = /^(.*)images[-.]idx3-ubyte(\.gz)?$/i;
 const CIFAR_TRAIN = /^data_batch_\d+\.bin$/;
@@ -62,8 +60,8 @@ function rawRecord(images: Uint8Array, index: number, height: number, width: num
   };
 }
 
-function resolveClassNames(given: string[] | undefined, fallback: string[], labelCount: number, source: string): string[] {
-  const names = given ?? fallback;
+function resolveClassNames(given: readonly string[] | undefined, fallback: readonly string[], labelCount: number, source: string): string[] {
+  const names = [...(given ?? fallback)];
   if (names.length < labelCount) {
     throw new LabError('API_BAD_INPUT', `Expected at least ${labelCount} class names (labels go up to ${labelCount - 1}). Received: classNames=${JSON.stringify(names)} for ${source}`, { field: 'classNames', received: names });
   }
@@ -78,7 +76,7 @@ function resolveClassNames(given: string[] | undefined, fallback: string[], labe
  * @throws LabError `DATASET_IDX_MAGIC`, `DATASET_IDX_COUNT`, `DATASET_BAD_FILE` for a bad
  *   pair, `DATASET_NOT_FOUND` when a labels file is missing.
  */
-export async function planIdxImport(target: string, options: ImportOptions, classNames?: string[]): Promise<ImportPlan> {
+export async function planIdxImport(target: string, options: ImportOptions, classNames?: string[], knownFiles: readonly KnownFile[] = KNOWN_FILES): Promise<ImportPlan> {
   const stat = await fs.stat(target);
   const dir = stat.isFile() ? path.dirname(target) : target;
   const names = stat.isFile() ? [path.basename(target)] : (await fs.readdir(dir)).sort();
@@ -87,6 +85,7 @@ export async function planIdxImport(target: string, options: ImportOptions, clas
   let shape: [number, number] | null = null;
   let maxLabel = -1;
   let preprocessing: Preprocessing | null = null;
+  const contents: FileBytes[] = [];
   for (const name of names) {
     const match = IDX_IMAGES.exec(name);
     if (!match) continue;
@@ -107,6 +106,7 @@ export async function planIdxImport(target: string, options: ImportOptions, clas
     const images = await readIdxFile(imagesFile, 3);
     const labels = await readIdxFile(labelsFile, 1);
     checkIdxPair(images, labels, imagesFile, labelsFile);
+    contents.push(images, labels);
     const [count, height, width] = images.dims as [number, number, number];
     if (shape && (shape[0] !== height || shape[1] !== width)) {
       throw new LabError('DATASET_BAD_FILE', `Expected every IDX file of a dataset to have ${shape[0]}x${shape[1]} images. Received: ${height}x${width} in ${imagesFile}`, { path: imagesFile });
@@ -124,9 +124,11 @@ export async function planIdxImport(target: string, options: ImportOptions, clas
   if (!preprocessing || records.length === 0) {
     throw new LabError('DATASET_EMPTY', `Expected IDX files named like train-images-idx3-ubyte[.gz]. Received: path=${JSON.stringify(target)}`, { path: target });
   }
-  const fallback = /fashion/i.test(target) ? FASHION_MNIST_CLASSES : Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
+  // Recognised by content, not by folder name: a copy in ~/data/clothes is still Fashion-MNIST.
+  const recognised = recogniseDataset(contents, knownFiles);
+  const fallback = recognised?.dataset.classes ?? Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
   const classes = resolveClassNames(classNames, fallback, maxLabel + 1, target);
-  return { kind: 'idx', name: path.basename(stat.isFile() ? dir : target), sourcePath: target, classes, preprocessing, records, skipped: [], sourceFiles };
+  return { kind: 'idx', name: path.basename(stat.isFile() ? dir : target), sourcePath: target, classes, preprocessing, records, skipped: [], sourceFiles, knownDataset: knownDatasetOf(recognised) };
 }
 
 /**
@@ -136,7 +138,7 @@ export async function planIdxImport(target: string, options: ImportOptions, clas
  * @throws LabError `DATASET_CIFAR_TRUNCATED` for a partial record, `DATASET_EMPTY` when no
  *   batch file is there.
  */
-export async function planCifarImport(target: string, options: ImportOptions, classNames?: string[]): Promise<ImportPlan> {
+export async function planCifarImport(target: string, options: ImportOptions, classNames?: string[], knownFiles: readonly KnownFile[] = KNOWN_FILES): Promise<ImportPlan> {
   const dir = await findCifarDir(target);
   if (!dir) {
     throw new LabError('DATASET_EMPTY', `Expected CIFAR-10 batches (data_batch_1.bin ... test_batch.bin). Received: path=${JSON.stringify(target)}`, { path: target });
@@ -145,9 +147,12 @@ export async function planCifarImport(target: string, options: ImportOptions, cl
   const preprocessing = rawPreprocessing(options, 32, 32, 3);
   const records: PlannedRecord[] = [];
   const sourceFiles: RecordSource[] = [];
+  const contents: FileBytes[] = [];
   for (const name of names.filter((n) => CIFAR_TRAIN.test(n) || n === CIFAR_TEST)) {
     const file = path.join(dir, name);
-    const batch = parseCifarBatch(await fs.readFile(file), file);
+    const bytes = await fs.readFile(file);
+    const batch = parseCifarBatch(bytes, file);
+    contents.push({ raw: bytes, content: bytes });
     const split: DatasetSplit = name === CIFAR_TEST ? 'test' : 'train';
     for (let i = 0; i < batch.labels.length; i++) records.push(rawRecord(batch.images, i, 32, 32, 3, batch.labels[i]!, split, preprocessing));
     sourceFiles.push(await statSource(file));
@@ -158,6 +163,12 @@ export async function planCifarImport(target: string, options: ImportOptions, cl
     metaNames = parseCifarMeta(await fs.readFile(metaFile, 'utf8'));
     sourceFiles.push(await statSource(metaFile));
   }
-  const classes = resolveClassNames(classNames ?? metaNames, CIFAR10_CLASSES, 10, target);
-  return { kind: 'cifar10', name: path.basename(path.dirname(dir) === target ? target : dir), sourcePath: dir, classes, preprocessing, records, skipped: [], sourceFiles };
+  const recognised = recogniseDataset(contents, knownFiles);
+  // The names the files carry (batches.meta.txt) win; any batches in CIFAR-10's format have its ten labels.
+  const classes = resolveClassNames(classNames ?? metaNames, recognised?.dataset.classes ?? CIFAR10_CLASSES, 10, target);
+  return { kind: 'cifar10', name: path.basename(path.dirname(dir) === target ? target : dir), sourcePath: dir, classes, preprocessing, records, skipped: [], sourceFiles, knownDataset: knownDatasetOf(recognised) };
+}
+
+function knownDatasetOf(recognised: Recognition | null): ImportPlan['knownDataset'] {
+  return recognised ? { id: recognised.dataset.id, name: recognised.dataset.name, match: recognised.match } : null;
 }

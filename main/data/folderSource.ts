@@ -114,5 +114,5 @@ export async function planFolderImport(root: string, options: ImportOptions, onS
     });
   }
   onScanned?.(scanned);
-  return { kind: 'folder', name: path.basename(root), sourcePath: root, classes, preprocessing, records, skipped, sourceFiles };
+  return { kind: 'folder', name: path.basename(root), sourcePath: root, classes, preprocessing, records, skipped, sourceFiles, knownDataset: null };
 }

@@ -6,6 +6,8 @@ import { LabError } from '../../common/errors';
 export interface IdxArray {
   dims: number[];
   data: Uint8Array;
+  /** The whole file after gunzip, header included (what content checksums are computed on). */
+  content: Uint8Array;
 }
 
 const UBYTE = 0x08;
@@ -45,12 +47,13 @@ export function parseIdx(input: Uint8Array, expectedRank: number, file = '<buffe
   if (actual !== expected) {
     throw new LabError('DATASET_BAD_FILE', `Expected ${expected} data bytes for dims [${dims.join(', ')}] (the file is truncated or has trailing bytes). Received: size=${actual} in ${file}`, { path: file, received: actual });
   }
-  return { dims, data: bytes.subarray(headerBytes) };
+  return { dims, data: bytes.subarray(headerBytes), content: bytes };
 }
 
-/** Reads and parses an IDX file; see `parseIdx`. */
-export async function readIdxFile(file: string, expectedRank: number): Promise<IdxArray> {
-  return parseIdx(await fs.readFile(file), expectedRank, file);
+/** Reads and parses an IDX file; see `parseIdx`. `raw` is the file as on disk (gzip-compressed or not). */
+export async function readIdxFile(file: string, expectedRank: number): Promise<IdxArray & { raw: Uint8Array }> {
+  const raw = await fs.readFile(file);
+  return { ...parseIdx(raw, expectedRank, file), raw };
 }
 
 /** Encodes unsigned bytes as an IDX file, gzip-compressed when `gzip` is true. */

@@ -12,6 +12,7 @@ import { assignSplits, countPerClass } from './split';
 import { computeStoredStats } from './stats';
 import { createProgressCounter } from './progress';
 import { channelsOf } from './preprocess';
+import type { KnownFile } from './knownDatasets';
 
 /** What to import. */
 export interface ImportRequest {
@@ -35,6 +36,8 @@ export interface ImportEnvironment {
   onProgress?: ((event: DatasetProgressEvent) => void) | undefined;
   /** Images in flight at once (default `DEFAULT_IMPORT_CONCURRENCY`). */
   concurrency?: number | undefined;
+  /** The standard files recognised by content (default `KNOWN_FILES`; tests pass their own). */
+  knownFiles?: readonly KnownFile[] | undefined;
 }
 
 /**
@@ -61,7 +64,7 @@ function slug(name: string): string {
   return cleaned.length > 0 ? cleaned : 'dataset';
 }
 
-async function planImport(request: ImportRequest, target: string, onScanned: (files: number) => void): Promise<ImportPlan> {
+async function planImport(request: ImportRequest, target: string, onScanned: (files: number) => void, knownFiles: readonly KnownFile[] | undefined): Promise<ImportPlan> {
   let stat;
   try {
     stat = await fs.stat(target);
@@ -75,8 +78,8 @@ async function planImport(request: ImportRequest, target: string, onScanned: (fi
     else if (stat.isDirectory()) kind = 'folder';
     else throw new LabError('DATASET_BAD_FILE', `Expected a folder of images, IDX files or CIFAR-10 batches. Received: path=${JSON.stringify(request.path)}`, { path: request.path, field: 'path' });
   }
-  if (kind === 'idx') return planIdxImport(target, request.options, request.classNames);
-  if (kind === 'cifar10') return planCifarImport(target, request.options, request.classNames);
+  if (kind === 'idx') return planIdxImport(target, request.options, request.classNames, knownFiles);
+  if (kind === 'cifar10') return planCifarImport(target, request.options, request.classNames, knownFiles);
   if (!stat.isDirectory()) throw new LabError('DATASET_BAD_FILE', `Expected a folder with one subfolder per class. Received: path=${JSON.stringify(request.path)}`, { path: request.path, field: 'path' });
   return planFolderImport(target, request.options, onScanned);
 }
@@ -138,7 +141,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
   const plan = await planImport(request, target, (files) => {
     scan.add(files - scannedSoFar);
     scannedSoFar = files;
-  });
+  }, env.knownFiles);
   scan.finish();
   throwIfCancelled(env.signal, importId);
 
@@ -218,6 +221,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
       createdAt: new Date().toISOString(),
       cacheDir: finalDir,
       skipped,
+      ...(plan.knownDataset ? { knownDataset: plan.knownDataset } : {}),
     };
     const index: CacheIndex = { formatVersion: 1, count: written.count, recordBytes, labels: written.labels, splits, ...(written.sources ? { sources: written.sources, originalSizes: written.originalSizes } : {}) };
     await writeJson(path.join(tmpDir, CACHE_FILES.index), index);

@@ -31,4 +31,6 @@ export interface ImportPlan {
   skipped: Array<{ path: string; reason: string }>;
   /** Paths, sizes and mtimes of every source file: hashed into the fingerprint. */
   sourceFiles: RecordSource[];
+  /** The standard dataset the files are, recognised by content; null otherwise. */
+  knownDataset: DatasetInfo['knownDataset'] | null;
 }

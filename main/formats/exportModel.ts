@@ -116,7 +116,7 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
         graph: source.graph,
         hyperparameters: hyperparameters ?? hyperparametersSchema.parse({}),
         preprocessing,
-        classNames: source.run ? source.run.spec.dataset.classes : null,
+        classNames: source.run ? source.run.classNames : null,
       });
       await writeBytes(outPath, script);
       files.push(outPath);

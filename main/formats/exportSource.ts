@@ -9,14 +9,18 @@ import { loadWeightsInto } from '../engine/train/checkpointIo';
 import { pixelsToTensor } from '../engine/train/batches';
 import { checkpointDir, readHistory, readRunSpec, type CheckpointKind } from '../project/runStore';
 import { openDatasetCache } from '../data/datasetCache';
+import { currentClassNames } from '../data/classNames';
 
 /** What an export writes: the graph, a compiled model holding the weights, and what the card records. */
 export interface ExportSource {
   graph: ModelGraph;
   model: tfjs.LayersModel;
   tf: Tfjs;
-  /** The run the weights come from; null for a freshly initialised model. */
-  run: { spec: RunSpec; runDir: string; checkpoint: CheckpointKind; epoch: number; finalLogs: Record<string, number> | null } | null;
+  /**
+   * The run the weights come from; null for a freshly initialised model. `classNames` are
+   * the dataset's current names (a rename since the run reaches its exports).
+   */
+  run: { spec: RunSpec; runDir: string; checkpoint: CheckpointKind; epoch: number; finalLogs: Record<string, number> | null; classNames: string[] } | null;
 }
 
 /** Inputs the exported file and the lab's model are both run on: one tensor per model input, by input name. */
@@ -55,7 +59,8 @@ export async function runSource(runDir: string, checkpoint: CheckpointKind, tf: 
     throw error;
   }
   const history: EpochRecord[] = await readHistory(runDir);
-  return { graph: spec.graph, model, tf, run: { spec, runDir, checkpoint, epoch: found.epoch, finalLogs: history.at(-1)?.logs ?? null } };
+  const classNames = await currentClassNames(spec.dataset);
+  return { graph: spec.graph, model, tf, run: { spec, runDir, checkpoint, epoch: found.epoch, finalLogs: history.at(-1)?.logs ?? null, classNames } };
 }
 
 /** Deterministic uniform values in [0, 1) (a 32-bit LCG), so a verification is repeatable. */

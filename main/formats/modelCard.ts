@@ -22,7 +22,7 @@ export function buildModelCard(source: ExportSource, format: ExportFormat, prepr
     modelName: source.graph.name,
     format,
     createdAt: now.toISOString(),
-    classNames: run ? [...run.spec.dataset.classes] : null,
+    classNames: run ? [...run.classNames] : null,
     inputShape,
     colorMode: preprocessing?.colorMode ?? null,
     resizeMode: preprocessing?.resizeMode ?? null,

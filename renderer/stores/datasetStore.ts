@@ -104,6 +104,18 @@ export const useDatasetStore = defineStore('dataset', () => {
     if (importing.value) await labClient.cancelImport({ importId: importing.value.importId });
   }
 
+  /**
+   * Renames the classes of the selected dataset (one name per label, in order); the list,
+   * statistics and samples show the new names. Failures reach the caller.
+   */
+  async function renameClasses(classes: string[]): Promise<void> {
+    const id = activeId.value;
+    if (!id) return;
+    const renamed = await labClient.renameClasses({ id, classes });
+    datasets.value = datasets.value.map((dataset) => (dataset.id === id ? renamed : dataset));
+    if (activeId.value === id) await select(id);
+  }
+
   /** Deletes a dataset cache. */
   async function remove(id: string): Promise<void> {
     await labClient.deleteDataset({ id });
@@ -136,6 +148,6 @@ export const useDatasetStore = defineStore('dataset', () => {
 
   return {
     datasets, builtins, activeId, active, stats, grid, importing, lastReport, importError, augmentation, previewRecord, preview, previewSeed, loading,
-    refresh, select, importPath, importBuiltin, cancelImport, remove, loadPreview, handleEvent,
+    refresh, select, importPath, importBuiltin, cancelImport, renameClasses, remove, loadPreview, handleEvent,
   };
 });

@@ -5,6 +5,10 @@ import { colorModeSchema, preprocessingSchema, resizeModeSchema } from '../../da
 
 export const skippedFileSchema = z.object({ path: z.string(), reason: z.string() });
 
+/** How a standard dataset was recognised: every file by its SHA-256, or (where no checksum is known) by size and header. */
+export const knownDatasetMatchSchema = z.enum(['checksum', 'size-and-header']);
+export type KnownDatasetMatch = z.infer<typeof knownDatasetMatchSchema>;
+
 /** A dataset decoded into the on-disk cache. */
 export const datasetInfoSchema = z.object({
   id: z.string(),
@@ -27,6 +31,8 @@ export const datasetInfoSchema = z.object({
   createdAt: z.string(),
   cacheDir: z.string(),
   skipped: z.array(skippedFileSchema),
+  /** Set when the files are a standard dataset (MNIST, Fashion-MNIST, CIFAR-10) recognised by content. */
+  knownDataset: z.object({ id: z.string(), name: z.string(), match: knownDatasetMatchSchema }).optional(),
 });
 export type DatasetInfo = z.infer<typeof datasetInfoSchema>;
 
@@ -196,6 +202,11 @@ export const datasetMethods = {
       minSize: z.number().int().min(8).max(512).default(64),
     }),
     output: z.object({ original: z.string(), images: z.array(z.string()) }),
+  }),
+  renameClasses: defineMethod({
+    description: 'Renames the classes of a dataset (one name per label, in label order); evaluations, exports and model cards of its runs show the new names.',
+    input: datasetRefSchema.extend({ classes: z.array(z.string().trim().min(1).max(200)).min(1) }),
+    output: datasetInfoSchema,
   }),
   deleteDataset: defineMethod({
     description: 'Removes a dataset cache folder.',

@@ -53,6 +53,16 @@ describe('model-lab data', () => {
     expect(await main(['data', 'info', id], info.io)).toBe(0);
     expect(info.out()).toContain('circle');
     expect(info.out()).toContain('8x8 (20) before resizing');
+
+    const byName = buffers();
+    expect(await main(['data', 'rename-class', id, 'circle', 'disc'], byName.io)).toBe(0);
+    expect(byName.out()).toContain('classes 0 disc, 1 square');
+    const byLabel = buffers();
+    expect(await main(['data', 'rename-class', id, '1', 'box', '--json'], byLabel.io)).toBe(0);
+    expect((JSON.parse(byLabel.out()) as { classes: string[] }).classes).toEqual(['disc', 'box']);
+    const unknown = buffers();
+    expect(await main(['data', 'rename-class', id, 'triangle', 'x'], unknown.io)).toBe(1);
+    expect(unknown.err()).toContain('error [API_BAD_INPUT]: Expected a label in [0, 1] or a class name of shapes (disc, box). Received: class="triangle"');
   });
 
   it('reports a bad option as API_BAD_INPUT', async () => {

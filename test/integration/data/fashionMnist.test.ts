@@ -5,7 +5,7 @@ import path from 'node:path';
 import { importDataset } from '../../../main/data/importDataset';
 import { openDatasetCache } from '../../../main/data/datasetCache';
 import { DEBIAN_FASHION_MNIST_DIR, hasDebianFashionMnist } from '../../../main/data/builtins';
-import { FASHION_MNIST_CLASSES } from '../../../main/data/fileSources';
+import { FASHION_MNIST_CLASSES } from '../../../main/data/knownDatasets';
 import { importOptionsSchema } from '../../../common/api/methods/datasets';
 
 // Real data comes from Debian's dataset-fashion-mnist package; .ci/run installs it.
@@ -27,7 +27,9 @@ describe.skipIf(!installed)('real Fashion-MNIST IDX files', () => {
       { datasetsRoot: work },
     );
     expect(report.skipped).toEqual([]);
+    // Recognised by the SHA-256 of the files' content (Debian re-compressed them), not by the folder's name.
     expect(info.classes).toEqual(FASHION_MNIST_CLASSES);
+    expect(info.knownDataset).toEqual({ id: 'fashion-mnist', name: 'Fashion-MNIST', match: 'checksum' });
     expect(info.imageShape).toEqual([28, 28, 1]);
     expect(info.splits).toEqual({ train: 54_000, validation: 6_000, test: 10_000 });
     expect(info.classCounts.test).toEqual(new Array(10).fill(1000));
