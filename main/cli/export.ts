@@ -6,9 +6,10 @@ import { GRAPH_SOURCE_HELP, GRAPH_SOURCE_OPTIONS, loadGraphArgument, parseComman
 
 const HELP = `Usage: model-lab export <run-id | graph.json | template-id> --format FORMAT --out PATH [options]
 
-Writes a model file with a model card (model-card.json, model-card.md) beside it, reloads it
-in its own runtime and compares predictions on 64 held-out images (random inputs when the
-source has no test images). A run exports its best checkpoint; a graph or template exports
+Writes a model file, reloads it in its own runtime and compares predictions on 64 held-out
+images (random inputs when the source has no test images), then writes its model card into
+the file (H5 attribute, .keras entry, ONNX metadata, model.json's userDefinedMetadata) and
+beside it as <file>.model-card.json and .md, so exports into one folder keep their own. A run exports its best checkpoint; a graph or template exports
 freshly initialised weights.
 
   --format F              tfjs | h5 | keras | onnx | keras-script

@@ -14,6 +14,7 @@ import { buildKerasArchive } from './keras/kerasV3Format';
 import { generateKerasTrainingScript } from './keras/kerasScript';
 import { graphToOnnx } from './onnx/onnxExport';
 import { buildModelCard, writeModelCard } from './modelCard';
+import { embeddedCardFile, withEmbeddedModelCard } from './embeddedModelCard';
 import { writeError } from './fileErrors';
 import { VERIFY_TOLERANCE, verifyExport } from './verifyExport';
 
@@ -73,7 +74,8 @@ async function writeViaScratch(filePath: string, build: (scratchFile: string) =>
 /**
  * Writes the source model in `format`, reloads it in its own runtime and compares
  * predictions on held-out images (or seeded random inputs), then writes the model card
- * (`model-card.json` + `model-card.md`) beside the model.
+ * into the file where the format has a place for it (see embeddedModelCard.ts) and beside
+ * it as `<file name>.model-card.json` + `.md`, so exports into one folder keep their own.
  *
  * @returns the files written and the verification (null for keras-script)
  * @throws LabError `IO_PERMISSION`, `IO_DISK_FULL`, `IO_WRITE_FAILED` when writing fails;
@@ -134,17 +136,21 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
     }
   }
   const warnings = format === 'tfjs' ? tfjsPortabilityWarnings(source.graph) : [];
-  const cardDir = format === 'tfjs' ? outPath : path.dirname(outPath);
-  let card;
+  const card = buildModelCard(source, format, preprocessing, verification, warnings);
+  // The card goes into the file once the file is verified (it records the verification), and beside it.
+  const embedIn = embeddedCardFile(format, outPath);
+  if (embedIn !== null && format !== 'keras-script') await writeBytes(embedIn, await withEmbeddedModelCard(format, embedIn, card));
+  const modelFile = embedIn ?? outPath;
+  let cardFiles;
   try {
-    card = await writeModelCard(cardDir, buildModelCard(source, format, preprocessing, verification, warnings));
+    cardFiles = await writeModelCard(modelFile, card);
   } catch (error) {
-    throw writeError(error, cardDir);
+    throw writeError(error, modelFile);
   }
-  files.push(card.json, card.markdown);
+  files.push(cardFiles.json, cardFiles.markdown);
   if (verification !== null && !(verification.maxAbsDiff <= verification.tolerance)) {
     throw new LabError('EXPORT_VERIFY_FAILED', `Expected the reloaded ${format} model to predict within ${verification.tolerance} of the lab's model. ${received('maxAbsDiff', verification.maxAbsDiff)}`, { path: outPath, verification });
   }
   progress('done', 1, verification ? `Verified: max difference ${verification.maxAbsDiff.toExponential(2)} on ${verification.samples} ${verification.inputs === 'test-split' ? 'test images' : 'random inputs'}` : `Wrote ${outPath}`);
-  return { format, files, modelCardPath: card.json, verification, warnings };
+  return { format, files, modelCardPath: cardFiles.json, verification, warnings };
 }

@@ -10,7 +10,8 @@ import { readKerasH5 } from './keras/h5Format';
 import { readKerasArchive } from './keras/kerasV3Format';
 import { kerasConfigToGraph } from './keras/kerasGraphImport';
 import { loadTfjsModel, TFJS_FILES } from './tfjsFormat';
-import { readModelCard } from './modelCard';
+import { readModelCardBeside } from './modelCard';
+import { readEmbeddedModelCard } from './embeddedModelCard';
 import { kerasConfigFromTfjsTopology } from './tfjsTopology';
 
 /** An imported model: its graph, its weights by layer (empty for architecture-only files) and its card. */
@@ -50,8 +51,9 @@ function tfjsLayerWeights(model: tfjs.LayersModel, graph: ModelGraph): LayerWeig
 /**
  * Reads a model file: Keras `.h5` (tf.keras 2), `.keras` (Keras 3), architecture-only JSON
  * from `model.to_json()`, or a TF.js `model.json` (file or its folder). Layers map onto the
- * catalog with their names; omitted arguments get Keras defaults. A `model-card.json`
- * beside the file is read back.
+ * catalog with their names; omitted arguments get Keras defaults. The model card is read
+ * from inside the file, else from `<file name>.model-card.json` beside it, else from a
+ * folder's `model-card.json` of the same format (written by earlier versions).
  *
  * @throws LabError `IO_NOT_FOUND`, `IO_BAD_FORMAT`, or `LAYER_UNSUPPORTED` naming the layer.
  */
@@ -61,14 +63,13 @@ export async function importModelFile(filePath: string, tf: Tfjs): Promise<Impor
   const file = stat.isDirectory() ? path.join(filePath, TFJS_FILES.model) : filePath;
   const dir = path.dirname(file);
   const extension = path.extname(file).toLowerCase();
-  const modelCard = await readModelCard(dir);
   if (extension === '.h5' || extension === '.hdf5') {
     const imported = await readKerasH5(file);
-    return { format: 'h5', graph: imported.graph, weights: imported.weights, modelCard };
+    return { format: 'h5', graph: imported.graph, weights: imported.weights, modelCard: await modelCardOf('h5', file) };
   }
   if (extension === '.keras') {
     const imported = await readKerasArchive(file);
-    return { format: 'keras', graph: imported.graph, weights: imported.weights, modelCard };
+    return { format: 'keras', graph: imported.graph, weights: imported.weights, modelCard: await modelCardOf('keras', file) };
   }
   if (extension !== '.json') {
     throw new LabError('IO_BAD_FORMAT', `Expected a .h5, .keras or .json model file. ${received('path', filePath)}`, { path: filePath });
@@ -79,10 +80,15 @@ export async function importModelFile(filePath: string, tf: Tfjs): Promise<Impor
     const graph = kerasConfigToGraph(kerasConfigFromTfjsTopology(topology));
     const model = await loadTfjsModel(dir, tf, path.basename(file));
     try {
-      return { format: 'tfjs', graph, weights: tfjsLayerWeights(model, graph), modelCard };
+      return { format: 'tfjs', graph, weights: tfjsLayerWeights(model, graph), modelCard: await modelCardOf('tfjs', file) };
     } finally {
       model.dispose();
     }
   }
-  return { format: 'keras-json', graph: kerasConfigToGraph(json), weights: [], modelCard };
+  return { format: 'keras-json', graph: kerasConfigToGraph(json), weights: [], modelCard: await modelCardOf('keras-json', file) };
+}
+
+/** The card of a model file: the one inside it, else its own beside it, else its folder's of the same format. */
+async function modelCardOf(format: ImportedModel['format'], file: string): Promise<ModelCard | null> {
+  return (await readEmbeddedModelCard(format, file)) ?? readModelCardBeside(file, format);
 }

@@ -5,8 +5,18 @@ import { analyzeGraph } from '../../common/graph/analysis';
 import type { Preprocessing } from '../../common/data/preprocessing';
 import type { ExportSource } from './exportSource';
 
-/** File names of the model card written beside every export. */
-export const MODEL_CARD_FILES = { json: 'model-card.json', markdown: 'model-card.md' } as const;
+/**
+ * The card files beside a model file: `<file name>.model-card.json` and `.md`, e.g.
+ * `a.h5.model-card.json`. Named after the whole file name, extension included, so two
+ * exports into one folder never share a card: not `a.h5` and `b.h5`, nor `a.h5` and
+ * `a.onnx`. A TF.js folder's card lies beside its `model.json`.
+ */
+export function modelCardFiles(modelFile: string): { json: string; markdown: string } {
+  return { json: `${modelFile}.model-card.json`, markdown: `${modelFile}.model-card.md` };
+}
+
+/** The one card a folder held before cards were named after their model (read on import only). */
+export const FOLDER_MODEL_CARD = 'model-card.json';
 
 /**
  * The card of an export: what the model expects (input size, colour mode, resize mode,
@@ -83,21 +93,39 @@ export function modelCardMarkdown(card: ModelCard): string {
   return `${lines.filter((line, index, all) => !(line === '' && all[index - 1] === '')).join('\n')}\n`;
 }
 
-/** Writes model-card.json and model-card.md into `dir`; returns their paths. */
-export async function writeModelCard(dir: string, card: ModelCard): Promise<{ json: string; markdown: string }> {
-  const json = path.join(dir, MODEL_CARD_FILES.json);
-  const markdown = path.join(dir, MODEL_CARD_FILES.markdown);
-  await fs.writeFile(json, `${JSON.stringify(card, null, 2)}\n`);
-  await fs.writeFile(markdown, modelCardMarkdown(card));
-  return { json, markdown };
+/** Writes the card's JSON and Markdown files beside `modelFile`; returns their paths. */
+export async function writeModelCard(modelFile: string, card: ModelCard): Promise<{ json: string; markdown: string }> {
+  const files = modelCardFiles(modelFile);
+  await fs.writeFile(files.json, `${JSON.stringify(card, null, 2)}\n`);
+  await fs.writeFile(files.markdown, modelCardMarkdown(card));
+  return files;
 }
 
-/** The model card in `dir`, or null when there is none or it does not parse. */
-export async function readModelCard(dir: string): Promise<ModelCard | null> {
+/** A card from JSON text, or null when it does not parse as one. */
+export function parseModelCard(text: string): ModelCard | null {
   try {
-    const parsed = modelCardSchema.safeParse(JSON.parse(await fs.readFile(path.join(dir, MODEL_CARD_FILES.json), 'utf8')));
+    const parsed = modelCardSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
+}
+
+async function readCardFile(file: string): Promise<ModelCard | null> {
+  const text = await fs.readFile(file, 'utf8').catch(() => null);
+  return text === null ? null : parseModelCard(text);
+}
+
+/**
+ * The card beside `modelFile`: its own `<file name>.model-card.json`, else the folder's
+ * `model-card.json` of earlier exports when that card is of the same format (a folder of
+ * several exports kept only the last one's card, which must not pass for another format's).
+ *
+ * @returns null when there is none or it does not parse.
+ */
+export async function readModelCardBeside(modelFile: string, format: ExportFormat | 'keras-json'): Promise<ModelCard | null> {
+  const own = await readCardFile(modelCardFiles(modelFile).json);
+  if (own !== null) return own;
+  const folderCard = await readCardFile(path.join(path.dirname(modelFile), FOLDER_MODEL_CARD));
+  return folderCard !== null && folderCard.format === format ? folderCard : null;
 }

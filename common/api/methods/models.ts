@@ -24,8 +24,9 @@ export const verificationSchema = z.object({
 export type Verification = z.infer<typeof verificationSchema>;
 
 /**
- * model-card.json, written beside every exported model and read back on import: what the
- * model expects and how it was trained.
+ * The model card, written into every exported model where its format has a place for one
+ * and beside it as `<file name>.model-card.json`, and read back on import: what the model
+ * expects and how it was trained.
  */
 export const modelCardSchema = z.object({
   schemaVersion: z.literal(1),

@@ -2,7 +2,7 @@ import h5wasm, { type Group, type Dataset, type File as H5File } from 'h5wasm/no
 import { LabError, received } from '../../../common/errors';
 
 /** Opens an HDF5 file with h5wasm, waiting for its module once. */
-export async function openH5(filePath: string, mode: 'r' | 'w'): Promise<H5File> {
+export async function openH5(filePath: string, mode: 'r' | 'w' | 'a'): Promise<H5File> {
   await h5wasm.ready;
   try {
     return new h5wasm.File(filePath, mode);

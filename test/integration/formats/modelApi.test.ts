@@ -3,14 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../../common/api/events';
-import type { RunSpec } from '../../../common/training/runSpec';
-import { hyperparametersSchema } from '../../../common/training/hyperparameters';
 import { GraphBuilder } from '../../../common/templates/builder';
 import { createLabService, type LabService } from '../../../main/api/labService';
 import { initBackend, type Tfjs } from '../../../main/engine/backend';
-import { compileGraph } from '../../../main/engine/compile';
-import { fileSaveHandler } from '../../../main/engine/train/checkpointIo';
-import { appendEpochRecord, createRunDir, writeCheckpoint } from '../../../main/project/runStore';
 import { graphSource } from '../../../main/formats/exportSource';
 import { exportModelFiles } from '../../../main/formats/exportModel';
 import { importModelFile } from '../../../main/formats/importModel';
@@ -18,7 +13,8 @@ import { modelFromImport } from '../../../main/formats/verifyExport';
 import { maxAbsDifference, predict } from '../../../main/formats/exportSource';
 import { main } from '../../../main/cli';
 import { bufferIo } from '../../unit/main/cli/bufferIo';
-import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
+import { syntheticDataset, tinyGraph } from '../../unit/main/engine/train/datasetFixture';
+import { writeFinishedRun } from './runFixture';
 import { randomizeWeights, smallCnnGraph } from './formatFixtures';
 
 let tf: Tfjs;
@@ -31,24 +27,7 @@ beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'model-api-'));
   lab = await createLabService({ dataDir: path.join(root, 'data'), allowedRoots: [root], backend: 'wasm' });
   // A finished run: dataset cache, run.json, one epoch of metrics and a best checkpoint.
-  const dataset = syntheticDataset({ count: 120 });
-  const cacheDir = await writeDatasetCache(path.join(root, 'data', 'datasets', 'bands'), dataset);
-  const graph = tinyGraph();
-  const now = new Date().toISOString();
-  const spec: RunSpec = {
-    schemaVersion: 1, id: RUN_ID, name: 'tiny on bands', createdAt: now, graph,
-    dataset: { id: dataset.info.id, name: dataset.info.name, cacheDir, fingerprint: dataset.info.fingerprint, classes: dataset.info.classes, imageShape: dataset.info.imageShape },
-    hyperparameters: hyperparametersSchema.parse({ epochs: 1 }), backendPreference: null, backend: null, status: 'completed', epochsCompleted: 1,
-    best: { epoch: 1, monitor: 'val_loss', value: 0.5 }, last: { epoch: 1, monitor: 'val_loss', value: 0.5 }, endReason: 'completed', updatedAt: now,
-  };
-  const runDir = await createRunDir(path.join(root, 'data', 'runs'), spec);
-  await appendEpochRecord(runDir, { epoch: 1, logs: { loss: 0.9, accuracy: 0.6, val_loss: 0.5, val_accuracy: 0.7 }, learningRate: 0.001, seconds: 1, imagesPerSecond: 100, time: now });
-  const model = compileGraph(graph, tf, { seed: 1 });
-  randomizeWeights(model, tf, 3);
-  await writeCheckpoint(runDir, 'best', 1, async (dir) => {
-    await model.save(fileSaveHandler(dir, tf));
-  });
-  model.dispose();
+  await writeFinishedRun(tf, path.join(root, 'data'), { runId: RUN_ID, dataset: syntheticDataset({ count: 120 }), datasetFolder: 'bands', graph: tinyGraph(), weightSeed: 3 });
 });
 
 afterAll(async () => {
@@ -80,7 +59,8 @@ describe('model LabApi methods', () => {
       dataset: { fingerprint: expect.any(String) }, metrics: { val_accuracy: 0.7 }, source: { runId: RUN_ID, checkpoint: 'best', epoch: 1 },
       hyperparameters: { epochs: 1 }, verification: { inputs: 'test-split' },
     });
-    expect(await fs.readFile(path.join(root, 'exports', 'model-card.md'), 'utf8')).toContain('band2');
+    expect(result.modelCardPath).toBe(`${outPath}.model-card.json`);
+    expect(await fs.readFile(`${outPath}.model-card.md`, 'utf8')).toContain('band2');
   });
 
   it('imports an exported .h5 with its weights and model card', async () => {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type Tfjs } from '../../../main/engine/backend';
 import { graphSource, type ExportSource } from '../../../main/formats/exportSource';
@@ -62,6 +62,7 @@ print(json.dumps({
     "training_config": json.loads(text(f.attrs["training_config"])),
     "layer_names": [text(n) for n in mw.attrs["layer_names"]],
     "layers": layers,
+    "model_card": json.loads(text(f.attrs["model_card"])),
 }))
 `;
 
@@ -71,9 +72,11 @@ describe('exported files read by Debian python3-h5py and python3-onnx', () => {
     await exportModelFiles(source, { format: 'h5', outPath: file, samples: 8 });
     const dump = JSON.parse(python(H5_DUMP, file)) as {
       root: string[]; keras_version: string; backend: string; model_config: unknown; training_config: Record<string, unknown>; layer_names: string[];
-      layers: Record<string, { weight_names: string[]; arrays: { values: number[]; shape: number[]; dtype: string }[] }>;
+      layers: Record<string, { weight_names: string[]; arrays: { values: number[]; shape: number[]; dtype: string }[] }>; model_card: unknown;
     };
-    expect(dump.root).toEqual(['backend', 'keras_version', 'model_config', 'training_config']);
+    expect(dump.root).toEqual(['backend', 'keras_version', 'model_card', 'model_config', 'training_config']);
+    expect(dump.model_card).toEqual(JSON.parse(readFileSync(`${file}.model-card.json`, 'utf8')));
+    expect(dump.model_card).toMatchObject({ format: 'h5', modelName: 'small_cnn', verification: { runtime: expect.any(String) } });
     expect(dump.keras_version).toMatch(/^2\./);
     expect(dump.backend).toBe('tensorflow');
     expect(dump.model_config).toEqual(kerasModelConfig(source.graph, 'keras2'));
@@ -95,9 +98,10 @@ z = zipfile.ZipFile(sys.argv[1])
 w = h5py.File(io.BytesIO(z.read("model.weights.h5")), "r")
 arrays = {}
 w.visititems(lambda name, obj: arrays.__setitem__(name, {"values": obj[()].reshape(-1).tolist(), "shape": list(obj.shape)}) if isinstance(obj, h5py.Dataset) else None)
-print(json.dumps({"names": sorted(z.namelist()), "config": json.loads(z.read("config.json")), "metadata": json.loads(z.read("metadata.json")), "arrays": arrays, "root": sorted(w.keys())}))
-`, file)) as { names: string[]; config: { class_name: string }; metadata: { keras_version: string }; arrays: Record<string, { values: number[]; shape: number[] }>; root: string[] };
-    expect(dump.names).toEqual(['config.json', 'metadata.json', 'model.weights.h5']);
+print(json.dumps({"names": sorted(z.namelist()), "config": json.loads(z.read("config.json")), "metadata": json.loads(z.read("metadata.json")), "arrays": arrays, "root": sorted(w.keys()), "card": json.loads(z.read("model_card.json"))}))
+`, file)) as { names: string[]; config: { class_name: string }; metadata: { keras_version: string }; arrays: Record<string, { values: number[]; shape: number[] }>; root: string[]; card: unknown };
+    expect(dump.names).toEqual(['config.json', 'metadata.json', 'model.weights.h5', 'model_card.json']);
+    expect(dump.card).toEqual(JSON.parse(readFileSync(`${file}.model-card.json`, 'utf8')));
     expect(dump.config).toEqual(kerasModelConfig(source.graph, 'keras3'));
     expect(dump.metadata.keras_version).toMatch(/^3\./);
     expect(dump.root).toEqual(['layers', 'vars']);
@@ -116,8 +120,9 @@ import json, sys, onnx
 m = onnx.load(sys.argv[1])
 onnx.checker.check_model(m, full_check=True)
 dims = lambda v: [d.dim_value if d.HasField("dim_value") else d.dim_param for d in v.type.tensor_type.shape.dim]
-print(json.dumps({"opset": [o.version for o in m.opset_import], "inputs": [[i.name, dims(i)] for i in m.graph.input], "outputs": [[o.name, dims(o)] for o in m.graph.output], "ops": sorted({n.op_type for n in m.graph.node})}))
-`, file)) as { opset: number[]; inputs: [string, (number | string)[]][]; outputs: [string, (number | string)[]][]; ops: string[] };
+print(json.dumps({"opset": [o.version for o in m.opset_import], "inputs": [[i.name, dims(i)] for i in m.graph.input], "outputs": [[o.name, dims(o)] for o in m.graph.output], "ops": sorted({n.op_type for n in m.graph.node}), "metadata": {p.key: json.loads(p.value) for p in m.metadata_props}}))
+`, file)) as { opset: number[]; inputs: [string, (number | string)[]][]; outputs: [string, (number | string)[]][]; ops: string[]; metadata: Record<string, unknown> };
+    expect(dump.metadata).toEqual({ model_card: JSON.parse(readFileSync(`${file}.model-card.json`, 'utf8')) });
     expect(dump.opset).toEqual([17]);
     expect(dump.inputs).toEqual([['image', ['N', 12, 12, 3]]]);
     expect(dump.outputs).toEqual([['predictions_output', ['N', 3]]]);
