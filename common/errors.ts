@@ -42,6 +42,7 @@ export const LAB_ERROR_CODES = [
   'TRAIN_BAD_CONFIG',
   'TRAIN_BUSY',
   'RUN_NOT_FOUND',
+  'TRANSFER_NO_WEIGHTS',
   'BACKEND_UNAVAILABLE',
   // Projects and files
   'PROJECT_NOT_FOUND',

@@ -162,6 +162,14 @@ export function parseModelGraph(input: unknown): ModelGraph {
   );
 }
 
+/**
+ * True when parsed JSON has the shape of a Model Lab graph file (`nodes` and `edges`
+ * lists), as opposed to a Keras or TF.js model file; says nothing of its validity.
+ */
+export function looksLikeModelGraph(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { nodes?: unknown }).nodes) && Array.isArray((value as { edges?: unknown }).edges);
+}
+
 /** Parses a JSON string into a ModelGraph; bad JSON is a `GRAPH_PARSE` error with the position. */
 export function parseModelGraphJson(text: string): ModelGraph {
   let raw: unknown;

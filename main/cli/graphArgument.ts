@@ -72,7 +72,7 @@ function looksLikePath(argument: string): boolean {
 }
 
 /** Reads a graph file, turning file-system failures into named errors. */
-async function readGraphFile(file: string): Promise<ModelGraph> {
+export async function readGraphFile(file: string): Promise<ModelGraph> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

@@ -1,17 +1,21 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { LabError, received } from '../../common/errors';
+import { plural } from '../../common/text/plural';
 import type { CliCommand } from './command';
-import { parseClassesOption, parseCommandArgs, printProblems } from './graphArgument';
+import { parseClassesOption, parseCommandArgs, printProblems, readGraphFile } from './graphArgument';
 import { parseTransferSourceArgument } from './transferSourceArgument';
+import { refuseGraphFile, type TransferGraphSource } from '../transfer/transferSource';
 
 const HELP = `Usage: model-lab transfer <run-id | model-file> --classes N [options]
+       model-lab transfer <graph.json> --no-weights --classes N [options]
 
 Builds a new model on a trained one: its layers up to a cut layer (default: the layer
 before the classifier head), frozen as asked, plus a new classifier head for N classes.
 Prints the Keras summary of the new model with its frozen and trainable layers. Train it
 with \`model-lab train graph.json --data ... --initial-weights <the same source>\` to start
-the kept layers from the trained weights.
+the kept layers from the trained weights. A graph file holds no weights: with
+--no-weights the new model is built from it and starts from fresh weights.
 
   --classes N          classes of the new task (required)
   --cut-at LAYER       name of the last layer kept from the source
@@ -19,6 +23,7 @@ the kept layers from the trained weights.
   --head-dropout R     add Dropout(R) before the new classifier (0 <= R < 1)
   --project DIR        the project folder whose runs/ holds the run
   --out FILE           write the new model graph as JSON
+  --no-weights         build on a graph file (graph.json); the new model starts from fresh weights
   --json               print {graph, baseLayers, frozen} as JSON instead of the summary
 `;
 
@@ -30,8 +35,31 @@ const OPTIONS = {
   project: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  'no-weights': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/**
+ * The source of a transfer: with `--no-weights` the graph of a graph file; otherwise a run
+ * or a model file, where a graph file is refused with the ways on.
+ *
+ * @throws LabError `TRANSFER_NO_WEIGHTS` for a graph file without `--no-weights`.
+ */
+async function transferSourceOf(argument: string, projectDir: string | undefined, noWeights: boolean): Promise<TransferGraphSource> {
+  if (noWeights) return { graph: await readGraphFile(argument) };
+  const source = await parseTransferSourceArgument(argument, projectDir);
+  if ('modelPath' in source) {
+    try {
+      await refuseGraphFile(source.modelPath);
+    } catch (error) {
+      if (error instanceof LabError && error.code === 'TRANSFER_NO_WEIGHTS') {
+        throw new LabError(error.code, `${error.message}\nTo build on its layers with fresh weights instead, add --no-weights.`, error.details);
+      }
+      throw error;
+    }
+  }
+  return source;
+}
 
 /**
  * Parses `--freeze all|none|N`.
@@ -66,7 +94,7 @@ function parseDropoutOption(text: string): number {
  */
 export const transferCommand: CliCommand = {
   name: 'transfer',
-  usage: 'transfer <run-id | model-file> --classes N [--cut-at LAYER] [--freeze all|none|N] [--head-dropout R] [--out graph.json]',
+  usage: 'transfer <run-id | model-file | graph.json --no-weights> --classes N [--cut-at LAYER] [--freeze all|none|N] [--head-dropout R] [--out graph.json]',
   description: 'Build a new model on a trained one: keep its layers up to a cut, freeze them, add a new classifier head.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -82,7 +110,8 @@ export const transferCommand: CliCommand = {
     const classes = parseClassesOption(values.classes);
     const freeze = values.freeze === undefined ? 'all' : parseFreezeOption(values.freeze);
     const headDropout = values['head-dropout'] === undefined ? undefined : parseDropoutOption(values['head-dropout']);
-    const source = await parseTransferSourceArgument(argument, values.project);
+    const noWeights = values['no-weights'] === true;
+    const source = await transferSourceOf(argument, values.project, noWeights);
     const service = await serviceFactory();
     const result = await service.call('createTransferGraph', {
       source, classes, freeze,
@@ -104,8 +133,9 @@ export const transferCommand: CliCommand = {
     const kept = result.baseLayers.filter((name) => !inputs.has(name));
     const trainable = result.graph.nodes.filter((node) => node.trainable && !inputs.has(node.name)).map((node) => node.name);
     const head = result.graph.nodes.filter((node) => !result.baseLayers.includes(node.name)).map((node) => node.name);
-    const sourceName = 'modelPath' in source ? path.basename(source.modelPath) : `run ${source.runId}`;
-    io.out(`Kept ${kept.length} layers of ${sourceName}, up to ${kept.at(-1) ?? 'the input'}.\n`);
+    const sourceName = 'graph' in source ? path.basename(argument) : 'modelPath' in source ? path.basename(source.modelPath) : `run ${source.runId}`;
+    io.out(`Kept ${plural(kept.length, 'layer')} of ${sourceName}, up to ${kept.at(-1) ?? 'the input'}.\n`);
+    if (noWeights) io.out('Weights: none (a graph file has none); the new model starts from fresh weights.\n');
     io.out(`Frozen layers (${result.frozen.length}): ${result.frozen.join(', ') || 'none'}\n`);
     io.out(`Trainable layers (${trainable.length}): ${trainable.join(', ')}\n`);
     io.out(`New head: ${head.join(', ')}\n`);

@@ -10,7 +10,8 @@ export const transferMethods = {
   createTransferGraph: defineMethod({
     description: "A new model from a trained one: its layers up to cutAt (default: before the classifier head), frozen as asked, plus a new classifier head.",
     input: z.object({
-      source: transferSourceSchema,
+      /** A run or model file to build on, or a graph alone: its new model starts from fresh weights. */
+      source: z.union([transferSourceSchema, z.object({ graph: modelGraphSchema })]),
       /** Name of the last base layer kept. */
       cutAt: z.string().optional(),
       classes: z.number().int().positive(),

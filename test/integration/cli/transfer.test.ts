@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli';
+import { createLabService } from '../../../main/api/labService';
 import { bufferIo } from '../../unit/main/cli/bufferIo';
 import { parseFreezeOption } from '../../../main/cli/transfer';
 import { parseTransferSourceArgument } from '../../../main/cli/transferSourceArgument';
@@ -76,9 +77,38 @@ describe('model-lab transfer', () => {
 
     const summary = bufferIo();
     expect(await main(['transfer', modelPath, '--classes', '4', '--cut-at', 'flatten', '--freeze', '0'], summary)).toBe(0);
-    expect(summary.stdout).toContain('Kept 1 layers of tiny.h5, up to flatten.');
+    expect(summary.stdout).toContain('Kept 1 layer of tiny.h5, up to flatten.');
     expect(summary.stdout).toMatch(/Non-trainable params: 0\b/);
   }, 120_000);
+
+  it('says plainly that a graph file has no weights and offers a run id or a model file; --no-weights builds on it with fresh weights', async () => {
+    const home = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-transfer-graph-'));
+    roots.push(home);
+    process.env['MODEL_LAB_HOME'] = home;
+    const graphFile = path.join(home, 'my-graph.json');
+    await fs.writeFile(graphFile, JSON.stringify(tinyGraph()));
+    const refused = bufferIo();
+    expect(await main(['transfer', graphFile, '--classes', '2'], refused)).toBe(1);
+    expect(refused.stderr).toContain(`error [TRANSFER_NO_WEIGHTS]: Expected a model with weights to build on: ${graphFile} is a Model Lab graph, which describes layers but holds no weights.`);
+    expect(refused.stderr).toContain('Build on the run that trained it (its run id), or on a model file exported with weights (.h5, .keras or a TF.js model.json).');
+    expect(refused.stderr).toContain('To build on its layers with fresh weights instead, add --no-weights.');
+    expect(refused.stderr).not.toContain('Keras model config');
+
+    const out = path.join(home, 'transfer.json');
+    const built = bufferIo();
+    expect(await main(['transfer', graphFile, '--no-weights', '--classes', '2', '--out', out], built)).toBe(0);
+    expect(built.stdout).toContain('Kept 2 layers of my-graph.json, up to dense.');
+    expect(built.stdout).toContain('Weights: none (a graph file has none); the new model starts from fresh weights.');
+    const graph = parseModelGraphJson(await fs.readFile(out, 'utf8'));
+    expect(graph.nodes.at(-1)).toMatchObject({ type: 'Dense', params: { units: 2 } });
+
+    const lab = await createLabService({ dataDir: home, allowedRoots: [home] });
+    try {
+      await expect(lab.call('createTransferGraph', { source: { modelPath: graphFile }, classes: 2 })).rejects.toMatchObject({ code: 'TRANSFER_NO_WEIGHTS', details: { path: graphFile } });
+    } finally {
+      lab.dispose();
+    }
+  });
 
   it('reads --freeze all|none|N, a run id as a run of --project and a path as a model file', async () => {
     expect(parseFreezeOption('2')).toBe(2);
