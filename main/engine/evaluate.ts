@@ -11,7 +11,7 @@ import { checkpointDir, type CheckpointKind } from '../project/runStore';
 import type { Tfjs } from './backend';
 import { compileGraph } from './compile';
 import { loadWeightsInto } from './train/checkpointIo';
-import { pixelsToTensor, readBatch } from './train/batches';
+import { pixelsToTensor, readBatch, toModelInput } from './train/batches';
 import { encodeTargets, perExampleLoss, targetEncoding } from './train/losses';
 
 /**
@@ -116,7 +116,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<StoredEva
     const count = raw.indices.length;
     const [lossTensor, probabilityTensor] = tf.tidy(() => {
       const x = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
-      const output = model.apply(x, { training: false }) as tfjs.Tensor;
+      const output = model.apply(toModelInput(tf, x, model), { training: false }) as tfjs.Tensor;
       const loss = perExampleLoss(tf, hp.loss, encodeTargets(tf, raw.labels, encoding, classes), output, hp.fromLogits);
       let probabilities: tfjs.Tensor = hp.fromLogits ? (outputUnits === 1 ? tf.sigmoid(output) : tf.softmax(output)) : output;
       // A single sigmoid unit becomes [1 - p, p] so both classes have a probability.
@@ -186,7 +186,7 @@ export async function predictFiles(tf: Tfjs, model: tfjs.LayersModel, files: rea
   for (const file of files) {
     const pixels = await preprocessImageFile(file, preprocessing);
     const probabilities = tf.tidy(() => {
-      const output = model.apply(pixelsToTensor(tf, pixels, 1, imageShape, preprocessing.scale, preprocessing.offset), { training: false }) as tfjs.Tensor;
+      const output = model.apply(toModelInput(tf, pixelsToTensor(tf, pixels, 1, imageShape, preprocessing.scale, preprocessing.offset), model), { training: false }) as tfjs.Tensor;
       const units = output.shape.at(-1) ?? 1;
       const p = fromLogits ? (units === 1 ? tf.sigmoid(output) : tf.softmax(output)) : output;
       return units === 1 ? tf.concat([tf.sub(1, p), p], 1) : p;

@@ -4,7 +4,7 @@ import { LabError } from '../../common/errors';
 import type { DatasetCache } from '../data/datasetCache';
 import type { Tfjs } from './backend';
 import { pngDataUrl } from './evaluate';
-import { pixelsToTensor } from './train/batches';
+import { pixelsToTensor, toModelInput } from './train/batches';
 
 /** TF.js class names of the layers whose outputs are shown as feature maps. */
 const CONV_CLASS_NAMES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
@@ -47,7 +47,7 @@ export async function computeFeatureMaps(tf: Tfjs, model: tfjs.LayersModel, cach
   if (convLayers.length === 0) return { record, image, label: cache.info.classes[cache.labels[record] as number] ?? '', layers: [] };
   const outputs = convLayers.map((layer) => layer.output as tfjs.SymbolicTensor);
   const probe = tf.model({ inputs: model.inputs, outputs });
-  const input = pixelsToTensor(tf, pixels, 1, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
+  const input = tf.tidy(() => toModelInput(tf, pixelsToTensor(tf, pixels, 1, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset), model));
   const predicted = probe.predict(input);
   const tensors = Array.isArray(predicted) ? predicted : [predicted];
   try {

@@ -6,7 +6,8 @@ import { LabError, received } from '../../common/errors';
 import type { Tfjs } from '../engine/backend';
 import { compileGraph } from '../engine/compile';
 import { loadWeightsInto } from '../engine/train/checkpointIo';
-import { pixelsToTensor } from '../engine/train/batches';
+import { pixelsToTensor, toModelInput } from '../engine/train/batches';
+import { inputTakesImages } from '../../common/graph/imageInput';
 import { checkpointDir, readHistory, readRunSpec, type CheckpointKind } from '../project/runStore';
 import { openDatasetCache } from '../data/datasetCache';
 import { currentClassNames } from '../data/classNames';
@@ -84,17 +85,17 @@ export async function verificationInputs(source: ExportSource, samples: number):
   const names = source.model.inputNames;
   const shapes = source.model.inputs.map((input) => input.shape.slice(1).map((d) => d ?? 1));
   const shape = shapes[0] ?? [];
-  if (source.run !== null && shapes.length === 1 && shape.length === 3) {
+  if (source.run !== null && shapes.length === 1) {
     const cache = await openDatasetCache(source.run.spec.dataset.cacheDir).catch(() => null);
     if (cache !== null) {
       try {
         const test = cache.indices('test');
-        const [h, w, c] = cache.info.imageShape;
-        if (test.length > 0 && h === shape[0] && w === shape[1] && c === shape[2]) {
+        if (test.length > 0 && inputTakesImages(shape, cache.info.imageShape)) {
           const picked = test.slice(0, Math.min(samples, test.length));
           const pixels = await cache.readImages(picked);
           const { scale, offset } = cache.info.preprocessing;
-          const tensor = pixelsToTensor(tf, pixels, picked.length, cache.info.imageShape, scale, offset);
+          // In the model's own input rank, as the exported file takes it: (H, W) models get [N, H, W].
+          const tensor = tf.tidy(() => toModelInput(tf, pixelsToTensor(tf, pixels, picked.length, cache.info.imageShape, scale, offset), source.model));
           return { tensors: [{ name: names[0] as string, tensor }], kind: 'test-split', samples: picked.length };
         }
       } finally {

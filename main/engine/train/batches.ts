@@ -44,3 +44,14 @@ export function pixelsToTensor(tf: TfModule, pixels: Uint8Array, count: number, 
   const scaled = tf.mul(raw, scale);
   return (offset === 0 ? scaled : tf.add(scaled, offset)) as tfjs.Tensor4D;
 }
+
+/**
+ * A batch of NHWC images in the rank the model's input takes: [N, H, W] for a model whose
+ * input is (H, W) (Keras's grayscale models, trained here on H×W×1 images), as is otherwise.
+ * Call inside `tf.tidy`.
+ */
+export function toModelInput(tf: TfModule, images: tfjs.Tensor4D, model: Pick<tfjs.LayersModel, 'inputs'>): tfjs.Tensor {
+  const rank = model.inputs[0]?.shape.length;
+  const [count, height, width, channels] = images.shape;
+  return rank === 3 && channels === 1 ? tf.reshape(images, [count, height, width]) : images;
+}

@@ -2,9 +2,11 @@ import { LabError } from '../../../common/errors';
 import type { ModelGraph } from '../../../common/graph/schema';
 import type { DatasetInfo } from '../../../common/api/methods/datasets';
 import { analyzeGraph } from '../../../common/graph/analysis';
+import { inputTakesImages } from '../../../common/graph/imageInput';
 
 /**
- * Checks before a run starts that the graph compiles, takes the dataset's images and
+ * Checks before a run starts that the graph compiles, takes the dataset's images (an
+ * (H, W) input takes H×W×1 images, see `inputTakesImages`) and
  * has one output unit per class (or a single sigmoid unit for two classes), so a
  * mismatch is reported at once with the layer and the numbers instead of failing in
  * the training process at its first batch.
@@ -23,7 +25,7 @@ export function checkGraphFitsDataset(graph: ModelGraph, info: Pick<DatasetInfo,
   const nameOf = (id: string): string => graph.nodes.find((n) => n.id === id)?.name ?? id;
   const inputId = analysis.inputs[0] as string;
   const inputShape = (analysis.shapes[inputId] ?? []).slice(1);
-  if (inputShape.length !== 3 || inputShape.some((d, i) => d !== info.imageShape[i])) {
+  if (!inputTakesImages(inputShape, info.imageShape)) {
     throw new LabError('TRAIN_BAD_CONFIG', `Expected input layer ${nameOf(inputId)} to take the images of ${info.name} (${info.imageShape.join('x')}). Received: shape=${JSON.stringify(inputShape)}`, { field: 'graph', nodeId: inputId, nodeName: nameOf(inputId), received: inputShape });
   }
   const outputId = analysis.outputs[0] as string;

@@ -18,7 +18,7 @@ import { createOptimizer, setLearningRate, transformGradients } from './optimize
 import { batchLoss, encodeTargets, inTopK, perExampleLoss, predictedClasses, targetEncoding, type TargetEncoding } from './losses';
 import { LearningRateSchedule, type ScheduleState } from './schedules';
 import { MonitorTracker, type MonitorState } from './monitor';
-import { pixelsToTensor, prefetchBatches, readBatch, type RawBatch } from './batches';
+import { pixelsToTensor, prefetchBatches, readBatch, toModelInput, type RawBatch } from './batches';
 import type { Tfjs as TfModule } from '../backend';
 
 /** Pause and stop requests, answered at the next batch. */
@@ -320,7 +320,7 @@ export class Trainer {
       const sampleWeights = this.weights ? tf.tensor1d(Array.from(raw.labels, (label) => this.weights?.[label] ?? 1)) : null;
       let predictions: tfjs.Tensor | null = null;
       const { value, grads } = tf.variableGrads(() => {
-        const output = model.apply(x, { training: true }) as tfjs.Tensor;
+        const output = model.apply(toModelInput(tf, x, model), { training: true }) as tfjs.Tensor;
         // Kept past variableGrads' own tidy so the metrics reuse this forward pass.
         predictions = tf.keep(output);
         return batchLoss(tf, perExampleLoss(tf, hp.loss, targets, output, hp.fromLogits), sampleWeights);
@@ -351,7 +351,7 @@ export class Trainer {
       const count = raw.indices.length;
       const packed = tf.tidy(() => {
         const x = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
-        const output = model.apply(x, { training: false }) as tfjs.Tensor;
+        const output = model.apply(toModelInput(tf, x, model), { training: false }) as tfjs.Tensor;
         const labels = tf.tensor1d(raw.labels, 'int32');
         const targets = encodeTargets(tf, raw.labels, this.encoding, this.classes);
         const lossSum = tf.sum(perExampleLoss(tf, hp.loss, targets, output, hp.fromLogits));
