@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LabError, received } from '../../common/errors';
 import type { ExportFormat, ExportFormatInfo, ExportProgressEvent, ExportResult, Verification } from '../../common/api/methods/models';
-import type { Preprocessing } from '../../common/data/preprocessing';
+import type { DatasetInfo } from '../../common/api/methods/datasets';
 import { hyperparametersSchema } from '../../common/training/hyperparameters';
 import { readDatasetInfo } from '../data/datasetCache';
 import { verificationInputs, type ExportSource } from './exportSource';
@@ -39,14 +39,10 @@ export interface ExportOptions {
   onProgress?: (event: ExportProgressEvent) => void;
 }
 
-/** The preprocessing of the run's dataset, or null when there is no run or the cache is gone. */
-async function sourcePreprocessing(source: ExportSource): Promise<Preprocessing | null> {
+/** The info of the run's dataset (its preprocessing and splits), or null when there is no run or the cache is gone. */
+async function sourceDatasetInfo(source: ExportSource): Promise<DatasetInfo | null> {
   if (source.run === null) return null;
-  try {
-    return (await readDatasetInfo(source.run.spec.dataset.cacheDir)).preprocessing;
-  } catch {
-    return null;
-  }
+  return readDatasetInfo(source.run.spec.dataset.cacheDir).catch(() => null);
 }
 
 /** Writes bytes to `filePath`, creating its folder; failures become IO_* errors. */
@@ -88,7 +84,8 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
     options.onProgress?.({ type: 'export.progress', format, outPath, stage, fraction, message });
   };
   progress('loading', 0, `Preparing ${source.graph.name} for ${format}`);
-  const preprocessing = await sourcePreprocessing(source);
+  const datasetInfo = await sourceDatasetInfo(source);
+  const preprocessing = datasetInfo?.preprocessing ?? null;
   const hyperparameters = source.run?.spec.hyperparameters ?? null;
   const weights = format === 'keras-script' ? [] : readLayerWeights(source.graph, source.model);
   progress('writing', 0.2, `Writing ${outPath}`);
@@ -119,6 +116,7 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
         hyperparameters: hyperparameters ?? hyperparametersSchema.parse({}),
         preprocessing,
         classNames: source.run ? source.run.classNames : null,
+        datasetSplits: datasetInfo?.splits ?? null,
       });
       await writeBytes(outPath, script);
       files.push(outPath);

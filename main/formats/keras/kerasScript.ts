@@ -3,6 +3,7 @@ import type { Hyperparameters } from '../../../common/training/hyperparameters';
 import type { LrScheduleConfig } from '../../../common/training/schedules';
 import type { AugmentationOptions } from '../../../common/data/augmentation';
 import type { Preprocessing } from '../../../common/data/preprocessing';
+import type { DatasetInfo } from '../../../common/api/methods/datasets';
 import { generateKerasCode } from '../../../common/codegen';
 import { pythonValue } from '../../../common/codegen/keras';
 import { kerasOptimizer } from './kerasOptimizer';
@@ -14,6 +15,26 @@ export interface KerasScriptOptions {
   /** Null when the model was never trained on a dataset: size and colour mode then follow the model's input. */
   preprocessing: Preprocessing | null;
   classNames: readonly string[] | null;
+  /** The split counts of the run's dataset; null without a run (or when its cache is gone). */
+  datasetSplits: DatasetInfo['splits'] | null;
+}
+
+/** The validation fraction the script uses, and the comment saying where it comes from. */
+export function scriptValidationSplit(hp: Pick<Hyperparameters, 'validationSplit'>, datasetSplits: DatasetInfo['splits'] | null): { fraction: number | null; note: string } {
+  if (hp.validationSplit !== null && hp.validationSplit > 0) {
+    return { fraction: hp.validationSplit, note: `The run held out the last ${formatPercent(hp.validationSplit)} of its training images (validation_split).` };
+  }
+  if (datasetSplits !== null) {
+    const total = datasetSplits.train + datasetSplits.validation + datasetSplits.test;
+    if (datasetSplits.validation === 0 || total === 0) return { fraction: null, note: 'The run had no validation images.' };
+    const fraction = Number((datasetSplits.validation / total).toFixed(4));
+    return { fraction, note: `The run validated on its dataset's own validation split: ${datasetSplits.validation} of ${total} images (${formatPercent(fraction)}).` };
+  }
+  return { fraction: 0.2, note: 'No run to follow: a fifth of the images validate, as in the Keras examples.' };
+}
+
+function formatPercent(fraction: number): string {
+  return `${Number((fraction * 100).toFixed(2))} %`;
 }
 
 /** The generated architecture as the body of `build_model()`. */
@@ -132,6 +153,7 @@ def make_strategy(name):
  */
 export function generateKerasTrainingScript(options: KerasScriptOptions): string {
   const { graph, hyperparameters: hp, preprocessing, classNames } = options;
+  const validation = scriptValidationSplit(hp, options.datasetSplits);
   const optimizer = kerasOptimizer(hp.optimizer);
   const schedule = scheduleCode(hp.lrSchedule, hp.optimizer.learningRate);
   const optimizerArgs = Object.entries(optimizer.config)
@@ -156,8 +178,11 @@ export function generateKerasTrainingScript(options: KerasScriptOptions): string
   };
   const lossCode = hp.loss === 'mean_squared_error' ? 'keras.losses.MeanSquaredError()' : `keras.losses.${lossClasses[hp.loss]}(from_logits=${pythonValue(hp.fromLogits)})`;
   const classWeight = hp.classWeight === null ? 'None' : hp.classWeight === 'balanced' ? '"balanced"' : `{${Object.entries(hp.classWeight).map(([k, v]) => `${Number(k)}: ${pythonValue(v)}`).join(', ')}}`;
-  const imageInput = graph.nodes.find((node) => node.type === 'Input' && Array.isArray(node.params['shape']) && (node.params['shape'] as unknown[]).length === 3);
-  const [inputHeight, inputWidth, inputChannels] = (imageInput?.params['shape'] as (number | null)[] | undefined) ?? [null, null, null];
+  const imageInput = graph.nodes.find((node) => node.type === 'Input' && Array.isArray(node.params['shape']) && [2, 3].includes((node.params['shape'] as unknown[]).length));
+  const inputShape = (imageInput?.params['shape'] as (number | null)[] | undefined) ?? [null, null, null];
+  // A model taking (height, width) is a grayscale model written the Keras way; it gets the images without their channel axis.
+  const takesRank2 = inputShape.length === 2;
+  const [inputHeight, inputWidth, inputChannels] = takesRank2 ? [inputShape[0] ?? null, inputShape[1] ?? null, 1] : inputShape;
   const size = preprocessing?.targetSize ?? (typeof inputHeight === 'number' && typeof inputWidth === 'number' ? [inputHeight, inputWidth] : null);
   const colorMode = preprocessing?.colorMode ?? (inputChannels === 1 ? 'grayscale' : inputChannels === 4 ? 'rgba' : 'rgb');
   const lines = [
@@ -189,7 +214,8 @@ export function generateKerasTrainingScript(options: KerasScriptOptions): string
     `BATCH_SIZE = ${hp.batchSize}`,
     `EPOCHS = ${hp.epochs}`,
     `SEED = ${hp.seed}`,
-    `VALIDATION_SPLIT = ${pythonValue(hp.validationSplit ?? 0.2)}`,
+    `# ${validation.note}`,
+    `VALIDATION_SPLIT = ${validation.fraction === null ? 'None' : pythonValue(validation.fraction)}`,
     `LABEL_MODE = ${pythonValue(labelMode)}`,
     `CLASS_WEIGHT = ${classWeight}`,
     '',
@@ -217,18 +243,24 @@ export function generateKerasTrainingScript(options: KerasScriptOptions): string
     '    )',
     '    if RESIZE_MODE == "letterbox":',
     '        options["pad_to_aspect_ratio"] = True',
-    '    train = keras.utils.image_dataset_from_directory(data_dir, subset="training", **options)',
+    '    if VALIDATION_SPLIT is None:',
+    '        train = keras.utils.image_dataset_from_directory(data_dir, **options)',
+    '        validation = None',
+    '    else:',
+    '        train = keras.utils.image_dataset_from_directory(data_dir, subset="training", **options)',
+    '        validation = keras.utils.image_dataset_from_directory(data_dir, subset="validation", **options)',
     '    class_names = train.class_names',
-    '    validation = keras.utils.image_dataset_from_directory(data_dir, subset="validation", **options)',
     '',
     '    def prepare(images, labels, training):',
     '        images = tf.cast(images, tf.float32) / 255.0',
     ...(augmentation.length > 0 ? ['        if training:', '            images = augment(images)'] : []),
+    ...(takesRank2 ? ['        images = tf.squeeze(images, axis=-1)  # the model takes (height, width) images'] : []),
     '        return images * (255.0 * SCALE) + OFFSET, labels',
     '',
     '    autotune = tf.data.AUTOTUNE',
     '    train = train.map(lambda x, y: prepare(x, y, True), num_parallel_calls=autotune).prefetch(autotune)',
-    '    validation = validation.map(lambda x, y: prepare(x, y, False), num_parallel_calls=autotune).prefetch(autotune)',
+    '    if validation is not None:',
+    '        validation = validation.map(lambda x, y: prepare(x, y, False), num_parallel_calls=autotune).prefetch(autotune)',
     '    return train, validation, class_names',
     '',
     '',

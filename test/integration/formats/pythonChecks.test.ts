@@ -144,7 +144,9 @@ print(json.dumps({"opset": [o.version for o in m.opset_import], "inputs": [[i.na
         fromLogits: index % 2 === 1,
         augmentation: { horizontalFlip: true, rotationRange: 15, widthShiftRange: 0.1, heightShiftRange: 0.1, shearRange: 5, zoomRange: 0.2, brightnessRange: [0.8, 1.2], contrastRange: 0.2, fillMode: 'constant', cutoutSize: 0.25 },
       });
-      const script = generateKerasTrainingScript({ graph, hyperparameters, preprocessing: { targetSize: [32, 32], colorMode: 'rgb', resizeMode: 'letterbox', scale: 1 / 127.5, offset: -1 }, classNames: ['cat', "dog's"] });
+      // Every way to validate: the dataset's own split, none at all, and (no run) the default.
+      const datasetSplits = [{ train: 80, validation: 10, test: 10 }, { train: 90, validation: 0, test: 10 }, null][index % 3] ?? null;
+      const script = generateKerasTrainingScript({ graph, hyperparameters, preprocessing: { targetSize: [32, 32], colorMode: 'rgb', resizeMode: 'letterbox', scale: 1 / 127.5, offset: -1 }, classNames: ['cat', "dog's"], datasetSplits });
       const file = path.join(dir, `script-${index}.py`);
       writeFileSync(file, script);
       const parsed = python(`
