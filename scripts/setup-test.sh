@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests use (`npm run setup:test`; .ci/run runs it too):
+# apt-get update first, then every package below. Adding a package or an apt source is
+# one line in the lists. `--dry-run` prints the commands instead of running them.
+set -euo pipefail
+
+# Extra apt sources, one a line: "NAME=deb URL SUITE COMPONENTS", written to
+# /etc/apt/sources.list.d/NAME.list before the update.
+APT_SOURCES=(
+)
+
+# One package a line, with why; "package/suite" takes it from that suite (e.g. a backports source above).
+PACKAGES=(
+  chromium               # e2e tests drive Debian's Chromium
+  xvfb                   # a virtual display for the desktop shell's checks
+  dataset-fashion-mnist  # real data: Fashion-MNIST's IDX files
+  python3-torch          # the benchmarks' peer
+  python3-h5py           # reads exported .h5 and .keras files
+  python3-onnx           # checks exported .onnx files
+  python3-numpy          # used by the two above
+  libopenblas0-pthread   # a fair benchmark peer (PyTorch is 2x slower on the reference BLAS)
+)
+
+DRY_RUN=0
+if [ "${1:-}" = "--dry-run" ]; then DRY_RUN=1; fi
+
+run() {
+  if [ "$DRY_RUN" -eq 1 ]; then
+    printf '%s\n' "$*"
+  else
+    "$@"
+  fi
+}
+
+if [ "$DRY_RUN" -eq 0 ] && ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup:test installs Debian packages with apt-get, which this system lacks. Install these instead: ${PACKAGES[*]}" >&2
+  exit 1
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+
+for source in "${APT_SOURCES[@]}"; do
+  name="${source%%=*}"
+  line="${source#*=}"
+  if [ "$DRY_RUN" -eq 1 ]; then
+    printf "echo '%s' | tee /etc/apt/sources.list.d/%s.list\n" "$line" "$name"
+  else
+    echo "$line" | "${SUDO[@]}" tee "/etc/apt/sources.list.d/$name.list" >/dev/null
+  fi
+done
+
+run "${SUDO[@]}" apt-get update
+run "${SUDO[@]}" apt-get install -y --no-install-recommends "${PACKAGES[@]}"
