@@ -43,14 +43,6 @@ import { formatProfile, profileSteps } from './lib/stepProfile';
 
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 const BATCH = 64;
-/** Why the wasm backend trains on one thread here (see WASM_NODE_THREADS in main/engine/wasmSupport.ts). */
-const WASM_THREADS_NOTE = [
-  'tfjs-backend-wasm 4.22 reports no thread support under Node (WASM_HAS_MULTITHREAD_SUPPORT is false when IS_NODE, tensorflow/tfjs#3830; the Node fix, PR #8059, was closed unmerged).',
-  'Forcing the flag fails: the pthread workers start from a blob: URL, which worker_threads refuses (ERR_WORKER_PATH).',
-  'With the worker script written to a file and its importScripts pointed at the factory, the threaded-simd module loads, but backend.cc caps the pool at logical cores / 2, which is 1 here whatever setThreadsCount asks;',
-  'only faking os.cpus() during start-up gets 2 threads, and a 64x28x28x32 -> 64 convolution was no faster with them on this shared 2-core machine,',
-  'so the app stays on the SIMD build with 1 thread rather than ship that chain of patches to the library\'s internals.',
-].join(' ');
 
 const { values } = parseArgs({
   options: {
@@ -287,7 +279,6 @@ async function main(): Promise<void> {
       if (results.length === 0) continue;
       console.log(`${name.padEnd(32)} ${best(results).toFixed(0).padStart(7)} images/s   test accuracy mean ${(mean(results.map((r) => r.testAccuracy)) * 100).toFixed(2)}% (seed spread ${spread(results).toFixed(2)} points)   ${device}`);
     }
-    if ([...apps, ...raws].some((r) => r.backend.includes('1 thread'))) console.log(`wasm threads: ${WASM_THREADS_NOTE}`);
     const accuracy = (results: SideResult[]) => mean(results.map((r) => r.testAccuracy)) * 100;
     const both = (a: SideResult[], b: SideResult[]) => a.length > 0 && b.length > 0;
     const appOverRaw = both(apps, raws) ? best(apps) / best(raws) : null;
