@@ -1,5 +1,4 @@
 import {
-  BatchMatMul,
   Transpose,
   type BatchMatMulAttrs,
   type BatchMatMulInputs,
@@ -8,6 +7,7 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { aroundStock } from './aroundStock';
 import { KernelScope, sizeOf, type DisposingBackend } from './kernelScope';
 
 /** `[0, 1, …, rank - 1, rank - 2]`: swaps a matrix's rows and columns. */
@@ -47,10 +47,5 @@ function batchMatMul(stock: KernelFunc, args: Parameters<KernelFunc>[0]): Tensor
  * still runs), sending transposed products to its XNNPACK path.
  */
 export function batchMatMulConfig(stock: KernelConfig): KernelConfig {
-  return {
-    kernelName: BatchMatMul,
-    backendName: 'wasm',
-    ...(stock.setupFunc === undefined ? {} : { setupFunc: stock.setupFunc }),
-    kernelFunc: (args) => batchMatMul(stock.kernelFunc, args),
-  };
+  return aroundStock(stock, batchMatMul);
 }

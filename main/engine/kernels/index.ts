@@ -1,9 +1,11 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './BatchMatMul';
+import { castConfig } from './Cast';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
+import { identityConfig } from './Identity';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 
 /**
@@ -31,6 +33,8 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackprop
  */
 export const WASM_KERNEL_WRAPPERS: ReadonlyArray<{ kernelName: string; wrap(stock: KernelConfig): KernelConfig }> = [
   { kernelName: 'BatchMatMul', wrap: batchMatMulConfig },
+  { kernelName: 'Cast', wrap: castConfig },
+  { kernelName: 'Identity', wrap: identityConfig },
 ];
 
 /** The wrappers registered so far, so that registering again never wraps a wrapper. */

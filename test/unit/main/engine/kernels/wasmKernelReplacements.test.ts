@@ -94,6 +94,24 @@ describe('wasm kernel replacements match the cpu backend', () => {
     for (let i = 0; i < expected.length; i++) expect(relativeError(actual[i]!, expected[i]!)).toBeLessThan(1e-4);
   });
 
+  it('Identity and same-dtype Cast share memory that outlives the original; other casts still convert', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as { dataIdMap: { numDataIds(): number } };
+    const x = tf.tensor([1.5, -2.25, 3], [3], 'float32');
+    const ids = backend.dataIdMap.numDataIds();
+    const copy = tf.clone(x);
+    const same = tf.cast(x, 'float32');
+    expect(backend.dataIdMap.numDataIds()).toBe(ids);
+    x.dispose();
+    expect(Array.from(await copy.data())).toEqual([1.5, -2.25, 3]);
+    expect(Array.from(await same.data())).toEqual([1.5, -2.25, 3]);
+    const integers = tf.cast(copy, 'int32');
+    expect(integers.dtype).toBe('int32');
+    expect(Array.from(await integers.data())).toEqual([1, -2, 3]);
+    tf.dispose([copy, same, integers]);
+    expect(backend.dataIdMap.numDataIds()).toBe(ids - 1);
+  });
+
   it('leak no tensors on wasm', async () => {
     await tf.setBackend('wasm');
     const a = values([6, 5], 51);
