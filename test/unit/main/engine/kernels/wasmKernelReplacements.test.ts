@@ -67,6 +67,26 @@ describe('wasm kernel replacements match the cpu backend', () => {
     expect(relativeError(actual.data, expected.data)).toBeLessThan(1e-4);
   });
 
+  it('MaxPoolGrad skips NaN as the cpu backend does, whatever the forward output says', async () => {
+    const data = Float32Array.from({ length: 2 * 4 * 4 * 2 }, (_, i) => ((i * 7) % 11) - 5);
+    data[0] = NaN;
+    data[9] = NaN;
+    const input = tf.tensor(data, [2, 4, 4, 2]);
+    const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
+    const outputOn = async (backend: string) => {
+      await tf.setBackend(backend);
+      const moved = tf.tensor(data, [2, 4, 4, 2]);
+      const y = tf.maxPool(moved as tf.Tensor4D, 2, 2, 'valid');
+      const values = tf.tensor(await y.data(), y.shape);
+      tf.dispose([moved, y]);
+      return values;
+    };
+    const dy = values([2, 2, 2, 2], 23);
+    const expected = await runOn('cpu', 'MaxPoolGrad', { dy, input, output: await outputOn('cpu') }, attrs);
+    const actual = await runOn('wasm', 'MaxPoolGrad', { dy, input, output: await outputOn('wasm') }, attrs);
+    expect(Array.from(actual.data)).toEqual(Array.from(expected.data));
+  });
+
   it.each(MATMUL_CASES)('BatchMatMul: $name', async (c) => {
     const inputs = { a: values(c.a, 31), b: values(c.b, 32) };
     const attrs = { transposeA: c.transposeA, transposeB: c.transposeB };
