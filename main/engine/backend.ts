@@ -10,7 +10,7 @@ import { probeCuda, type CudaProbe } from './cudaProbe';
 import { registerWasmGradientKernels } from './kernels/index';
 import { registerGradientFixes } from './gradients/index';
 import { WASM_PACKAGE, wasmBinaryFolder, wasmDeviceName, wasmSimdSupported } from './wasmSupport';
-import { plannedWasmThreads, registerThreadedWasmBackend, runningWasmThreads, wantedWasmThreads } from './wasmThreads';
+import { plannedWasmThreads, registerThreadedWasmBackend, runningWasmThreads } from './wasmThreads';
 
 /** The tfjs module every engine file works with (one engine, whatever the backend). */
 export type Tfjs = typeof tf;
@@ -197,7 +197,8 @@ async function activate(name: BackendName): Promise<void> {
     const folder = wasmBinaryFolder();
     if (folder === undefined) throw new Error('its .wasm files are missing from node_modules');
     setWasmPaths(folder);
-    registerThreadedWasmBackend(folder, wasmSimdSupported() ? wantedWasmThreads() : 1);
+    // A bad MODEL_LAB_WASM_THREADS keeps one thread (the report says why) rather than losing wasm.
+    registerThreadedWasmBackend(folder, plannedWasmThreads(wasmSimdSupported()).threads);
     registerWasmGradientKernels();
   }
   registerGradientFixes();

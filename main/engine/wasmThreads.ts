@@ -211,8 +211,9 @@ export function plannedWasmThreads(simd: boolean, env: NodeJS.ProcessEnv = proce
     return { threads: 1, why: `1 thread (${(error as Error).message})` };
   }
   if (!simd) return { threads: 1, why: '1 thread (the threaded build needs SIMD)' };
-  if (wanted === 1) return { threads: 1, why: env.MODEL_LAB_WASM_THREADS ? '1 thread (MODEL_LAB_WASM_THREADS=1)' : '1 thread (one core available)' };
-  return { threads: wanted, why: `${threadsText(wanted)} (tfjs-backend-wasm's threaded build, one thread per available core up to ${WASM_MAX_THREADS})` };
+  const requested = env.MODEL_LAB_WASM_THREADS ? `MODEL_LAB_WASM_THREADS=${env.MODEL_LAB_WASM_THREADS}` : undefined;
+  if (wanted === 1) return { threads: 1, why: `1 thread (${requested ?? 'one core available'})` };
+  return { threads: wanted, why: `${threadsText(wanted)} (tfjs-backend-wasm's threaded build, ${requested ?? `one thread per available core up to ${WASM_MAX_THREADS}`})` };
 }
 
 /**
