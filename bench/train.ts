@@ -17,9 +17,12 @@
  * gap smaller than that spread is noise.
  *
  * Usage: npm run bench -- train [--limit N] [--test N] [--epochs N] [--seeds 42,43] [--backend wasm|cpu|tensorflow|tensorflow-gpu]
+ *                              [--sides app,raw,torch] [--profile]
  * Defaults: 8,000 training and 5,000 test images, 2 epochs, seeds 42 and 43 (about 6.5
  * minutes on 2 cores; seed-to-seed spread about 0.6 points, app - PyTorch about -0.2).
  * Rates are each side's best over the seeds (the machine is shared); accuracies are means.
+ * --sides runs only some of the three (ratios need the sides they compare); --profile
+ * prints the per-kernel profile of the raw loop's training step (tf.profile) and exits.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -36,20 +39,16 @@ import { initBackend } from '../main/engine/backend';
 import { compileGraph } from '../main/engine/compile';
 import { repoRoot } from '../main/api/defaultOptions';
 import { createRandom, shuffleInPlace } from '../main/data/random';
+import { formatProfile, profileSteps } from './lib/stepProfile';
 
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 const BATCH = 64;
-/** Why the wasm backend trains on one thread here (see WASM_NODE_THREADS in main/engine/wasmSupport.ts). */
-const WASM_THREADS_NOTE = [
-  'tfjs-backend-wasm 4.22 reports no thread support under Node (WASM_HAS_MULTITHREAD_SUPPORT is false when IS_NODE, tensorflow/tfjs#3830; the Node fix, PR #8059, was closed unmerged).',
-  'Forcing the flag fails: the pthread workers start from a blob: URL, which worker_threads refuses (ERR_WORKER_PATH).',
-  'With the worker script written to a file and its importScripts pointed at the factory, the threaded-simd module loads, but backend.cc caps the pool at logical cores / 2, which is 1 here whatever setThreadsCount asks;',
-  'only faking os.cpus() during start-up gets 2 threads, and a 64x28x28x32 -> 64 convolution was no faster with them on this shared 2-core machine,',
-  'so the app stays on the SIMD build with 1 thread rather than ship that chain of patches to the library\'s internals.',
-].join(' ');
 
 const { values } = parseArgs({
-  options: { limit: { type: 'string', default: '8000' }, test: { type: 'string', default: '5000' }, epochs: { type: 'string', default: '2' }, seeds: { type: 'string', default: '42,43' }, backend: { type: 'string' } },
+  options: {
+    limit: { type: 'string', default: '8000' }, test: { type: 'string', default: '5000' }, epochs: { type: 'string', default: '2' }, seeds: { type: 'string', default: '42,43' },
+    backend: { type: 'string' }, sides: { type: 'string', default: 'app,raw,torch' }, profile: { type: 'boolean', default: false },
+  },
   strict: true,
 });
 const limit = Number(values.limit);
@@ -57,6 +56,9 @@ const testLimit = Number(values.test);
 const epochs = Math.max(1, Number(values.epochs));
 const seeds = values.seeds.split(',').map(Number);
 const backend: BackendName | undefined = values.backend === undefined ? undefined : backendNameSchema.parse(values.backend);
+const SIDES = ['app', 'raw', 'torch'] as const;
+const sides = new Set(values.sides.split(','));
+for (const side of sides) if (!(SIDES as readonly string[]).includes(side)) throw new Error(`Expected --sides among ${SIDES.join(', ')}. Received: ${side}`);
 
 /** Writes a cache folder holding the first `limit` training and test images of `source` (no validation split). */
 async function subsetCache(source: string, target: string): Promise<void> {
@@ -97,6 +99,48 @@ interface SideResult {
   testAccuracy: number;
 }
 
+/**
+ * One step of the raw loop: the batch gathered from tensors already on the backend, the
+ * forward pass, categorical cross-entropy on the softmax output, gradients and Adam; it
+ * waits for the loss, as a loop that reports it must.
+ */
+function trainingStep(tf: typeof tfjs, model: tfjs.LayersModel, optimizer: tfjs.Optimizer, x: tfjs.Tensor, y: tfjs.Tensor, classes: number): (batch: Int32Array) => Promise<void> {
+  const variables = model.trainableWeights.map((v) => v.read() as tfjs.Variable);
+  return async (batch) => {
+    const loss = tf.tidy(() => {
+      const indices = tf.tensor1d(batch, 'int32');
+      const xb = tf.gather(x, indices);
+      const yb = tf.oneHot(tf.gather(y, indices), classes).toFloat();
+      const { value, grads } = tf.variableGrads(() => {
+        const p = tf.clipByValue(model.apply(xb, { training: true }) as tfjs.Tensor, 1e-7, 1 - 1e-7);
+        return tf.mean(tf.neg(tf.sum(tf.mul(yb, tf.log(p)), -1))) as tfjs.Scalar;
+      }, variables);
+      optimizer.applyGradients(grads);
+      return value;
+    });
+    await loss.data();
+    loss.dispose();
+  };
+}
+
+/** Prints the per-kernel profile of the raw loop's step on one batch of random 28x28x1 images. */
+async function profileRawStep(): Promise<void> {
+  const { tf, report } = await initBackend({ preference: backend });
+  const shape: [number, number, number] = [28, 28, 1];
+  const model = compileGraph(buildTemplate('mnist-cnn', { inputShape: shape, classes: 10 }), tf, { seed: 42 });
+  const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
+  const x = tf.randomUniform([BATCH, ...shape], 0, 1, 'float32', 42);
+  const y = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), 'int32');
+  const step = trainingStep(tf, model, optimizer, x, y, 10);
+  const batch = Int32Array.from({ length: BATCH }, (_, i) => i);
+  const profile = await profileSteps(tf, () => step(batch));
+  console.log(`Load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores; ${report.chosen} (${report.device}); mnist-cnn training step, batch ${BATCH}`);
+  console.log(formatProfile(profile, BATCH));
+  tf.dispose([x, y]);
+  model.dispose();
+  optimizer.dispose();
+}
+
 /** The raw loop: same model, optimizer and batches, data already in memory, no process, events or cache. */
 async function rawLoop(cacheDir: string, seed: number): Promise<SideResult & { backend: string }> {
   const { tf, report } = await initBackend({ preference: backend });
@@ -115,23 +159,7 @@ async function rawLoop(cacheDir: string, seed: number): Promise<SideResult & { b
   cache.dispose();
   const model = compileGraph(buildTemplate('mnist-cnn', { inputShape: info.imageShape, classes: info.classes.length }), tf, { seed });
   const optimizer: tfjs.Optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
-  const variables = model.trainableWeights.map((v) => v.read() as tfjs.Variable);
-  const classes = info.classes.length;
-  const step = async (batch: Int32Array): Promise<void> => {
-    const loss = tf.tidy(() => {
-      const indices = tf.tensor1d(batch, 'int32');
-      const xb = tf.gather(train.x, indices);
-      const yb = tf.oneHot(tf.gather(train.y, indices), classes).toFloat();
-      const { value, grads } = tf.variableGrads(() => {
-        const p = tf.clipByValue(model.apply(xb, { training: true }) as tfjs.Tensor, 1e-7, 1 - 1e-7);
-        return tf.mean(tf.neg(tf.sum(tf.mul(yb, tf.log(p)), -1))) as tfjs.Scalar;
-      }, variables);
-      optimizer.applyGradients(grads);
-      return value;
-    });
-    await loss.data();
-    loss.dispose();
-  };
+  const step = trainingStep(tf, model, optimizer, train.x, train.y, info.classes.length);
   const start = performance.now();
   for (const order of epochOrders(train.count, seed)) {
     for (let i = 0; i < train.count; i += BATCH) await step(order.subarray(i, i + BATCH));
@@ -224,52 +252,61 @@ async function main(): Promise<void> {
     const apps: Array<Awaited<ReturnType<typeof appRun>>> = [];
     const raws: Array<Awaited<ReturnType<typeof rawLoop>>> = [];
     const torches: Array<ReturnType<typeof torchPeer>> = [];
+    const row = (name: string, r: SideResult | undefined) => (r === undefined ? [] : [`${name} ${(r.testAccuracy * 100).toFixed(2)}% at ${r.imagesPerSecond.toFixed(0)} images/s`]);
     for (const [k, seed] of seeds.entries()) {
       const orderFile = path.join(dataDir, `order-${seed}.i32`);
       const orders = epochOrders(subset.splits.train, seed);
       await fs.writeFile(orderFile, Buffer.concat(orders.map((o) => Buffer.from(o.buffer, o.byteOffset, o.byteLength))));
+      const runApp = async () => { if (sides.has('app')) apps.push(await appRun(dataDir, cacheDir, seed)); };
+      const runRaw = async () => { if (sides.has('raw')) raws.push(await rawLoop(cacheDir, seed)); };
       // Alternate which tfjs side goes first so neither always runs on a machine the other just heated.
       if (k % 2 === 0) {
-        raws.push(await rawLoop(cacheDir, seed));
-        apps.push(await appRun(dataDir, cacheDir, seed));
+        await runRaw();
+        await runApp();
       } else {
-        apps.push(await appRun(dataDir, cacheDir, seed));
-        raws.push(await rawLoop(cacheDir, seed));
+        await runApp();
+        await runRaw();
       }
-      torches.push(torchPeer(cacheDir, seed, orderFile));
-      const row = (r: SideResult) => `${(r.testAccuracy * 100).toFixed(2)}% at ${r.imagesPerSecond.toFixed(0)} images/s`;
-      console.log(`seed ${seed}: app ${row(apps[k]!)}, raw tfjs ${row(raws[k]!)}, PyTorch ${row(torches[k]!)}`);
+      if (sides.has('torch')) torches.push(torchPeer(cacheDir, seed, orderFile));
+      console.log(`seed ${seed}: ${[...row('app', apps[k]), ...row('raw tfjs', raws[k]), ...row('PyTorch', torches[k])].join(', ')}`);
     }
     const rows = [
-      ['app (LabApi + process + cache)', apps, apps[0]!.backend],
-      ['raw tfjs loop', raws, raws[0]!.backend],
-      ['PyTorch', torches, `CPU, ${torches[0]!.threads} threads`],
+      ['app (LabApi + process + cache)', apps, apps[0]?.backend],
+      ['raw tfjs loop', raws, raws[0]?.backend],
+      ['PyTorch', torches, `CPU, ${torches[0]?.threads} threads`],
     ] as const;
     for (const [name, results, device] of rows) {
+      if (results.length === 0) continue;
       console.log(`${name.padEnd(32)} ${best(results).toFixed(0).padStart(7)} images/s   test accuracy mean ${(mean(results.map((r) => r.testAccuracy)) * 100).toFixed(2)}% (seed spread ${spread(results).toFixed(2)} points)   ${device}`);
     }
-    if (apps[0]!.backend.includes('1 thread')) console.log(`wasm threads: ${WASM_THREADS_NOTE}`);
-    const appOverRaw = best(apps) / best(raws);
-    const tfjsOverTorch = best(apps) / best(torches);
-    const accuracyGap = (mean(apps.map((r) => r.testAccuracy)) - mean(torches.map((r) => r.testAccuracy))) * 100;
-    const rawGap = (mean(raws.map((r) => r.testAccuracy)) - mean(torches.map((r) => r.testAccuracy))) * 100;
-    const appRawGap = (mean(apps.map((r) => r.testAccuracy)) - mean(raws.map((r) => r.testAccuracy))) * 100;
-    const noise = Math.max(spread(apps), spread(raws), spread(torches));
-    console.log(`app wall clock from startRun to run.done (process start, epochs, checkpoints, final evaluation): best ${Math.max(...apps.map((a) => a.wallImagesPerSecond)).toFixed(0)} images/s`);
-    console.log(`app / raw loop: ${appOverRaw.toFixed(3)} (goal >= 0.95) ${appOverRaw >= 0.95 ? 'PASS' : 'MISS'}`);
-    console.log(`app / PyTorch: ${tfjsOverTorch.toFixed(3)}`);
-    console.log(`accuracy app - raw tfjs: ${appRawGap.toFixed(2)} points; raw tfjs - PyTorch: ${rawGap.toFixed(2)} points; largest seed-to-seed spread: ${noise.toFixed(2)} points`);
-    console.log(`accuracy app - PyTorch: ${accuracyGap.toFixed(2)} points (goal within 1) ${Math.abs(accuracyGap) <= 1 ? 'PASS' : 'MISS'}`);
+    const accuracy = (results: SideResult[]) => mean(results.map((r) => r.testAccuracy)) * 100;
+    const both = (a: SideResult[], b: SideResult[]) => a.length > 0 && b.length > 0;
+    const appOverRaw = both(apps, raws) ? best(apps) / best(raws) : null;
+    const tfjsOverTorch = both(apps, torches) ? best(apps) / best(torches) : null;
+    const rawOverTorch = both(raws, torches) ? best(raws) / best(torches) : null;
+    const accuracyGap = both(apps, torches) ? accuracy(apps) - accuracy(torches) : null;
+    const rawGap = both(raws, torches) ? accuracy(raws) - accuracy(torches) : null;
+    const appRawGap = both(apps, raws) ? accuracy(apps) - accuracy(raws) : null;
+    const noise = Math.max(...[apps, raws, torches].filter((r) => r.length > 0).map(spread));
+    if (apps.length > 0) console.log(`app wall clock from startRun to run.done (process start, epochs, checkpoints, final evaluation): best ${Math.max(...apps.map((a) => a.wallImagesPerSecond)).toFixed(0)} images/s`);
+    if (appOverRaw !== null) console.log(`app / raw loop: ${appOverRaw.toFixed(3)} (goal >= 0.95) ${appOverRaw >= 0.95 ? 'PASS' : 'MISS'}`);
+    if (tfjsOverTorch !== null) console.log(`app / PyTorch: ${tfjsOverTorch.toFixed(3)}`);
+    if (rawOverTorch !== null) console.log(`raw tfjs / PyTorch: ${rawOverTorch.toFixed(3)}`);
+    const gaps = [['app - raw tfjs', appRawGap], ['raw tfjs - PyTorch', rawGap]].filter(([, gap]) => gap !== null).map(([name, gap]) => `${name}: ${(gap as number).toFixed(2)} points`);
+    console.log(`accuracy ${[...gaps, `largest seed-to-seed spread: ${noise.toFixed(2)} points`].join('; ')}`);
+    if (accuracyGap !== null) console.log(`accuracy app - PyTorch: ${accuracyGap.toFixed(2)} points (goal within 1) ${Math.abs(accuracyGap) <= 1 ? 'PASS' : 'MISS'}`);
     console.log(`bench time ${((performance.now() - started) / 60000).toFixed(1)} min`);
     const results = path.join(repoRoot(), 'bench', 'results');
     await fs.mkdir(results, { recursive: true });
     await fs.writeFile(path.join(results, 'train.json'), `${JSON.stringify({
       date: new Date().toISOString(), limit, test: subset.splits.test, epochs, seeds, loadAverage: os.loadavg(), app: apps, raw: raws, torch: torches,
-      appOverRaw, tfjsOverTorch, accuracyGap, rawGap, appRawGap, seedSpread: { app: spread(apps), raw: spread(raws), torch: spread(torches) },
+      appOverRaw, tfjsOverTorch, rawOverTorch, accuracyGap, rawGap, appRawGap,
+      seedSpread: { app: apps.length > 0 ? spread(apps) : null, raw: raws.length > 0 ? spread(raws) : null, torch: torches.length > 0 ? spread(torches) : null },
     }, null, 2)}\n`);
   } finally {
     await fs.rm(dataDir, { recursive: true, force: true });
   }
 }
 
-await main();
+if (values.profile) await profileRawStep();
+else await main();

@@ -9,7 +9,8 @@ import { backendNameSchema, type BackendName, type BackendReport } from '../../c
 import { probeCuda, type CudaProbe } from './cudaProbe';
 import { registerWasmGradientKernels } from './kernels/index';
 import { registerGradientFixes } from './gradients/index';
-import { WASM_NODE_THREADS, WASM_PACKAGE, wasmBinaryFolder, wasmDeviceName, wasmSimdSupported } from './wasmSupport';
+import { WASM_PACKAGE, wasmBinaryFolder, wasmDeviceName, wasmSimdSupported } from './wasmSupport';
+import { plannedWasmThreads, registerThreadedWasmBackend, runningWasmThreads } from './wasmThreads';
 
 /** The tfjs module every engine file works with (one engine, whatever the backend). */
 export type Tfjs = typeof tf;
@@ -99,18 +100,19 @@ function probeNativeCpu(): CandidateProbe {
   return { device, candidate: { name: 'tensorflow', packageName, available: true, reason: 'native TensorFlow for the CPU is installed' } };
 }
 
+function wasmReason(simd: boolean, threads: string): string {
+  return `XNNPACK in WebAssembly, ${simd ? 'SIMD on' : 'SIMD unsupported by this runtime'}, ${threads}`;
+}
+
 function probeWasm(): CandidateProbe {
   const simd = wasmSimdSupported();
-  const device = wasmDeviceName(simd, WASM_NODE_THREADS);
+  const planned = plannedWasmThreads(simd);
+  const device = wasmDeviceName(simd, planned.threads);
   const folder = wasmBinaryFolder();
   if (folder === undefined) {
     return { device, candidate: { name: 'wasm', packageName: WASM_PACKAGE, available: false, reason: 'its .wasm files are missing from node_modules' } };
   }
-  const features = simd ? 'SIMD on' : 'SIMD unsupported by this runtime';
-  return {
-    device,
-    candidate: { name: 'wasm', packageName: WASM_PACKAGE, available: true, reason: `XNNPACK in WebAssembly, ${features}, 1 thread (tfjs-backend-wasm disables threads under Node)` },
-  };
+  return { device, candidate: { name: 'wasm', packageName: WASM_PACKAGE, available: true, reason: wasmReason(simd, planned.why) } };
 }
 
 function probeCpu(): CandidateProbe {
@@ -195,6 +197,8 @@ async function activate(name: BackendName): Promise<void> {
     const folder = wasmBinaryFolder();
     if (folder === undefined) throw new Error('its .wasm files are missing from node_modules');
     setWasmPaths(folder);
+    // A bad MODEL_LAB_WASM_THREADS keeps one thread (the report says why) rather than losing wasm.
+    registerThreadedWasmBackend(folder, plannedWasmThreads(wasmSimdSupported()).threads);
     registerWasmGradientKernels();
   }
   registerGradientFixes();
@@ -241,6 +245,10 @@ export async function initBackend(options: BackendOptions = {}): Promise<{ tf: T
         throw new LabError('BACKEND_UNAVAILABLE', `The ${name} backend (${probe.candidate.packageName}) ${why}. ${received('backend', name)}`, { field: 'backend', received: name, candidates: probes.map((p) => p.candidate) });
       }
       continue;
+    }
+    if (name === 'wasm') {
+      const simd = wasmSimdSupported();
+      probe.candidate.reason = wasmReason(simd, runningWasmThreads(getThreadsCount(), plannedWasmThreads(simd)));
     }
     return { tf, report: buildReport(probes, name, preference !== undefined, runningDevice(name, probe.device)) };
   }

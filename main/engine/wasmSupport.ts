@@ -37,13 +37,6 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
-/**
- * Threads the wasm backend runs with here. tfjs-backend-wasm 4.22 turns multithreading off
- * whenever it runs under Node (tensorflow/tfjs#3830), so Node and the training process
- * always get one thread.
- */
-export const WASM_NODE_THREADS = 1;
-
 /** "CPU (WebAssembly SIMD, 1 thread)": the device line for the wasm backend. */
 export function wasmDeviceName(simd: boolean, threads: number): string {
   return `CPU (WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'})`;

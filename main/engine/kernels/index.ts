@@ -1,8 +1,12 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './BatchMatMul';
+import { castConfig } from './Cast';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
+import { identityConfig } from './Identity';
+import { maxPoolGradConfig } from './MaxPoolGrad';
 
 /**
  * Gradient kernels that @tensorflow/tfjs-backend-wasm 4.22 lacks and a CNN needs to
@@ -19,13 +23,26 @@ export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
 
 /**
  * Kernels tfjs-backend-wasm 4.22 has but runs as scalar loops; these compose its
- * XNNPACK convolutions instead.
+ * XNNPACK convolutions or run one pass over the backend's memory instead.
  */
-export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropInputConfig];
+export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropInputConfig, maxPoolGradConfig];
+
+/**
+ * Kernels that keep tfjs-backend-wasm's own for the cases it runs well and reshape the
+ * others into those cases: each is built around the stock kernel it wraps.
+ */
+export const WASM_KERNEL_WRAPPERS: ReadonlyArray<{ kernelName: string; wrap(stock: KernelConfig): KernelConfig }> = [
+  { kernelName: 'BatchMatMul', wrap: batchMatMulConfig },
+  { kernelName: 'Cast', wrap: castConfig },
+  { kernelName: 'Identity', wrap: identityConfig },
+];
+
+/** The wrappers registered so far, so that registering again never wraps a wrapper. */
+const wrappers = new WeakSet<KernelConfig['kernelFunc']>();
 
 /**
  * Registers the missing wasm gradient kernels (never replacing one that a newer wasm
- * backend registers itself) and the faster replacements. Idempotent.
+ * backend registers itself), the faster replacements and the wrappers. Idempotent.
  */
 export function registerWasmGradientKernels(): void {
   for (const config of WASM_GRADIENT_KERNELS) {
@@ -35,5 +52,13 @@ export function registerWasmGradientKernels(): void {
     if (getKernel(config.kernelName, config.backendName)?.kernelFunc === config.kernelFunc) continue;
     unregisterKernel(config.kernelName, config.backendName);
     registerKernel(config);
+  }
+  for (const { kernelName, wrap } of WASM_KERNEL_WRAPPERS) {
+    const stock = getKernel(kernelName, 'wasm');
+    if (stock === undefined || wrappers.has(stock.kernelFunc)) continue;
+    const wrapper = wrap(stock);
+    wrappers.add(wrapper.kernelFunc);
+    unregisterKernel(kernelName, 'wasm');
+    registerKernel(wrapper);
   }
 }

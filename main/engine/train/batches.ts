@@ -17,6 +17,43 @@ export async function readBatch(cache: DatasetCache, indices: Int32Array): Promi
   return { indices, pixels, labels };
 }
 
+/** Training splits up to this many bytes of pixels are read into memory once per run (256 MiB). */
+export const RESIDENT_SPLIT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * `cache` with the records of `indices` held in memory: read from disk once, in index
+ * order (consecutive records in one read), then every batch drawn from them is a copy in
+ * memory instead of one disk read per record. A shuffled batch of 64 costs 64 reads
+ * otherwise, each a round trip through Node's thread pool, which on a busy machine hands
+ * the training process's time slice to others. Records outside `indices` still come from
+ * disk. Splits over `maxBytes` are not held (the cache is returned as it is), so a dataset
+ * larger than memory still streams (DESIGN.md principle 7).
+ */
+export async function withResidentRecords(cache: DatasetCache, indices: Int32Array, maxBytes = RESIDENT_SPLIT_BYTES): Promise<DatasetCache> {
+  const [height, width, channels] = cache.info.imageShape;
+  const recordBytes = height * width * channels;
+  if (indices.length === 0 || indices.length * recordBytes > maxBytes) return cache;
+  const sorted = Int32Array.from(indices).sort();
+  const pixels = await cache.readImages(sorted);
+  const slots = new Map<number, number>();
+  sorted.forEach((record, slot) => slots.set(record, slot));
+  return {
+    info: cache.info,
+    labels: cache.labels,
+    indices: (split) => cache.indices(split),
+    async readImages(wanted) {
+      const out = new Uint8Array(wanted.length * recordBytes);
+      for (let i = 0; i < wanted.length; i++) {
+        const slot = slots.get(wanted[i] as number);
+        if (slot === undefined) return cache.readImages(wanted);
+        out.set(pixels.subarray(slot * recordBytes, (slot + 1) * recordBytes), i * recordBytes);
+      }
+      return out;
+    },
+    dispose: () => cache.dispose(),
+  };
+}
+
 /**
  * Yields the batches of `order` in turn, reading the next one from disk while the
  * caller trains on the current one (a prefetch of one batch, as tf.data's prefetch(1)).

@@ -18,7 +18,7 @@ import { createOptimizer, setLearningRate, transformGradients } from './optimize
 import { batchLoss, encodeTargets, inTopK, perExampleLoss, predictedClasses, targetEncoding, type TargetEncoding } from './losses';
 import { LearningRateSchedule, type ScheduleState } from './schedules';
 import { MonitorTracker, type MonitorState } from './monitor';
-import { pixelsToTensor, prefetchBatches, readBatch, toModelInput, type RawBatch } from './batches';
+import { pixelsToTensor, prefetchBatches, readBatch, toModelInput, withResidentRecords, type RawBatch } from './batches';
 import type { Tfjs as TfModule } from '../backend';
 
 /** Pause and stop requests, answered at the next batch. */
@@ -219,6 +219,8 @@ export class Trainer {
     let runImages = 0;
     let reason: TrainResult['reason'] = 'completed';
     let lastGoodEpoch = startEpoch - 1;
+    // The training split's pixels stay in memory for the run when they fit (batches.ts).
+    const trainRecords = await withResidentRecords(cache, train);
     for (let epoch = startEpoch; epoch <= hp.epochs; epoch++) {
       const epochStart = performance.now();
       const order = Int32Array.from(train);
@@ -227,7 +229,7 @@ export class Trainer {
       let batch = 0;
       let stopped = false;
       let learningRate = schedule.rateAt(globalStep, epoch);
-      for await (const raw of prefetchBatches(cache, order, hp.batchSize)) {
+      for await (const raw of prefetchBatches(trainRecords, order, hp.batchSize)) {
         // A macrotask turn per batch lets pause/stop messages in even when reads are cached.
         await new Promise<void>((resolve) => setImmediate(resolve));
         await this.control.waitWhilePaused();

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { BACKEND_ORDER, initBackend, parseBackendName, probeBackends } from '../../../../main/engine/backend';
 import { backendReportSchema } from '../../../../common/training/backend';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { wantedWasmThreads } from '../../../../main/engine/wasmThreads';
 import { LabError } from '../../../../common/errors';
 
 function installed(packageName: string): boolean {
@@ -70,6 +72,16 @@ describe('initBackend', () => {
     expect(report.device).toMatch(/^CPU \(WebAssembly( SIMD)?, \d+ threads?\)$/);
     const kernels = tf.getKernelsForBackend('wasm').map((k) => k.kernelName);
     expect(kernels).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']));
+  });
+
+  it('runs wasm on one thread per available core (the threaded build) and says so', async () => {
+    const { report } = await initBackend({ preference: 'wasm' });
+    const threads = wantedWasmThreads();
+    expect(getThreadsCount()).toBe(threads);
+    expect(report.device).toBe(`CPU (WebAssembly SIMD, ${threads} thread${threads === 1 ? '' : 's'})`);
+    const wasm = report.candidates.find((c) => c.name === 'wasm');
+    expect(wasm?.reason).toContain(`${threads} thread`);
+    expect(wasm?.reason).not.toContain('did not start');
   });
 
   it('starts the JavaScript cpu backend on request', async () => {

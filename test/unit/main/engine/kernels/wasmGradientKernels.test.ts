@@ -4,6 +4,7 @@ import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { seededTensor as values } from '../seededTensor';
 import { initBackend } from '../../../../../main/engine/backend';
 import { conv2DBackpropInputConfig } from '../../../../../main/engine/kernels/Conv2DBackpropInput';
+import { maxAbsDiff, runOn } from './compareBackends';
 
 type Padding = 'same' | 'valid';
 
@@ -16,17 +17,6 @@ interface ConvCase {
   pad: Padding;
 }
 
-
-/** Runs one kernel on `backend` and returns its values. */
-async function runOn(backend: string, kernel: string, inputs: Record<string, tf.Tensor>, attrs: object): Promise<{ shape: number[]; data: Float32Array }> {
-  await tf.setBackend(backend);
-  const moved: Record<string, tf.Tensor> = {};
-  for (const [key, tensor] of Object.entries(inputs)) moved[key] = tf.tensor(tensor.dataSync(), tensor.shape);
-  const out = tf.engine().runKernel(kernel, moved, attrs as unknown as NamedAttrMap) as tf.Tensor;
-  const result = { shape: out.shape, data: (await out.data()) as Float32Array };
-  tf.dispose([out, ...Object.values(moved)]);
-  return result;
-}
 
 /** The filter with `dilation - 1` zero taps between its taps: a dilated conv is a plain conv with it. */
 function spreadFilter(filter: tf.Tensor4D, dilations: [number, number]): tf.Tensor4D {
@@ -46,12 +36,6 @@ function gatherTaps(spread: Float32Array, spreadShape: readonly number[], dilati
   const out = new Float32Array(fh * fw * c * m);
   for (let a = 0; a < fh; a++) for (let b = 0; b < fw; b++) for (let k = 0; k < c * m; k++) out[(a * fw + b) * c * m + k] = spread[(a * dilations[0] * sw + b * dilations[1]) * c * m + k]!;
   return out;
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-  return max;
 }
 
 /** Output size of a convolution, as tfjs computes it. */
