@@ -7,7 +7,9 @@ import { everyLayerGraph } from './everyLayerGraph';
 
 const SIZE = 8;
 const BATCH = 6;
-const STEPS = 8;
+// Dropout, SpatialDropout and GaussianNoise draw unseeded noise, so losses differ
+// run to run: enough steps that the drop is clear of that noise (worst of many runs: 0.45x).
+const STEPS = 14;
 
 /** A learnable toy task: the class is which third of the image is brightest. */
 function toyBatch(tf: Tfjs): { xs: ReturnType<Tfjs['tensor4d']>; ys: ReturnType<Tfjs['tensor2d']> } {
@@ -51,6 +53,6 @@ describe('training a CNN with every catalog layer family', () => {
     // Training-mode losses: an inference-mode loss would mostly measure how far
     // BatchNormalization's moving statistics have moved in a few steps.
     const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
-    expect(mean(losses.slice(-3))).toBeLessThan(0.75 * mean(losses.slice(0, 3)));
+    expect(mean(losses.slice(-3))).toBeLessThan(0.6 * mean(losses.slice(0, 3)));
   });
 });
