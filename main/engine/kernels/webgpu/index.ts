@@ -1,11 +1,15 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 
 /**
  * Kernels that replace tfjs-backend-webgpu 4.22's own where those leave the GPU idle (its
  * Conv2DBackpropFilter gives each filter element one thread and loops over the whole
  * batch). Listed explicitly for the reason `../index.ts` gives.
  */
-export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [];
+export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropFilterConfig];
+
+/** tfjs-backend-webgpu's own kernels that `registerWebGpuKernels` replaced, by kernel name. */
+const stockKernels = new Map<string, KernelConfig>();
 
 /**
  * `MODEL_LAB_WEBGPU_KERNELS=stock` keeps tfjs-backend-webgpu's own kernels, so that the
@@ -15,12 +19,30 @@ export function webGpuKernelsEnabled(env: NodeJS.ProcessEnv = process.env): bool
   return env.MODEL_LAB_WEBGPU_KERNELS !== 'stock';
 }
 
-/** Registers the faster WebGPU kernels in place of tfjs's own (unless disabled). Idempotent. */
+/**
+ * Registers the faster WebGPU kernels in place of tfjs's own (unless disabled). Call it
+ * after tfjs-backend-webgpu is imported: importing it registers its own kernels, which
+ * would replace these. Idempotent.
+ */
 export function registerWebGpuKernels(): void {
   if (!webGpuKernelsEnabled()) return;
   for (const config of WEBGPU_KERNEL_REPLACEMENTS) {
-    if (getKernel(config.kernelName, config.backendName)?.kernelFunc === config.kernelFunc) continue;
-    unregisterKernel(config.kernelName, config.backendName);
+    const current = getKernel(config.kernelName, config.backendName);
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current !== undefined) {
+      stockKernels.set(config.kernelName, current);
+      unregisterKernel(config.kernelName, config.backendName);
+    }
     registerKernel(config);
+  }
+}
+
+/** Puts tfjs-backend-webgpu's own kernels back, so that a benchmark can compare both in one run. */
+export function restoreStockWebGpuKernels(): void {
+  for (const config of WEBGPU_KERNEL_REPLACEMENTS) {
+    const stock = stockKernels.get(config.kernelName);
+    if (getKernel(config.kernelName, config.backendName)?.kernelFunc !== config.kernelFunc) continue;
+    unregisterKernel(config.kernelName, config.backendName);
+    if (stock !== undefined) registerKernel(stock);
   }
 }

@@ -1,0 +1,182 @@
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+
+/**
+ * The shared core of the WebGPU convolution kernels: a tiled GEMM C[m, n] = Σk A[k, m]·B[k, n]
+ * whose operands are never materialised. Each kernel supplies WGSL functions that read A and
+ * B straight from its tensors (an implicit GEMM: im2col happens in the loader), and one that
+ * stores C; this file supplies the loop.
+ *
+ * A workgroup of 16×16 threads computes a 64×64 tile of C, each thread a 4×4 block held in
+ * registers as four vec4 accumulators. Per step of 16 along k, every thread loads one vec4 of
+ * A and one of B into workgroup memory (8 KiB, half the 16 KiB every WebGPU adapter offers),
+ * and the next step's loads are issued before the current step's arithmetic, so global
+ * memory latency overlaps the FMAs. The third dispatch dimension splits k: workgroup z
+ * reduces only its `kPerSplit` slice, which is how a small C with a huge k (the filter
+ * gradient: C is 3·3·Cin×Cout, k is batch·height·width) still fills a GPU.
+ *
+ * The kernel's WGSL must define, before this loop:
+ *   fn prepareLoads(row: i32, col: i32)   once per thread: its A quad starts at row `row`, its B quad at column `col`
+ *   fn loadA(k: i32, kEnd: i32) -> vec4<f32>   A[k, row..row+3] of this thread, zero when k >= kEnd
+ *   fn loadB(k: i32, kEnd: i32) -> vec4<f32>   B[k, col..col+3] of this thread, zero when k >= kEnd
+ *   fn storeC(split: i32, row: i32, col: i32, value: vec4<f32>)   C[row, col..col+3] (bounds checked there)
+ * and its uniforms must include `kSize : i32, kPerSplit : i32,`.
+ */
+
+/** Rows and columns of C per workgroup. */
+export const GEMM_TILE = 64;
+/** Steps along k per round trip through workgroup memory. */
+export const GEMM_TILE_K = 16;
+/** Threads per workgroup along x and y; each computes a 4×4 block. */
+const THREADS_PER_SIDE = GEMM_TILE / 4;
+
+/**
+ * Workgroups a dispatch should have to keep a large GPU busy: an H100 or H200 has 132
+ * multiprocessors, each running several 256-thread workgroups at once, and a few waves
+ * more hide the tail. Fewer only costs idle units; more costs the split reduction.
+ */
+const TARGET_WORKGROUPS = 640;
+/**
+ * The least k one split reduces: below this the partial sums written per split cost
+ * about as much as the products they save.
+ */
+const MIN_K_PER_SPLIT = 512;
+
+/** How a GEMM of this size is split along k. */
+export interface GemmSplit {
+  splits: number;
+  kPerSplit: number;
+}
+
+/** Splits k so that `rows`×`cols` tiles times splits reaches the target workgroup count. */
+export function chooseGemmSplit(rows: number, cols: number, kSize: number): GemmSplit {
+  const tiles = Math.ceil(rows / GEMM_TILE) * Math.ceil(cols / GEMM_TILE);
+  const wanted = Math.ceil(TARGET_WORKGROUPS / tiles);
+  const allowed = Math.max(1, Math.floor(kSize / MIN_K_PER_SPLIT));
+  const splits = Math.max(1, Math.min(wanted, allowed));
+  const kPerSplit = Math.ceil(Math.ceil(kSize / splits) / GEMM_TILE_K) * GEMM_TILE_K;
+  return { splits: Math.ceil(kSize / kPerSplit), kPerSplit };
+}
+
+/** Dispatch size of a GEMM: column tiles, row tiles, splits. */
+export function gemmDispatch(rows: number, cols: number, split: GemmSplit): [number, number, number] {
+  return [Math.ceil(cols / GEMM_TILE), Math.ceil(rows / GEMM_TILE), split.splits];
+}
+
+/** The workgroup size every GEMM program declares. */
+export const GEMM_WORKGROUP: [number, number, number] = [THREADS_PER_SIDE, THREADS_PER_SIDE, 1];
+
+/**
+ * WGSL of the GEMM loop (see the file comment for what the kernel must define). The trip
+ * count comes from uniforms only: workgroupBarrier must sit in uniform control flow, and
+ * tfjs hands the workgroup id to `main` through a private variable, which WGSL's uniformity
+ * analysis counts as non-uniform. The last split therefore runs its full trip count with
+ * loads past `kSize` reading zeros.
+ */
+export function gemmMainSource(): string {
+  const side = THREADS_PER_SIDE;
+  const quads = (GEMM_TILE_K * GEMM_TILE) / 4;
+  return `
+  var<workgroup> tileA : array<vec4<f32>, ${quads}>;
+  var<workgroup> tileB : array<vec4<f32>, ${quads}>;
+
+  fn main() {
+    let tx = i32(localId.x);
+    let ty = i32(localId.y);
+    let flat = ty * ${side} + tx;
+    let rowStart = i32(workgroupId.y) * ${GEMM_TILE};
+    let colStart = i32(workgroupId.x) * ${GEMM_TILE};
+    let split = i32(workgroupId.z);
+    let kBegin = split * uniforms.kPerSplit;
+    let kEnd = min(kBegin + uniforms.kPerSplit, uniforms.kSize);
+    prepareLoads(rowStart + tx * 4, colStart + tx * 4);
+
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
+    var nextA = loadA(kBegin + ty, kEnd);
+    var nextB = loadB(kBegin + ty, kEnd);
+    let steps = uniforms.kPerSplit / ${GEMM_TILE_K};
+    for (var step = 0; step < steps; step = step + 1) {
+      tileA[flat] = nextA;
+      tileB[flat] = nextB;
+      workgroupBarrier();
+      let kNext = kBegin + (step + 1) * ${GEMM_TILE_K} + ty;
+      nextA = loadA(kNext, kEnd);
+      nextB = loadB(kNext, kEnd);
+      for (var kk = 0; kk < ${GEMM_TILE_K}; kk = kk + 1) {
+        let a = tileA[kk * ${side} + ty];
+        let b = tileB[kk * ${side} + tx];
+        acc0 = fma(vec4<f32>(a.x), b, acc0);
+        acc1 = fma(vec4<f32>(a.y), b, acc1);
+        acc2 = fma(vec4<f32>(a.z), b, acc2);
+        acc3 = fma(vec4<f32>(a.w), b, acc3);
+      }
+      workgroupBarrier();
+    }
+    let row = rowStart + ty * 4;
+    let col = colStart + tx * 4;
+    storeC(split, row, col, acc0);
+    storeC(split, row + 1, col, acc1);
+    storeC(split, row + 2, col, acc2);
+    storeC(split, row + 3, col, acc3);
+  }
+  `;
+}
+
+/**
+ * WGSL storing one row quad of C into `result`, laid out [split, rows, cols] and read as
+ * vec4 when `vec4Columns` (cols a multiple of 4) or as scalars otherwise.
+ */
+export function gemmStoreSource(vec4Columns: boolean): string {
+  const body = vec4Columns
+    ? 'result[(split * uniforms.mSize * uniforms.nSize + row * uniforms.nSize + col) / 4] = value;'
+    : `let base = split * uniforms.mSize * uniforms.nSize + row * uniforms.nSize + col;
+       for (var j = 0; j < 4; j = j + 1) {
+         if (col + j < uniforms.nSize) { result[base + j] = value[j]; }
+       }`;
+  return `
+  fn storeC(split: i32, row: i32, col: i32, value: vec4<f32>) {
+    if (row >= uniforms.mSize || col >= uniforms.nSize) { return; }
+    ${body}
+  }`;
+}
+
+/**
+ * Sums the `splits` partial GEMM results ([splits, size] as vec4 or scalars) into [size]:
+ * the second pass of a split-k GEMM, one thread per output element. Partial sums are added
+ * in split order, so the result does not depend on scheduling (no atomics).
+ */
+export class SplitSumProgram implements WebGPUProgram {
+  variableNames = ['partials'];
+  uniforms = 'splits : i32,';
+  workgroupSize: [number, number, number] = [64, 1, 1];
+  size = true;
+  outputShape: number[];
+  outputComponent: number;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  shaderKey: string;
+
+  constructor(outputShape: number[], vec4: boolean) {
+    this.outputShape = outputShape;
+    this.outputComponent = vec4 ? 4 : 1;
+    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
+    const elements = outputShape.reduce((a, b) => a * b, 1) / this.outputComponent;
+    this.dispatch = [Math.ceil(elements / this.workgroupSize[0]), 1, 1];
+    this.shaderKey = `modelLabSplitSum_${this.outputComponent}`;
+  }
+
+  getUserCode(): string {
+    const type = this.outputComponent === 4 ? 'vec4<f32>' : 'f32';
+    return `
+    fn main(index : i32) {
+      if (index >= uniforms.size) { return; }
+      var sum = ${type}(0.0);
+      for (var s = 0; s < uniforms.splits; s = s + 1) {
+        sum = sum + partials[s * uniforms.size + index];
+      }
+      result[index] = sum;
+    }`;
+  }
+}
