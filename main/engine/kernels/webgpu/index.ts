@@ -1,12 +1,23 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
+import { fusedAdamUpdateConfig } from './FusedAdamUpdate';
+import { fusedMomentumUpdateConfig } from './FusedMomentumUpdate';
+import { fusedRmspropUpdateConfig } from './FusedRmspropUpdate';
+import { fusedSgdUpdateConfig } from './FusedSgdUpdate';
 
 /**
  * Kernels that replace tfjs-backend-webgpu 4.22's own where those leave the GPU idle (its
  * Conv2DBackpropFilter gives each filter element one thread and loops over the whole
- * batch). Listed explicitly for the reason `../index.ts` gives.
+ * batch), and the fused optimizer updates it has no kernel for (`../fusedUpdates.ts`).
+ * Listed explicitly for the reason `../index.ts` gives.
  */
-export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropFilterConfig];
+export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  fusedAdamUpdateConfig,
+  fusedMomentumUpdateConfig,
+  fusedRmspropUpdateConfig,
+  fusedSgdUpdateConfig,
+];
 
 /** tfjs-backend-webgpu's own kernels that `registerWebGpuKernels` replaced, by kernel name. */
 const stockKernels = new Map<string, KernelConfig>();
@@ -37,7 +48,10 @@ export function registerWebGpuKernels(): void {
   }
 }
 
-/** Puts tfjs-backend-webgpu's own kernels back, so that a benchmark can compare both in one run. */
+/**
+ * Puts tfjs-backend-webgpu's own kernels back and removes the fused updates, so that a
+ * benchmark can compare both in one run.
+ */
 export function restoreStockWebGpuKernels(): void {
   for (const config of WEBGPU_KERNEL_REPLACEMENTS) {
     const stock = stockKernels.get(config.kernelName);
