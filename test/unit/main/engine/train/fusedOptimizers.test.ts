@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerConfig } from '../../../../../common/api/methods/runs';
+import type { OptimizerConfig } from '../../../../../common/training/optimizers';
 import { createOptimizer, setLearningRate } from '../../../../../main/engine/train/optimizers';
 import { FusedAdamUpdate, FusedMomentumUpdate, FusedRmspropUpdate, FusedSgdUpdate } from '../../../../../main/engine/kernels/fusedUpdates';
 import { registerWebGpuKernels } from '../../../../../main/engine/kernels/webgpu/index';
