@@ -67,15 +67,52 @@ export function imageTapLoaderSource(image: string, vec4Channels: boolean): stri
     }`;
 }
 
-/**
- * Stops a kernel that only implements channels-last data, as the layers always produce.
- * @throws Error naming the backend, the kernel and the format received.
- */
-export function requireChannelsLast(kernel: string, dataFormat: string): void {
-  if (dataFormat !== 'NHWC') throw new Error(`webgpu backend ${kernel} supports dataFormat 'NHWC' only. Received: dataFormat='${dataFormat}'`);
-}
-
 /** A float32 tensor of zeros (uploaded on first use), for empty reductions. */
 export function zerosTensor(backend: WebGPUBackend, shape: number[]): TensorInfo {
   return backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1)));
+}
+
+/**
+ * WGSL of `loadB` reading B[k, col..col+3] from `matrix`, a row-major [kSize, nSize]
+ * tensor (dy seen as pixels × channels, or a filter as taps × filters), as one vec4 when
+ * `vec4Columns` or as scalars; `loadCol` is the thread's first column.
+ */
+export function rowMajorColumnsLoaderSource(matrix: string, vec4Columns: boolean): string {
+  const body = vec4Columns
+    ? `if (k >= kEnd || loadCol >= uniforms.nSize) { return vec4<f32>(0.0); }
+       return ${matrix}[(k * uniforms.nSize + loadCol) / 4];`
+    : `var value = vec4<f32>(0.0);
+       if (k >= kEnd) { return value; }
+       for (var j = 0; j < 4; j = j + 1) {
+         if (loadCol + j < uniforms.nSize) { value[j] = ${matrix}[k * uniforms.nSize + loadCol + j]; }
+       }
+       return value;`;
+  return `
+    var<private> loadCol : i32;
+
+    fn loadB(k : i32, kEnd : i32) -> vec4<f32> {
+      ${body}
+    }`;
+}
+
+/**
+ * WGSL splitting row `row` of a GEMM over pixels into (image, i, j) of a `size` grid
+ * (uniform name of a vec2 height, width), into private `image`, `pixelRow`, `pixelCol`
+ * and `rowValid` (row < mSize).
+ */
+export function pixelRowSource(size: string): string {
+  return `
+    var<private> image : i32;
+    var<private> pixelRow : i32;
+    var<private> pixelCol : i32;
+    var<private> rowValid : bool;
+
+    fn preparePixel(row : i32) {
+      let pixels = uniforms.${size}.x * uniforms.${size}.y;
+      image = row / pixels;
+      let pixel = row - image * pixels;
+      pixelRow = pixel / uniforms.${size}.y;
+      pixelCol = pixel - pixelRow * uniforms.${size}.y;
+      rowValid = row < uniforms.mSize;
+    }`;
 }

@@ -1,9 +1,13 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2DConfig } from './Conv2D';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
+import { fusedConv2DConfig } from './FusedConv2D';
 import { fusedAdamUpdateConfig } from './FusedAdamUpdate';
 import { fusedMomentumUpdateConfig } from './FusedMomentumUpdate';
 import { fusedRmspropUpdateConfig } from './FusedRmspropUpdate';
 import { fusedSgdUpdateConfig } from './FusedSgdUpdate';
+import { rememberStockKernel, stockKernel } from './stockKernels';
 
 /**
  * Kernels that replace tfjs-backend-webgpu 4.22's own where those leave the GPU idle (its
@@ -12,15 +16,15 @@ import { fusedSgdUpdateConfig } from './FusedSgdUpdate';
  * Listed explicitly for the reason `../index.ts` gives.
  */
 export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
+  conv2DConfig,
   conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  fusedConv2DConfig,
   fusedAdamUpdateConfig,
   fusedMomentumUpdateConfig,
   fusedRmspropUpdateConfig,
   fusedSgdUpdateConfig,
 ];
-
-/** tfjs-backend-webgpu's own kernels that `registerWebGpuKernels` replaced, by kernel name. */
-const stockKernels = new Map<string, KernelConfig>();
 
 /**
  * `MODEL_LAB_WEBGPU_KERNELS=stock` keeps tfjs-backend-webgpu's own kernels, so that the
@@ -41,7 +45,7 @@ export function registerWebGpuKernels(): void {
     const current = getKernel(config.kernelName, config.backendName);
     if (current?.kernelFunc === config.kernelFunc) continue;
     if (current !== undefined) {
-      stockKernels.set(config.kernelName, current);
+      rememberStockKernel(current);
       unregisterKernel(config.kernelName, config.backendName);
     }
     registerKernel(config);
@@ -54,7 +58,7 @@ export function registerWebGpuKernels(): void {
  */
 export function restoreStockWebGpuKernels(): void {
   for (const config of WEBGPU_KERNEL_REPLACEMENTS) {
-    const stock = stockKernels.get(config.kernelName);
+    const stock = stockKernel(config.kernelName);
     if (getKernel(config.kernelName, config.backendName)?.kernelFunc !== config.kernelFunc) continue;
     unregisterKernel(config.kernelName, config.backendName);
     if (stock !== undefined) registerKernel(stock);

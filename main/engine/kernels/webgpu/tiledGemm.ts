@@ -1,7 +1,8 @@
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 
 /**
- * The shared core of the WebGPU convolution kernels: a tiled GEMM C[m, n] = Σk A[k, m]·B[k, n]
+ * The shared core of the WebGPU convolution kernels: a tiled GEMM C[m, n] = Σk A[m, k]·B[k, n]
  * whose operands are never materialised. Each kernel supplies WGSL functions that read A and
  * B straight from its tensors (an implicit GEMM: im2col happens in the loader), and one that
  * stores C; this file supplies the loop.
@@ -14,13 +15,21 @@ import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
  * reduces only its `kPerSplit` slice, which is how a small C with a huge k (the filter
  * gradient: C is 3·3·Cin×Cout, k is batch·height·width) still fills a GPU.
  *
- * The kernel's WGSL must define, before this loop:
- *   fn prepareLoads(row: i32, col: i32)   once per thread: its A quad starts at row `row`, its B quad at column `col`
- *   fn loadA(k: i32, kEnd: i32) -> vec4<f32>   A[k, row..row+3] of this thread, zero when k >= kEnd
- *   fn loadB(k: i32, kEnd: i32) -> vec4<f32>   B[k, col..col+3] of this thread, zero when k >= kEnd
+ * Each operand is read in vec4s along the dimension its tensor keeps contiguous (NHWC keeps
+ * channels innermost): `kOuter` reads four consecutive rows of A (columns of B) at one k,
+ * `kInner` reads four consecutive k of one row of A (column of B) and transposes them into
+ * workgroup memory. The kernel's WGSL must define, before this loop:
+ *   fn prepareLoads(a: i32, b: i32)   once per thread: the first of its four rows of A
+ *       (kOuter) or its one row (kInner), and likewise its column(s) of B
+ *   fn loadA(k: i32, kEnd: i32) -> vec4<f32>   A[a..a+3, k] (kOuter) or A[a, k..k+3] (kInner),
+ *       zero where k >= kEnd or out of bounds
+ *   fn loadB(k: i32, kEnd: i32) -> vec4<f32>   B[k, b..b+3] (kOuter) or B[k..k+3, b] (kInner)
  *   fn storeC(split: i32, row: i32, col: i32, value: vec4<f32>)   C[row, col..col+3] (bounds checked there)
  * and its uniforms must include `kSize : i32, kPerSplit : i32,`.
  */
+
+/** How an operand is read: four rows (columns) at one k, or four k of one row (column). */
+export type OperandLayout = 'kOuter' | 'kInner';
 
 /** Rows and columns of C per workgroup. */
 export const GEMM_TILE = 64;
@@ -65,6 +74,21 @@ export function gemmDispatch(rows: number, cols: number, split: GemmSplit): [num
 /** The workgroup size every GEMM program declares. */
 export const GEMM_WORKGROUP: [number, number, number] = [THREADS_PER_SIDE, THREADS_PER_SIDE, 1];
 
+/** WGSL of where one thread loads an operand from, and how it puts a loaded vec4 into its tile. */
+function operandSource(tile: 'tileA' | 'tileB', start: string, layout: OperandLayout): { index: string; k: string; store: (value: string) => string } {
+  const side = THREADS_PER_SIDE;
+  if (layout === 'kOuter') {
+    // Thread (tx, ty) reads the quad tx of the tile's rows at k offset ty.
+    return { index: `${start} + tx * 4`, k: 'ty', store: (value) => `${tile}[flat] = ${value};` };
+  }
+  // Thread `flat` reads row flat / 4 at k offsets (flat % 4) * 4 .. + 3, stored transposed.
+  return {
+    index: `${start} + flat / 4`,
+    k: '(flat % 4) * 4',
+    store: (value) => `for (var j = 0; j < 4; j = j + 1) { ${tile}[(loadK${tile.slice(-1)} + j) * ${side} + flat / 16][(flat / 4) % 4] = ${value}[j]; }`,
+  };
+}
+
 /**
  * WGSL of the GEMM loop (see the file comment for what the kernel must define). The trip
  * count comes from uniforms only: workgroupBarrier must sit in uniform control flow, and
@@ -72,9 +96,11 @@ export const GEMM_WORKGROUP: [number, number, number] = [THREADS_PER_SIDE, THREA
  * analysis counts as non-uniform. The last split therefore runs its full trip count with
  * loads past `kSize` reading zeros.
  */
-export function gemmMainSource(): string {
+export function gemmMainSource(aLayout: OperandLayout = 'kOuter', bLayout: OperandLayout = 'kOuter'): string {
   const side = THREADS_PER_SIDE;
   const quads = (GEMM_TILE_K * GEMM_TILE) / 4;
+  const a = operandSource('tileA', 'rowStart', aLayout);
+  const b = operandSource('tileB', 'colStart', bLayout);
   return `
   var<workgroup> tileA : array<vec4<f32>, ${quads}>;
   var<workgroup> tileB : array<vec4<f32>, ${quads}>;
@@ -88,22 +114,24 @@ export function gemmMainSource(): string {
     let split = i32(workgroupId.z);
     let kBegin = split * uniforms.kPerSplit;
     let kEnd = min(kBegin + uniforms.kPerSplit, uniforms.kSize);
-    prepareLoads(rowStart + tx * 4, colStart + tx * 4);
+    let loadKA = ${a.k};
+    let loadKB = ${b.k};
+    prepareLoads(${a.index}, ${b.index});
 
     var acc0 = vec4<f32>(0.0);
     var acc1 = vec4<f32>(0.0);
     var acc2 = vec4<f32>(0.0);
     var acc3 = vec4<f32>(0.0);
-    var nextA = loadA(kBegin + ty, kEnd);
-    var nextB = loadB(kBegin + ty, kEnd);
+    var nextA = loadA(kBegin + loadKA, kEnd);
+    var nextB = loadB(kBegin + loadKB, kEnd);
     let steps = uniforms.kPerSplit / ${GEMM_TILE_K};
     for (var step = 0; step < steps; step = step + 1) {
-      tileA[flat] = nextA;
-      tileB[flat] = nextB;
+      ${a.store('nextA')}
+      ${b.store('nextB')}
       workgroupBarrier();
-      let kNext = kBegin + (step + 1) * ${GEMM_TILE_K} + ty;
-      nextA = loadA(kNext, kEnd);
-      nextB = loadB(kNext, kEnd);
+      let kNext = kBegin + (step + 1) * ${GEMM_TILE_K};
+      nextA = loadA(kNext + loadKA, kEnd);
+      nextB = loadB(kNext + loadKB, kEnd);
       for (var kk = 0; kk < ${GEMM_TILE_K}; kk = kk + 1) {
         let a = tileA[kk * ${side} + ty];
         let b = tileB[kk * ${side} + tx];
@@ -125,19 +153,21 @@ export function gemmMainSource(): string {
 }
 
 /**
- * WGSL storing one row quad of C into `result`, laid out [split, rows, cols] and read as
- * vec4 when `vec4Columns` (cols a multiple of 4) or as scalars otherwise.
+ * WGSL storing one row quad of C into `result`, laid out [split, rows, cols] and written as
+ * vec4 when `vec4Columns` (cols a multiple of 4) or as scalars otherwise. `stored` is the
+ * WGSL expression written for `value` (an epilogue such as bias and activation).
  */
-export function gemmStoreSource(vec4Columns: boolean): string {
+export function gemmStoreSource(vec4Columns: boolean, stored = 'value'): string {
   const body = vec4Columns
-    ? 'result[(split * uniforms.mSize * uniforms.nSize + row * uniforms.nSize + col) / 4] = value;'
+    ? 'result[(split * uniforms.mSize * uniforms.nSize + row * uniforms.nSize + col) / 4] = out;'
     : `let base = split * uniforms.mSize * uniforms.nSize + row * uniforms.nSize + col;
        for (var j = 0; j < 4; j = j + 1) {
-         if (col + j < uniforms.nSize) { result[base + j] = value[j]; }
+         if (col + j < uniforms.nSize) { result[base + j] = out[j]; }
        }`;
   return `
   fn storeC(split: i32, row: i32, col: i32, value: vec4<f32>) {
     if (row >= uniforms.mSize || col >= uniforms.nSize) { return; }
+    let out = ${stored};
     ${body}
   }`;
 }
@@ -179,4 +209,33 @@ export class SplitSumProgram implements WebGPUProgram {
       result[index] = sum;
     }`;
   }
+}
+
+/** Uniform values as tfjs's `runWebGPUProgram` takes them. */
+export type ProgramUniforms = Array<{ type: string; data: number[] }>;
+
+/**
+ * Runs a GEMM program whose output is [splits, rows, cols] and returns C as `shape`: with
+ * one split that output is C already (a reshape), otherwise the split partial sums are
+ * added by `SplitSumProgram`. `uniforms` are the program's own after `kSize, kPerSplit`.
+ */
+export function runSplitGemm(
+  backend: WebGPUBackend,
+  program: WebGPUProgram & { outputComponent?: number },
+  inputs: TensorInfo[],
+  kSize: number,
+  split: GemmSplit,
+  uniforms: ProgramUniforms,
+  shape: number[],
+): TensorInfo {
+  const partials = backend.runWebGPUProgram(program, inputs, 'float32', [
+    { type: 'int32', data: [kSize] },
+    { type: 'int32', data: [split.kPerSplit] },
+    ...uniforms,
+  ]);
+  if (split.splits === 1) return { dataId: partials.dataId, shape, dtype: 'float32' };
+  const sum = new SplitSumProgram(shape, program.outputComponent === 4);
+  const result = backend.runWebGPUProgram(sum, [partials], 'float32', [{ type: 'int32', data: [split.splits] }]);
+  backend.disposeData(partials.dataId);
+  return result;
 }

@@ -86,10 +86,11 @@ export function randomConvCases(seed: number, count: number, dilated: boolean): 
     const dilation = dilated && stride === 1 && random.next() < 0.5 ? pick([2, 3]) : 1;
     const fh = pick([1, 2, 3, 3, 5]);
     const fw = random.next() < 0.7 ? fh : pick([1, 2, 3]);
+    // The batch of 256 gets few pixels and channels: the cpu backend's reference is a scalar loop.
     const c: ConvCase = {
       name: '',
-      input: [big ? 256 : pick([1, 2, 3]), big ? 6 : 3 + random.int(11), big ? 5 : 3 + random.int(11), pick([1, 3, 4, 5, 8, 12, 16])],
-      filter: [fh, fw, 0, pick([1, 2, 4, 6, 8, 13, 16])],
+      input: big ? [256, 3 + random.int(2), 3 + random.int(2), pick([1, 3, 4])] : [pick([1, 2, 3]), 3 + random.int(11), 3 + random.int(11), pick([1, 3, 4, 5, 8, 12, 16])],
+      filter: [fh, fw, 0, big ? pick([1, 2, 4]) : pick([1, 2, 4, 6, 8, 13, 16])],
       strides: [stride, stride],
       dilations: [dilation, dilation],
       pad: pick(['same', 'valid'] as const),
