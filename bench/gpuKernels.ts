@@ -2,7 +2,7 @@
  * WebGPU kernel benchmark: Model Lab's WebGPU kernels against tfjs-backend-webgpu 4.22's own,
  * switched back and forth in the same run on the same adapter.
  *
- *   layers  Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter on the four layer shapes of
+ *   layers  Conv2D, FusedConv2D, Conv2DBackpropInput and Conv2DBackpropFilter on the four layer shapes of
  *           the GPU facts table (3×3 'same', fp32): GPU time per call (timestamp queries,
  *           when the adapter has them), wall time per call, TFLOP/s, ours/stock speed-up.
  *   step    one training step (forward, backward, Adam update) of the small CNN and the
@@ -138,9 +138,11 @@ async function benchLayers(backend: BackendInternals, hasTimestamps: boolean): P
     const x = tf.randomNormal(xShape);
     const filter = tf.randomNormal(filterShape);
     const dy = tf.randomNormal(dyShape);
+    const bias = tf.randomNormal([layer.outChannels]);
     const flops = 2 * batch * layer.size * layer.size * 9 * layer.inChannels * layer.outChannels;
     const kernels: Array<[string, () => tf.Tensor]> = [
       ['Conv2D', () => tf.engine().runKernel('Conv2D', { x, filter }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] } as unknown as NamedAttrMap) as tf.Tensor],
+      ['FusedConv2D (bias, relu)', () => tf.engine().runKernel('FusedConv2D', { x, filter, bias }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' } as unknown as NamedAttrMap) as tf.Tensor],
       ['Conv2DBackpropInput', () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: xShape } as unknown as NamedAttrMap) as tf.Tensor],
       ['Conv2DBackpropFilter', () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape } as unknown as NamedAttrMap) as tf.Tensor],
     ];
@@ -164,7 +166,7 @@ async function benchLayers(backend: BackendInternals, hasTimestamps: boolean): P
         `${format(timings.stock?.wallMs ?? NaN, 3)} / ${format(timings.ours?.wallMs ?? NaN, 3)}`,
       ]);
     }
-    tf.dispose([x, filter, dy]);
+    tf.dispose([x, filter, dy, bias]);
   }
   const unit = hasTimestamps ? 'GPU ms (TFLOP/s)' : 'wall ms (TFLOP/s)';
   console.log(`\nPer-kernel time, 3x3 'same', fp32, 10 calls after 3 warm-ups${scale > 1 ? ` (batches divided by ${scale})` : ''}`);

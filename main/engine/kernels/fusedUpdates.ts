@@ -1,4 +1,6 @@
+import type * as tfjs from '@tensorflow/tfjs';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Tfjs as TfModule } from '../backend';
 
 /**
  * Optimizer updates as single kernels: the variable and its optimizer state are rewritten
@@ -68,4 +70,17 @@ export interface FusedRmspropUpdateAttrs {
   momentum: number;
   epsilon: number;
   centered: boolean;
+}
+
+/**
+ * Gives `variable` data of its own when other tensors share it (`tf.variable(t)` and
+ * `assign(t)` share t's until t is disposed): the fused kernels write in place, which must
+ * not show through another tensor. Copying once costs one kernel; afterwards the variable
+ * owns what the kernels write.
+ */
+export function ownData(tf: TfModule, variable: tfjs.Variable): void {
+  if (tf.backend().refCount(variable.dataId) === 1) return;
+  tf.tidy(() => {
+    variable.assign(tf.mul(variable, 1));
+  });
 }

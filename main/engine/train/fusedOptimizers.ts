@@ -1,7 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap } from '@tensorflow/tfjs-core';
 import type { Tfjs as TfModule } from '../backend';
-import { FusedAdamUpdate, FusedMomentumUpdate, FusedRmspropUpdate, FusedSgdUpdate } from '../kernels/fusedUpdates';
+import { FusedAdamUpdate, FusedMomentumUpdate, FusedRmspropUpdate, FusedSgdUpdate, ownData } from '../kernels/fusedUpdates';
 
 /**
  * tfjs's SGD, Momentum, Adam and RMSprop optimizers, plus Keras's AdamW, whose step runs as
@@ -48,19 +48,6 @@ function fusableStep(tf: TfModule, kernel: string, variableGradients: VariableGr
     entries.push({ name, variable, gradient: gradient ?? undefined });
   }
   return entries;
-}
-
-/**
- * Gives `variable` data of its own when other tensors share it (`tf.variable(t)` and
- * `assign(t)` share t's until t is disposed): the fused kernels write in place, which must
- * not show through another tensor. Copying once costs one kernel; afterwards the variable
- * owns what the kernels write.
- */
-function ownData(tf: TfModule, variable: tfjs.Variable): void {
-  if (tf.backend().refCount(variable.dataId) === 1) return;
-  tf.tidy(() => {
-    variable.assign(tf.mul(variable, 1));
-  });
 }
 
 /** Optimizer state in tfjs's layout: created at a variable's first step, as zeros. */

@@ -1,4 +1,6 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { batchNormTrainingConfig } from './BatchNormTraining';
+import { batchNormTrainingGradConfig } from './BatchNormTrainingGrad';
 import { conv2DConfig } from './Conv2D';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
@@ -7,12 +9,14 @@ import { fusedAdamUpdateConfig } from './FusedAdamUpdate';
 import { fusedMomentumUpdateConfig } from './FusedMomentumUpdate';
 import { fusedRmspropUpdateConfig } from './FusedRmspropUpdate';
 import { fusedSgdUpdateConfig } from './FusedSgdUpdate';
+import { movingAveragesUpdateConfig } from './MovingAveragesUpdate';
 import { rememberStockKernel, stockKernel } from './stockKernels';
 
 /**
  * Kernels that replace tfjs-backend-webgpu 4.22's own where those leave the GPU idle (its
  * Conv2DBackpropFilter gives each filter element one thread and loops over the whole
- * batch), and the fused optimizer updates it has no kernel for (`../fusedUpdates.ts`).
+ * batch), and the fused optimizer updates and batch normalization it has no kernels for
+ * (`../fusedUpdates.ts`, `../fusedBatchNorm.ts`).
  * Listed explicitly for the reason `../index.ts` gives.
  */
 export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
@@ -24,6 +28,9 @@ export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
   fusedMomentumUpdateConfig,
   fusedRmspropUpdateConfig,
   fusedSgdUpdateConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
+  movingAveragesUpdateConfig,
 ];
 
 /**
