@@ -5,6 +5,8 @@ import { conv2DConfig } from './Conv2D';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { fusedConv2DConfig } from './FusedConv2D';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
 import { fusedAdamUpdateConfig } from './FusedAdamUpdate';
 import { fusedMomentumUpdateConfig } from './FusedMomentumUpdate';
 import { fusedRmspropUpdateConfig } from './FusedRmspropUpdate';
@@ -14,8 +16,8 @@ import { rememberStockKernel, stockKernel } from './stockKernels';
 
 /**
  * Kernels that replace tfjs-backend-webgpu 4.22's own where those leave the GPU idle (its
- * Conv2DBackpropFilter gives each filter element one thread and loops over the whole
- * batch), and the fused optimizer updates and batch normalization it has no kernels for
+ * Conv2DBackpropFilter and depthwise filter gradient give each filter element one thread
+ * and loop over the whole batch) or are wrong (its depthwise gradients ignore dilation), and the fused optimizer updates and batch normalization it has no kernels for
  * (`../fusedUpdates.ts`, `../fusedBatchNorm.ts`).
  * Listed explicitly for the reason `../index.ts` gives.
  */
@@ -24,6 +26,8 @@ export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   fusedConv2DConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
   fusedAdamUpdateConfig,
   fusedMomentumUpdateConfig,
   fusedRmspropUpdateConfig,

@@ -233,9 +233,16 @@ export function runSplitGemm(
     { type: 'int32', data: [split.kPerSplit] },
     ...uniforms,
   ]);
-  if (split.splits === 1) return { dataId: partials.dataId, shape, dtype: 'float32' };
-  const sum = new SplitSumProgram(shape, program.outputComponent === 4);
-  const result = backend.runWebGPUProgram(sum, [partials], 'float32', [{ type: 'int32', data: [split.splits] }]);
+  return sumSplits(backend, partials, split.splits, shape, program.outputComponent === 4);
+}
+
+/**
+ * The sum over `splits` of `partials` ([splits, size of shape]) shaped as `shape`: with one
+ * split, `partials` itself (a reshape); otherwise a `SplitSumProgram`, freeing `partials`.
+ */
+export function sumSplits(backend: WebGPUBackend, partials: TensorInfo, splits: number, shape: number[], vec4: boolean): TensorInfo {
+  if (splits === 1) return { dataId: partials.dataId, shape, dtype: 'float32' };
+  const result = backend.runWebGPUProgram(new SplitSumProgram(shape, vec4), [partials], 'float32', [{ type: 'int32', data: [splits] }]);
   backend.disposeData(partials.dataId);
   return result;
 }
