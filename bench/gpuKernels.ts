@@ -7,8 +7,10 @@
  *           when the adapter has them), wall time per call, TFLOP/s, ours/stock speed-up.
  *   step    one training step (forward, backward, Adam update) of the small CNN and the
  *           VGG-style CIFAR net: WebGPU dispatches per step, GPU time per tfjs kernel and its
- *           share (tf.profile), and wall time per step with the loss read every step and
- *           read only at the end.
+ *           share (tf.profile), wall time per step with the loss read every step and read
+ *           only at the end, and where the wall time goes: JavaScript recording the step
+ *           (tfjs ops, preparing programs, bind groups, uniform uploads, submits) against
+ *           waiting for the GPU. `--submit-batch N` sets WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE.
  *
  * On a software adapter (lavapipe) the absolute figures are CPU speed; dispatch counts,
  * kernel shares and ours/stock ratios of one kernel still say something. `--scale N`
@@ -16,7 +18,7 @@
  * finishes.
  *
  * Usage: npm run bench -- gpuKernels [--mode layers|step|all] [--scale N] [--small-batch N]
- *        [--vgg-batch N] [--steps N] [--rounds N] [--models small-cnn,vgg-cifar]
+ *        [--vgg-batch N] [--steps N] [--rounds N] [--models small-cnn,vgg-cifar] [--submit-batch N]
  * Stock and ours alternate --rounds times (default 3) and each figure is the best of its rounds.
  */
 import { parseArgs } from 'node:util';
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     'vgg-batch': { type: 'string' },
     steps: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
+    'submit-batch': { type: 'string' },
     models: { type: 'string', default: 'small-cnn,vgg-cifar' },
   },
   strict: true,
@@ -59,6 +62,7 @@ function useKernels(set: KernelSet): void {
 /** The private parts of tfjs-backend-webgpu 4.22's backend this benchmark watches. */
 interface BackendInternals {
   recordAndSubmit(...args: unknown[]): void;
+  runWebGPUProgram(...args: unknown[]): unknown;
   ensureCommandEncoderReady(): void;
   endComputePassEncoder(): void;
   submitQueue(): void;
@@ -67,13 +71,56 @@ interface BackendInternals {
 
 let dispatches = 0;
 
-/** Counts every dispatch the backend records (tfjs programs and fused updates alike). */
-function countDispatches(backend: BackendInternals): void {
+/** Where the JavaScript side of a step spends its time, by part (only while `timing` is on). */
+type TimedPart = 'runWebGPUProgram' | 'recordAndSubmit' | 'recordOutsidePrograms' | 'createBindGroup' | 'writeBuffer' | 'submit';
+const partMs = new Map<TimedPart, number>();
+let timing = false;
+/** runWebGPUProgram calls in progress: a dispatch recorded outside one is a fused update's. */
+let insideProgram = 0;
+
+/** Wraps `object[method]` to add its time to `part` while timing is on. */
+function timePart(object: object, method: string, part: TimedPart): void {
+  const target = object as Record<string, (...args: unknown[]) => unknown>;
+  const original = target[method] as (...args: unknown[]) => unknown;
+  target[method] = function timed(this: unknown, ...args: unknown[]) {
+    if (!timing) return original.apply(this, args);
+    const start = performance.now();
+    try {
+      return original.apply(this, args);
+    } finally {
+      partMs.set(part, (partMs.get(part) ?? 0) + performance.now() - start);
+    }
+  };
+}
+
+/** Counts every dispatch the backend records (tfjs programs and fused updates alike) and times the parts of recording one. */
+function instrument(backend: BackendInternals): void {
   const record = backend.recordAndSubmit.bind(backend);
   backend.recordAndSubmit = (...args: unknown[]) => {
     dispatches++;
     record(...args);
   };
+  timePart(backend, 'recordAndSubmit', 'recordAndSubmit');
+  const timedRecord = backend.recordAndSubmit.bind(backend);
+  backend.recordAndSubmit = (...args: unknown[]) => {
+    if (!timing || insideProgram > 0) return timedRecord(...args);
+    const start = performance.now();
+    timedRecord(...args);
+    partMs.set('recordOutsidePrograms', (partMs.get('recordOutsidePrograms') ?? 0) + performance.now() - start);
+  };
+  timePart(backend, 'runWebGPUProgram', 'runWebGPUProgram');
+  const timedRun = backend.runWebGPUProgram.bind(backend);
+  backend.runWebGPUProgram = (...args: unknown[]) => {
+    insideProgram++;
+    try {
+      return timedRun(...args);
+    } finally {
+      insideProgram--;
+    }
+  };
+  timePart(backend.device, 'createBindGroup', 'createBindGroup');
+  timePart(backend.device.queue, 'writeBuffer', 'writeBuffer');
+  timePart(backend.device.queue, 'submit', 'submit');
 }
 
 /** Submits what the backend has recorded and waits until the GPU has run it. */
@@ -185,6 +232,9 @@ interface StepProfile {
   kernels: Map<string, { calls: number; ms: number }>;
   wallReadEachMs: number;
   wallReadAtEndMs: number;
+  /** Synchronous JavaScript time per step (recording), and its parts. */
+  recordMs: number;
+  parts: Map<TimedPart, number>;
 }
 
 async function profileStep(backend: BackendInternals, model: GpuBenchModel, batch: number): Promise<StepProfile> {
@@ -221,16 +271,25 @@ async function profileStep(backend: BackendInternals, model: GpuBenchModel, batc
     loss.dispose();
   }
   const wallReadEachMs = (performance.now() - start) / steps;
+  partMs.clear();
+  let recordMs = 0;
   start = performance.now();
   const losses: tf.Scalar[] = [];
-  for (let i = 0; i < steps; i++) losses.push(step());
+  for (let i = 0; i < steps; i++) {
+    timing = true;
+    const recordStart = performance.now();
+    losses.push(step());
+    recordMs += performance.now() - recordStart;
+    timing = false;
+  }
   await tf.stack(losses).data();
   const wallReadAtEndMs = (performance.now() - start) / steps;
+  const parts = new Map([...partMs].map(([part, ms]) => [part, ms / steps]));
   tf.dispose([...losses, x, labels]);
   optimizer.dispose();
   layersModel.dispose();
   await gpuIdle(backend);
-  return { dispatches: stepDispatches, kernels, wallReadEachMs, wallReadAtEndMs };
+  return { dispatches: stepDispatches, kernels, wallReadEachMs, wallReadAtEndMs, recordMs: recordMs / steps, parts };
 }
 
 async function benchSteps(backend: BackendInternals, hasTimestamps: boolean): Promise<void> {
@@ -272,6 +331,24 @@ async function benchSteps(backend: BackendInternals, hasTimestamps: boolean): Pr
       ['wall ms per step, loss read at the end', format(stock.wallReadAtEndMs, 1), format(ours.wallReadAtEndMs, 1), format(stock.wallReadAtEndMs / ours.wallReadAtEndMs)],
       [`images/s (loss read at the end)`, format((batch * 1000) / stock.wallReadAtEndMs, 0), format((batch * 1000) / ours.wallReadAtEndMs, 0), ''],
     ]));
+    console.log('Where a step\'s wall time goes (loss read at the end; ms per step)');
+    const part = (p: StepProfile, name: TimedPart) => p.parts.get(name) ?? 0;
+    const anatomy = (p: StepProfile): number[] => [
+      p.wallReadAtEndMs, total(p), p.recordMs,
+      p.recordMs - part(p, 'runWebGPUProgram') - part(p, 'recordOutsidePrograms'),
+      part(p, 'runWebGPUProgram') - (part(p, 'recordAndSubmit') - part(p, 'recordOutsidePrograms')),
+      part(p, 'recordAndSubmit') - part(p, 'createBindGroup') - part(p, 'writeBuffer') - part(p, 'submit'),
+      part(p, 'createBindGroup'), part(p, 'writeBuffer'), part(p, 'submit'),
+      Math.max(0, p.wallReadAtEndMs - p.recordMs),
+    ];
+    const labels = [
+      'wall', 'GPU (timestamp queries, profiled step)', 'JavaScript recording the step', '  tfjs ops and engine outside WebGPU programs',
+      '  preparing programs (shader keys, uploads, outputs)', '  encoding passes and dispatches', '  createBindGroup', '  uniform writeBuffer', '  queue.submit',
+      'waiting for the GPU (wall - recording)',
+    ];
+    const stockParts = anatomy(stock);
+    const ourParts = anatomy(ours);
+    console.log(table(['', 'stock', 'ours'], labels.map((label, i) => [label, format(stockParts[i] ?? NaN, 2), format(ourParts[i] ?? NaN, 2)])));
   }
 }
 
@@ -282,9 +359,11 @@ function bestOf(a: StepProfile, b: StepProfile): StepProfile {
     const other = kernels.get(name);
     kernels.set(name, other === undefined || entry.ms < other.ms ? entry : other);
   }
+  const faster = a.wallReadAtEndMs <= b.wallReadAtEndMs ? a : b;
   return {
     dispatches: Math.min(a.dispatches, b.dispatches), kernels,
-    wallReadEachMs: Math.min(a.wallReadEachMs, b.wallReadEachMs), wallReadAtEndMs: Math.min(a.wallReadAtEndMs, b.wallReadAtEndMs),
+    wallReadEachMs: Math.min(a.wallReadEachMs, b.wallReadEachMs), wallReadAtEndMs: faster.wallReadAtEndMs,
+    recordMs: faster.recordMs, parts: faster.parts,
   };
 }
 
@@ -299,7 +378,8 @@ async function main(): Promise<void> {
   await tf.setBackend(WEBGPU_TFJS_BACKEND);
   const backend = tf.backend() as unknown as BackendInternals;
   const hasTimestamps = (tf.backend() as WebGPUBackend).device.features.has('timestamp-query');
-  countDispatches(backend);
+  instrument(backend);
+  if (values['submit-batch'] !== undefined) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number(values['submit-batch']));
   console.log(`WebGPU kernels, ours vs tfjs-backend-webgpu 4.22: ${probe.device}${probe.software ? ' (software adapter: CPU speed; only ratios and counts mean something)' : ''}`);
   console.log(`timestamp-query: ${hasTimestamps ? 'yes (GPU times)' : 'no (wall times)'}`);
   if (mode === 'layers' || mode === 'all') await benchLayers(backend, hasTimestamps);

@@ -38,21 +38,33 @@ export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
 ];
 
 /**
- * `MODEL_LAB_WEBGPU_KERNELS=stock` keeps tfjs-backend-webgpu's own kernels, so that the
- * GPU benchmark can show the gain of these over stock tfjs in the same run.
+ * The kernels to leave to tfjs-backend-webgpu: `MODEL_LAB_WEBGPU_KERNELS=stock` keeps all of
+ * tfjs's own (the GPU benchmark shows the gain of these over stock tfjs in the same run),
+ * `stock:Conv2D,FusedConv2D` keeps just those (to measure one kernel against tfjs's on a GPU).
+ * Returns 'all', or the kernel names.
  */
+export function stockWebGpuKernelNames(env: NodeJS.ProcessEnv = process.env): 'all' | ReadonlySet<string> {
+  const setting = env.MODEL_LAB_WEBGPU_KERNELS?.trim() ?? '';
+  if (setting === 'stock') return 'all';
+  if (!setting.startsWith('stock:')) return new Set();
+  return new Set(setting.slice('stock:'.length).split(',').map((name) => name.trim()).filter((name) => name !== ''));
+}
+
+/** False when `MODEL_LAB_WEBGPU_KERNELS=stock` keeps every one of tfjs-backend-webgpu's own kernels. */
 export function webGpuKernelsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.MODEL_LAB_WEBGPU_KERNELS !== 'stock';
+  return stockWebGpuKernelNames(env) !== 'all';
 }
 
 /**
- * Registers the faster WebGPU kernels in place of tfjs's own (unless disabled). Call it
- * after tfjs-backend-webgpu is imported: importing it registers its own kernels, which
- * would replace these. Idempotent.
+ * Registers the faster WebGPU kernels in place of tfjs's own (unless disabled, all or by
+ * name). Call it after tfjs-backend-webgpu is imported: importing it registers its own
+ * kernels, which would replace these. Idempotent.
  */
 export function registerWebGpuKernels(): void {
-  if (!webGpuKernelsEnabled()) return;
+  const stock = stockWebGpuKernelNames();
+  if (stock === 'all') return;
   for (const config of WEBGPU_KERNEL_REPLACEMENTS) {
+    if (stock.has(config.kernelName)) continue;
     const current = getKernel(config.kernelName, config.backendName);
     if (current?.kernelFunc === config.kernelFunc) continue;
     if (current !== undefined) {
