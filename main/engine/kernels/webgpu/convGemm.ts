@@ -1,7 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { convUniformData, convUniforms, zerosTensor } from './convLoaders';
-import { chooseGemmSplit, gemmDispatch, GEMM_TILE_K, GEMM_WORKGROUP, runSplitGemm, type GemmSplit, type ProgramUniforms } from './tiledGemm';
+import { chooseGemmSplit, gemmDispatch, GEMM_TILE_K, GEMM_UNIFORMS, GEMM_WORKGROUP, runSplitGemm, type GemmSplit, type ProgramUniforms } from './tiledGemm';
 
 /** The GEMM a convolution kernel runs: C is rows × cols, reduced over kSize. */
 export interface ConvGemm {
@@ -24,7 +24,7 @@ export function convGemm(convInfo: backend_util.Conv2DInfo, rows: number, cols: 
 
 /**
  * What the convolution GEMM programs share: 16×16 threads per 64×64 tile of C laid out
- * [splits, rows, cols], the GEMM's uniforms (`kSize, kPerSplit, mSize, nSize`), the
+ * [splits, rows, cols], the GEMM's uniforms (`GEMM_UNIFORMS`), the
  * kernel's own, then the convolution's (`convUniforms`).
  */
 export abstract class ConvGemmProgram implements WebGPUProgram {
@@ -49,7 +49,7 @@ export abstract class ConvGemmProgram implements WebGPUProgram {
     readonly shaderKey: string,
     private readonly ownUniforms: { fields: string; values: ProgramUniforms } = { fields: '', values: [] },
   ) {
-    this.uniforms = `kSize : i32, kPerSplit : i32, mSize : i32, nSize : i32, ${ownUniforms.fields} ${convUniforms}`;
+    this.uniforms = `${GEMM_UNIFORMS} ${ownUniforms.fields} ${convUniforms}`;
     this.outputShape = [gemm.split.splits, gemm.rows, gemm.cols];
     this.outputComponent = gemm.cols % 4 === 0 ? 4 : 1;
     this.dispatch = gemmDispatch(gemm.rows, gemm.cols, gemm.split);
@@ -69,7 +69,7 @@ export abstract class ConvGemmProgram implements WebGPUProgram {
   }
 }
 
-/** Zeros of `shape` when there is no GEMM to run, else the program's result. */
+/** Zeros of `shape` when there is nothing to reduce, else the program's result. */
 export function runConvGemm(backend: WebGPUBackend, gemm: ConvGemm | null, program: (gemm: ConvGemm) => ConvGemmProgram, inputs: TensorInfo[], shape: number[]): TensorInfo {
   return gemm === null ? zerosTensor(backend, shape) : program(gemm).run(backend, inputs, shape);
 }

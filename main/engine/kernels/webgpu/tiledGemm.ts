@@ -13,7 +13,9 @@ import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webg
  * and the next step's loads are issued before the current step's arithmetic, so global
  * memory latency overlaps the FMAs. The third dispatch dimension splits k: workgroup z
  * reduces only its `kPerSplit` slice, which is how a small C with a huge k (the filter
- * gradient: C is 3·3·Cin×Cout, k is batch·height·width) still fills a GPU.
+ * gradient: C is 3·3·Cin×Cout, k is batch·height·width) still fills a GPU. Row tiles
+ * beyond the 65,535 workgroups a dimension may hold continue in z (z = split + splits ·
+ * row block), for convolutions over more than four million output pixels.
  *
  * Each operand is read in vec4s along the dimension its tensor keeps contiguous (NHWC keeps
  * channels innermost): `kOuter` reads four consecutive rows of A (columns of B) at one k,
@@ -25,7 +27,7 @@ import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webg
  *       zero where k >= kEnd or out of bounds
  *   fn loadB(k: i32, kEnd: i32) -> vec4<f32>   B[k, b..b+3] (kOuter) or B[k..k+3, b] (kInner)
  *   fn storeC(split: i32, row: i32, col: i32, value: vec4<f32>)   C[row, col..col+3] (bounds checked there)
- * and its uniforms must include `kSize : i32, kPerSplit : i32,`.
+ * and its uniforms must start with `GEMM_UNIFORMS`.
  */
 
 /** How an operand is read: four rows (columns) at one k, or four k of one row (column). */
@@ -66,9 +68,17 @@ export function chooseGemmSplit(rows: number, cols: number, kSize: number): Gemm
   return { splits: Math.ceil(kSize / kPerSplit), kPerSplit };
 }
 
-/** Dispatch size of a GEMM: column tiles, row tiles, splits. */
+/** Workgroups every WebGPU device takes per dispatch dimension (the spec's minimum limit). */
+const WORKGROUPS_PER_DIMENSION = 65535;
+
+/** The uniforms every GEMM program starts with, in the order `runSplitGemm` passes them. */
+export const GEMM_UNIFORMS = 'kSize : i32, kPerSplit : i32, splits : i32, mSize : i32, nSize : i32,';
+
+/** Dispatch size of a GEMM: column tiles, row tiles (up to the limit), splits × blocks of further row tiles. */
 export function gemmDispatch(rows: number, cols: number, split: GemmSplit): [number, number, number] {
-  return [Math.ceil(cols / GEMM_TILE), Math.ceil(rows / GEMM_TILE), split.splits];
+  const rowTiles = Math.ceil(rows / GEMM_TILE);
+  const rowTilesPerBlock = Math.min(rowTiles, WORKGROUPS_PER_DIMENSION);
+  return [Math.ceil(cols / GEMM_TILE), rowTilesPerBlock, split.splits * Math.ceil(rowTiles / rowTilesPerBlock)];
 }
 
 /** The workgroup size every GEMM program declares. */
@@ -109,9 +119,9 @@ export function gemmMainSource(aLayout: OperandLayout = 'kOuter', bLayout: Opera
     let tx = i32(localId.x);
     let ty = i32(localId.y);
     let flat = ty * ${side} + tx;
-    let rowStart = i32(workgroupId.y) * ${GEMM_TILE};
+    let split = i32(workgroupId.z) % uniforms.splits;
+    let rowStart = (i32(workgroupId.y) + (i32(workgroupId.z) / uniforms.splits) * i32(numWorkgroups.y)) * ${GEMM_TILE};
     let colStart = i32(workgroupId.x) * ${GEMM_TILE};
-    let split = i32(workgroupId.z);
     let kBegin = split * uniforms.kPerSplit;
     let kEnd = min(kBegin + uniforms.kPerSplit, uniforms.kSize);
     let loadKA = ${a.k};
@@ -217,7 +227,7 @@ export type ProgramUniforms = Array<{ type: string; data: number[] }>;
 /**
  * Runs a GEMM program whose output is [splits, rows, cols] and returns C as `shape`: with
  * one split that output is C already (a reshape), otherwise the split partial sums are
- * added by `SplitSumProgram`. `uniforms` are the program's own after `kSize, kPerSplit`.
+ * added by `SplitSumProgram`. `uniforms` are the program's own after `kSize, kPerSplit, splits`.
  */
 export function runSplitGemm(
   backend: WebGPUBackend,
@@ -231,6 +241,7 @@ export function runSplitGemm(
   const partials = backend.runWebGPUProgram(program, inputs, 'float32', [
     { type: 'int32', data: [kSize] },
     { type: 'int32', data: [split.kPerSplit] },
+    { type: 'int32', data: [split.splits] },
     ...uniforms,
   ]);
   return sumSplits(backend, partials, split.splits, shape, program.outputComponent === 4);
