@@ -27,6 +27,19 @@ interface DawnModule {
 let dawn: Promise<DawnModule> | undefined;
 
 /**
+ * The one Dawn instance the engine uses. Dawn tears down every adapter and device made
+ * through an instance once JavaScript drops that instance, so it must stay referenced as
+ * long as a device made from it is in use (the process aborts otherwise, at the first
+ * garbage collection after the drop).
+ */
+let instance: GPU | undefined;
+
+function dawnInstance(module: DawnModule): GPU {
+  instance ??= module.create([]);
+  return instance;
+}
+
+/**
  * Loads dawn.node once and installs the WebGPU globals (GPUBufferUsage, GPUMapMode, …)
  * that tfjs-backend-webgpu reads, as a browser would provide them. `navigator.gpu` is not
  * set: tfjs-backend-webgpu would then register itself with its own adapter choice, and the
@@ -82,7 +95,7 @@ export async function requestWebGpuAdapter(): Promise<{ adapter: GPUAdapter | un
   }
   let adapter: GPUAdapter | null;
   try {
-    adapter = await module.create([]).requestAdapter({ powerPreference: 'high-performance' });
+    adapter = await dawnInstance(module).requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
     const why = (error as Error).message.split('\n')[0] ?? String(error);
     return { adapter: undefined, probe: { found: false, software: false, device: unknownDevice, evidence: `no WebGPU adapter (${why})` } };
@@ -107,8 +120,7 @@ function exposeNavigatorGpu(module: DawnModule): void {
   const host = globalThis as { navigator?: object };
   if (host.navigator === undefined) host.navigator = {};
   if ('gpu' in host.navigator) return;
-  const gpu = module.create([]);
-  Object.defineProperty(host.navigator, 'gpu', { value: gpu, configurable: true });
+  Object.defineProperty(host.navigator, 'gpu', { value: dawnInstance(module), configurable: true });
 }
 
 /** The tfjs backend name the engine registers for WebGPU. */

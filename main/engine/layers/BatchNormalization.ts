@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { batchNormTraining, hasFusedBatchNorm, updateMovingAverages } from '../kernels/fusedBatchNorm';
 
 type TfjsBatchNormalization = ReturnType<typeof tf.layers.batchNormalization>;
 type BatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
@@ -10,13 +11,26 @@ const TfjsBatchNormalizationClass = Object.getPrototypeOf(tf.layers.batchNormali
   args?: BatchNormalizationArgs,
 ) => TfjsBatchNormalization;
 
+/** The fields of TF.js's BatchNormalization the fused path reads (public at run time, not in its typings). */
+interface BatchNormalizationInternals {
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  gamma: { read(): tf.Variable } | null;
+  beta: { read(): tf.Variable } | null;
+  movingMean: { read(): tf.Variable };
+  movingVariance: { read(): tf.Variable };
+}
+
 /**
  * Keras `BatchNormalization`, including its rule for frozen layers: with
  * `trainable = false` the layer runs in inference mode (moving statistics, no update)
  * even while the model trains, which is what fine-tuning on top of a frozen base needs.
  * TF.js 4.22 keeps normalising with batch statistics and updating the moving averages of
- * a frozen layer; everything else is TF.js's layer unchanged. It takes over the class name
- * so saved models keep Keras's class.
+ * a frozen layer. Training over the last axis runs fused where the backend has the kernels
+ * (`../kernels/fusedBatchNorm.ts`: the same arithmetic in seven kernels instead of about
+ * forty-five); everything else is TF.js's layer unchanged. It takes over the class name so
+ * saved models keep Keras's class.
  *
  * Input shape: any. Output shape: the same.
  */
@@ -24,7 +38,19 @@ export class BatchNormalization extends TfjsBatchNormalizationClass {
   static className = 'BatchNormalization';
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-    return super.call(inputs, this.trainable ? kwargs : { ...kwargs, training: false });
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const layer = this as unknown as BatchNormalizationInternals;
+    const { gamma, beta } = layer;
+    const lastAxis = x !== undefined && (layer.axis === -1 || layer.axis === x.rank - 1);
+    if (!this.trainable || kwargs['training'] !== true || !lastAxis || gamma === null || beta === null || x.rank < 2 || x.dtype !== 'float32' || !hasFusedBatchNorm(tf)) {
+      return super.call(inputs, this.trainable ? kwargs : { ...kwargs, training: false });
+    }
+    return tf.tidy(() => {
+      const { y, mean, variance } = batchNormTraining(tf, x, gamma.read(), beta.read(), layer.epsilon);
+      updateMovingAverages(tf, layer.movingMean.read(), layer.movingVariance.read(), mean, variance, layer.momentum);
+      tf.dispose([mean, variance]);
+      return y;
+    });
   }
 }
 // The base class is typed from an instance, which hides the static fromConfig it inherits.

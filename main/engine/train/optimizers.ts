@@ -1,61 +1,27 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../../../common/training/optimizers';
 import type { Tfjs as TfModule } from '../backend';
-
-/**
- * Keras AdamW for tfjs, which has none: before each Adam step every variable shrinks by
- * `learningRate * weightDecay` (decoupled weight decay, Loshchilov & Hutter), exactly as
- * `keras.optimizers.AdamW` does.
- */
-function defineAdamW(tf: TfModule) {
-  return class AdamWOptimizer extends tf.AdamOptimizer {
-    static override get className(): string {
-      return 'AdamW';
-    }
-
-    constructor(learningRate: number, readonly weightDecay: number, beta1: number, beta2: number, epsilon: number) {
-      super(learningRate, beta1, beta2, epsilon);
-    }
-
-    override applyGradients(variableGradients: tfjs.NamedTensorMap | Parameters<tfjs.AdamOptimizer['applyGradients']>[0]): void {
-      const names = Array.isArray(variableGradients) ? variableGradients.map((item: { name: string }) => item.name) : Object.keys(variableGradients);
-      if (this.weightDecay > 0) {
-        tf.tidy(() => {
-          const factor = 1 - this.learningRate * this.weightDecay;
-          for (const name of names) {
-            const variable = tf.engine().registeredVariables[name];
-            if (variable) variable.assign(tf.mul(variable, factor));
-          }
-        });
-      }
-      super.applyGradients(variableGradients as Parameters<tfjs.AdamOptimizer['applyGradients']>[0]);
-    }
-
-    override getConfig(): tfjs.serialization.ConfigDict {
-      return { ...super.getConfig(), weightDecay: this.weightDecay };
-    }
-  };
-}
+import { fusedOptimizers } from './fusedOptimizers';
 
 /**
  * Creates the tfjs optimizer for a Keras optimizer config. SGD with momentum (and
  * Nesterov) maps to tfjs' MomentumOptimizer, whose update equals Keras' for a constant
- * learning rate; AdamW is ours (above).
+ * learning rate; AdamW is ours. SGD, Momentum, Adam, AdamW and RMSprop update each
+ * variable in one fused kernel where the backend has one (./fusedOptimizers.ts).
  */
 export function createOptimizer(tf: TfModule, config: OptimizerConfig): tfjs.Optimizer {
+  const fused = fusedOptimizers(tf);
   switch (config.name) {
     case 'sgd':
       return config.momentum > 0 || config.nesterov
-        ? tf.train.momentum(config.learningRate, config.momentum, config.nesterov)
-        : tf.train.sgd(config.learningRate);
+        ? fused.momentum(config.learningRate, config.momentum, config.nesterov)
+        : fused.sgd(config.learningRate);
     case 'adam':
-      return tf.train.adam(config.learningRate, config.beta1, config.beta2, config.epsilon);
-    case 'adamw': {
-      const AdamW = defineAdamW(tf);
-      return new AdamW(config.learningRate, config.weightDecay, config.beta1, config.beta2, config.epsilon);
-    }
+      return fused.adam(config.learningRate, config.beta1, config.beta2, config.epsilon);
+    case 'adamw':
+      return fused.adamw(config.learningRate, config.weightDecay, config.beta1, config.beta2, config.epsilon);
     case 'rmsprop':
-      return tf.train.rmsprop(config.learningRate, config.rho, config.momentum, config.epsilon, config.centered);
+      return fused.rmsprop(config.learningRate, config.rho, config.momentum, config.epsilon, config.centered);
     case 'adagrad':
       // tfjs' Adagrad uses the backend epsilon; Keras' 1e-7 equals float32 epsilon there.
       return tf.train.adagrad(config.learningRate, config.initialAccumulatorValue);

@@ -19,7 +19,15 @@ import { batchLoss, encodeTargets, inTopK, perExampleLoss, predictedClasses, tar
 import { LearningRateSchedule, type ScheduleState } from './schedules';
 import { MonitorTracker, type MonitorState } from './monitor';
 import { pixelsToTensor, prefetchBatches, readBatch, toModelInput, withResidentRecords, type RawBatch } from './batches';
+import { StepResults } from './stepResults';
 import type { Tfjs as TfModule } from '../backend';
+
+/**
+ * Training steps recorded ahead of the oldest step whose loss has not been read back: a GPU
+ * keeps running while JavaScript records the next steps. Stop, pause and a non-finite loss
+ * still take effect within this many steps.
+ */
+const STEPS_UNREAD = 3;
 
 /** Pause and stop requests, answered at the next batch. */
 export interface TrainingControl {
@@ -229,9 +237,25 @@ export class Trainer {
       let batch = 0;
       let stopped = false;
       let learningRate = schedule.rateAt(globalStep, epoch);
+      const results = new StepResults(STEPS_UNREAD, (step) => {
+        if (!Number.isFinite(step.loss)) {
+          throw new LabError(
+            'TRAIN_NAN',
+            `Expected a finite loss. Received: loss=${step.loss} at epoch ${step.epoch}, batch ${step.batch}. The learning rate (${step.learningRate.toPrecision(3)}) is likely too high or the inputs are not scaled; lower it or enable clipnorm. The last good checkpoint is epoch ${lastGoodEpoch}.`,
+            { field: 'loss', received: step.loss, epoch: step.epoch, batch: step.batch, lastGoodEpoch },
+          );
+        }
+        totals.examples += step.examples;
+        totals.lossSum += step.loss * step.examples;
+        totals.correct += step.correct;
+        totals.topK += step.topK;
+        runImages += step.examples;
+        this.maybeEmitBatch(step.epoch, step.batch, stepsPerEpoch, totals, runImages, runStart, (hp.epochs - step.epoch) * stepsPerEpoch + (stepsPerEpoch - step.batch), hp.batchSize);
+      });
       for await (const raw of prefetchBatches(trainRecords, order, hp.batchSize)) {
         // A macrotask turn per batch lets pause/stop messages in even when reads are cached.
         await new Promise<void>((resolve) => setImmediate(resolve));
+        results.takeArrived();
         await this.control.waitWhilePaused();
         if (this.control.stopRequested) {
           stopped = true;
@@ -239,23 +263,13 @@ export class Trainer {
         }
         learningRate = schedule.rateAt(globalStep, epoch);
         setLearningRate(this.optimizer, learningRate);
-        const stats = await this.trainStep(raw, variables, globalStep);
-        if (!Number.isFinite(stats.loss)) {
-          throw new LabError(
-            'TRAIN_NAN',
-            `Expected a finite loss. Received: loss=${stats.loss} at epoch ${epoch}, batch ${batch + 1}. The learning rate (${learningRate.toPrecision(3)}) is likely too high or the inputs are not scaled; lower it or enable clipnorm. The last good checkpoint is epoch ${lastGoodEpoch}.`,
-            { field: 'loss', received: stats.loss, epoch, batch: batch + 1, lastGoodEpoch },
-          );
-        }
-        totals.examples += raw.indices.length;
-        totals.lossSum += stats.loss * raw.indices.length;
-        totals.correct += stats.correct;
-        totals.topK += stats.topK;
         batch++;
+        const values = this.trainStep(raw, variables, globalStep);
         globalStep++;
-        runImages += raw.indices.length;
-        this.maybeEmitBatch(epoch, batch, stepsPerEpoch, totals, runImages, runStart, (hp.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - batch), hp.batchSize);
+        await results.add({ epoch, batch, examples: raw.indices.length, learningRate, values });
       }
+      // A stopped epoch is dropped whole, its unread steps with it (their tensors free themselves as they arrive).
+      if (!stopped) await results.drain();
       if (stopped) {
         reason = 'stopped';
         break;
@@ -308,8 +322,11 @@ export class Trainer {
     return { reason, epochsCompleted: lastGoodEpoch, history };
   }
 
-  /** Forward, backward and update for one batch; returns the batch loss and metric counts. */
-  private async trainStep(raw: RawBatch, variables: tfjs.Variable[], step: number): Promise<{ loss: number; correct: number; topK: number }> {
+  /**
+   * Records forward, backward and update for one batch and starts reading back its loss
+   * and metric counts, [loss, correct, inTopK], without waiting for them.
+   */
+  private trainStep(raw: RawBatch, variables: tfjs.Variable[], step: number): Promise<ArrayLike<number>> {
     const { tf, hp } = this;
     const { model, cache } = this.options;
     const count = raw.indices.length;
@@ -337,9 +354,7 @@ export class Trainer {
       output.dispose();
       return packed;
     });
-    const values = await stats.data();
-    stats.dispose();
-    return { loss: values[0] as number, correct: values[1] as number, topK: values[2] as number };
+    return stats.data().finally(() => stats.dispose());
   }
 
   /** Loss and metrics of the model in inference mode over `indices`. */

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetInfo } from '../../../../../common/api/methods/datasets';
+import type { Hyperparameters } from '../../../../../common/training/hyperparameters';
+import type { RunSpec } from '../../../../../common/training/runSpec';
 import type { DatasetCache, DatasetSplit } from '../../../../../main/data/datasetCache';
 import { GraphBuilder } from '../../../../../common/templates/builder';
 import type { ModelGraph } from '../../../../../common/graph/schema';
@@ -100,4 +102,14 @@ export function tinyGraph(size = 8, classes = 3, hidden = 16): ModelGraph {
   x = b.layer('Dense', { units: hidden, activation: 'relu' }, x);
   b.layer('Dense', { units: classes, activation: 'softmax' }, x);
   return b.build('tiny');
+}
+
+/** A queued run's spec for `graph` trained on a synthetic dataset. */
+export function syntheticRunSpec(id: string, graph: ModelGraph, dataset: SyntheticDataset, hyperparameters: Hyperparameters): RunSpec {
+  const now = new Date().toISOString();
+  return {
+    schemaVersion: 1, id, name: id, createdAt: now, graph,
+    dataset: { id: 'synthetic', name: 'Synthetic', cacheDir: '<memory>', fingerprint: dataset.info.fingerprint, classes: dataset.info.classes, imageShape: dataset.info.imageShape },
+    hyperparameters, backendPreference: null, backend: null, status: 'queued', epochsCompleted: 0, best: null, last: null, endReason: null, updatedAt: now,
+  };
 }

@@ -4,14 +4,13 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../../../common/api/methods/runs';
 import { hyperparametersSchema, type HyperparametersInput } from '../../../../../common/training/hyperparameters';
-import type { RunSpec } from '../../../../../common/training/runSpec';
 import { initBackend, type Tfjs } from '../../../../../main/engine/backend';
 import type { BackendReport } from '../../../../../common/training/backend';
 import { compileGraph } from '../../../../../main/engine/compile';
 import { ManualControl, Trainer, type TrainerEvent } from '../../../../../main/engine/train/trainer';
 import { checkpointDir, createRunDir, readHistory, readRunSpec } from '../../../../../main/project/runStore';
 import { LabError } from '../../../../../common/errors';
-import { memoryDatasetCache, syntheticDataset, tinyGraph } from './datasetFixture';
+import { memoryDatasetCache, syntheticDataset, syntheticRunSpec, tinyGraph } from './datasetFixture';
 
 let tf: Tfjs;
 let report: BackendReport;
@@ -31,12 +30,8 @@ async function setup(hp: HyperparametersInput) {
   const dataset = syntheticDataset();
   const graph = tinyGraph();
   const hyperparameters = hyperparametersSchema.parse(hp);
-  const now = new Date().toISOString();
-  const spec: RunSpec = {
-    schemaVersion: 1, id: 'run-test', name: 'test', createdAt: now, graph,
-    dataset: { id: 'synthetic', name: 'Synthetic', cacheDir: '<memory>', fingerprint: dataset.info.fingerprint, classes: dataset.info.classes, imageShape: dataset.info.imageShape },
-    hyperparameters, backendPreference: null, backend: null, status: 'queued', epochsCompleted: 0, best: null, last: null, endReason: null, updatedAt: now,
-  };
+  const spec = syntheticRunSpec('run-test', graph, dataset, hyperparameters);
+
   const runDir = await createRunDir(root, spec);
   const events: TrainerEvent[] = [];
   const make = (control?: ManualControl, resume = false, afterEpoch?: (epoch: number) => void) => new Trainer({
