@@ -2,10 +2,12 @@
 # Runs the GPU benchmark (bench/gpu.ts) from the bundle scripts/bundle-gpu-bench.mjs prepares
 # (.gpu and .gl, carried beside the working tree), on a machine with no Node and no
 # node_modules: unpacks Node and dawn.node, installs the Vulkan loader if the machine has
-# none, points Vulkan at the NVIDIA driver, runs webgpu (Model Lab's kernels), webgpu (tfjs
-# stock kernels) and PyTorch in one go, and writes gpu.json and the log to $OUT.
+# none, points Vulkan at the NVIDIA driver, then runs the kernel check and benchmark
+# (bench/gpuKernels.ts: each of the engine's WebGPU kernels against tfjs's own, correctness
+# and time; a training step's anatomy) and the training benchmark (bench/gpu.ts: webgpu with
+# Model Lab's kernels, with tfjs's stock ones, and PyTorch), and writes gpu.json and the log to $OUT.
 #
-#   OUT=/some/folder bash bench/gpu-device.sh [bench options, e.g. --steps 30]
+#   OUT=/some/folder [GPU_KERNELS_ARGS='--rounds 2'] bash bench/gpu-device.sh [bench/gpu.ts options, e.g. --steps 30]
 #
 # Here (no GPU) it runs the same way on lavapipe: a check of the bundle, not a measurement.
 set -euo pipefail
@@ -43,4 +45,7 @@ if /usr/bin/python3 -c 'import torch' 2>/dev/null; then python=/usr/bin/python3;
   "$python" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.is_available())'
 } 2>&1 | tee "$OUT/gpu-bench.log"
 set -o pipefail
+kernels_status=0
+"$node_bin" .gpu/bench/gpuKernels.mjs ${GPU_KERNELS_ARGS:-} 2>&1 | grep -v 'artificially reduced' | tee -a "$OUT/gpu-bench.log" || kernels_status=$?
 "$node_bin" .gpu/bench/gpu.mjs --out "$OUT" --python "$python" "$@" 2>&1 | grep -v 'artificially reduced' | tee -a "$OUT/gpu-bench.log"
+exit "$kernels_status"

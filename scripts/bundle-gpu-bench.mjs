@@ -4,6 +4,7 @@
 // out of git, to be carried there beside the working tree (64 MiB in all):
 //
 //   .gpu/bench/gpu.mjs                 bench/gpu.ts bundled with the engine and tfjs by esbuild
+//   .gpu/bench/gpuKernels.mjs          bench/gpuKernels.ts (per-kernel times and correctness, step anatomy), likewise
 //   .gpu/node_modules/webgpu/          dawn.node's loader, with dist/linux-x64/dawn.node.xz
 //   .gpu/node.xz                       this Node binary (linux x64), compressed
 //   .gl/libvulkan1_*.deb               the Vulkan loader Dawn opens, for machines without one
@@ -33,8 +34,9 @@ mkdirSync(path.join(out, 'bench'), { recursive: true });
 // 1. The bench with the engine and tfjs inside; only dawn.node's loader stays outside.
 const esbuild = await import('esbuild');
 const result = await esbuild.build({
-  entryPoints: [path.join(root, 'bench', 'gpu.ts')],
-  outfile: path.join(out, 'bench', 'gpu.mjs'),
+  entryPoints: [path.join(root, 'bench', 'gpu.ts'), path.join(root, 'bench', 'gpuKernels.ts')],
+  outdir: path.join(out, 'bench'),
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
