@@ -194,6 +194,8 @@ async function benchLayers(backend: BackendInternals, hasTimestamps: boolean): P
       ['Conv2DBackpropFilter', () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape } as unknown as NamedAttrMap) as tf.Tensor],
     ];
     for (const [name, run] of kernels) {
+      const difference = await compareKernelSets(run);
+      if (!(difference <= AGREEMENT)) disagreements.push(`${name} on ${batch}x${layer.size}x${layer.size}x${layer.inChannels} -> ${layer.outChannels}: ${difference.toExponential(2)}`);
       const timings: Partial<Record<KernelSet, Timing>> = {};
       for (let round = 0; round < rounds; round++) {
         for (const set of KERNEL_SETS) {
@@ -211,13 +213,47 @@ async function benchLayers(backend: BackendInternals, hasTimestamps: boolean): P
         `${format(ms(timings.ours), 3)} (${format(tflops(timings.ours), 3)})`,
         `${format(ms(timings.stock) / ms(timings.ours))}x`,
         `${format(timings.stock?.wallMs ?? NaN, 3)} / ${format(timings.ours?.wallMs ?? NaN, 3)}`,
+        difference.toExponential(1),
       ]);
     }
     tf.dispose([x, filter, dy, bias]);
   }
   const unit = hasTimestamps ? 'GPU ms (TFLOP/s)' : 'wall ms (TFLOP/s)';
   console.log(`\nPer-kernel time, 3x3 'same', fp32, 10 calls after 3 warm-ups${scale > 1 ? ` (batches divided by ${scale})` : ''}`);
-  console.log(table(['layer', 'kernel', `stock ${unit}`, `ours ${unit}`, 'speed-up', 'wall ms stock / ours'], rows));
+  console.log(table(['layer', 'kernel', `stock ${unit}`, `ours ${unit}`, 'speed-up', 'wall ms stock / ours', 'max diff / max |stock|'], rows));
+  if (disagreements.length === 0) {
+    console.log(`Correctness: every kernel agrees with tfjs-backend-webgpu's own within ${AGREEMENT} of the largest value.`);
+  } else {
+    console.log(`Correctness: DISAGREEMENT beyond ${AGREEMENT} of the largest value:\n  ${disagreements.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * Largest difference between ours and tfjs's own kernel, relative to the largest stock value.
+ * fp32 sums over up to 131,072 products in a different order differ by about 1e-6 of that.
+ */
+const AGREEMENT = 1e-4;
+const disagreements: string[] = [];
+
+async function compareKernelSets(run: () => tf.Tensor): Promise<number> {
+  const outputs: Partial<Record<KernelSet, Float32Array>> = {};
+  for (const set of KERNEL_SETS) {
+    useKernels(set);
+    const out = run();
+    outputs[set] = (await out.data()) as Float32Array;
+    out.dispose();
+  }
+  const stock = outputs.stock as Float32Array;
+  const ours = outputs.ours as Float32Array;
+  let largest = 0;
+  let difference = 0;
+  for (let i = 0; i < stock.length; i++) {
+    largest = Math.max(largest, Math.abs(stock[i] as number));
+    difference = Math.max(difference, Math.abs((stock[i] as number) - (ours[i] as number)));
+  }
+  // NaN anywhere makes the difference NaN, which the caller reports.
+  return ours.length === stock.length ? difference / largest : NaN;
 }
 
 /** Synthetic images in [0, 1) and labels for one batch. */
@@ -388,4 +424,4 @@ async function main(): Promise<void> {
 
 await main();
 // Dawn keeps the process alive while its instance exists.
-process.exit(0);
+process.exit(process.exitCode ?? 0);

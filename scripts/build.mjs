@@ -66,7 +66,7 @@ async function buildElectron() {
     target: 'node20',
     sourcemap: true,
     // Packages load from node_modules at run time: native addons (sharp, onnxruntime-node,
-    // tfjs-node) cannot be bundled, and electron-builder unpacks them from the asar.
+    // tfjs-node, webgpu's dawn.node) cannot be bundled, and electron-builder unpacks them from the asar.
     packages: 'external',
     banner: { js: requireShim },
     logLevel: 'warning',

@@ -7,9 +7,11 @@ set -euo pipefail
 # Extra apt sources, one a line: "NAME=deb URL SUITE COMPONENTS", written to
 # /etc/apt/sources.list.d/NAME.list before the update.
 APT_SOURCES=(
+  # Dawn refuses Debian 12's own Mesa 22.3 for WebGPU; bookworm-backports' Mesa works.
+  "bookworm-backports=deb http://deb.debian.org/debian bookworm-backports main"
 )
 
-# One package a line, with why; "package/suite" takes it from that suite (e.g. a backports source above).
+# One package a line, with why; "package/suite" installs it (and what it needs) from that suite (e.g. a backports source above).
 PACKAGES=(
   chromium               # e2e tests drive Debian's Chromium
   xvfb                   # a virtual display for the desktop shell's checks
@@ -19,6 +21,8 @@ PACKAGES=(
   python3-onnx           # checks exported .onnx files
   python3-numpy          # used by the two above
   libopenblas0-pthread   # a fair benchmark peer (PyTorch is 2x slower on the reference BLAS)
+  mesa-vulkan-drivers/bookworm-backports  # lavapipe: WebGPU on the CPU for the webgpu tests
+  libvulkan1/bookworm-backports           # the Vulkan loader Dawn opens, of the same release
 )
 
 DRY_RUN=0
@@ -51,5 +55,20 @@ for source in "${APT_SOURCES[@]}"; do
   fi
 done
 
+# "package/suite" entries install with -t suite, so that their dependencies come from that suite too.
+plain=()
+declare -A from_suite=()
+for entry in "${PACKAGES[@]}"; do
+  if [[ "$entry" == */* ]]; then
+    from_suite["${entry#*/}"]+=" ${entry%%/*}"
+  else
+    plain+=("$entry")
+  fi
+done
+
 run "${SUDO[@]}" apt-get update
-run "${SUDO[@]}" apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+run "${SUDO[@]}" apt-get install -y --no-install-recommends "${plain[@]}"
+for suite in "${!from_suite[@]}"; do
+  # shellcheck disable=SC2086 # the package names are words
+  run "${SUDO[@]}" apt-get install -y --no-install-recommends -t "$suite" ${from_suite[$suite]}
+done

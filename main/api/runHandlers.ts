@@ -11,7 +11,8 @@ import { confusionCellImages } from '../engine/confusionCell';
 import { evaluateModel, loadRunModel, predictFiles } from '../engine/evaluate';
 import { computeFeatureMaps } from '../engine/featureMaps';
 import { nodeProcessLauncher } from '../engine/process/launcher';
-import { RunSupervisor } from '../engine/process/runSupervisor';
+import { RunSupervisor, type RunEnd, type RunLaunch } from '../engine/process/runSupervisor';
+import { clearBackendFault, faultsToAvoid, readBackendFaults, recordBackendFault } from '../engine/backendFaultLog';
 import { checkGraphFitsDataset } from '../engine/train/graphFit';
 import { resolveTransferSourcePaths } from './transferPaths';
 import { projectRunsDir } from '../project/projectStore';
@@ -74,18 +75,43 @@ async function summarize(runDir: string, stored: RunSpec, liveStatus: RunSpec['s
 }
 
 /**
+ * Remembers a GPU fault of the backend a run failed on, so that the next run falls back to
+ * the next backend; a run that ends normally on a backend clears its fault.
+ */
+async function rememberBackendOutcome(dataDir: string, launch: RunLaunch, end: RunEnd): Promise<void> {
+  let backend: RunSpec['backend'];
+  try {
+    backend = (await readRunSpec(launch.runDir)).backend;
+  } catch {
+    return;
+  }
+  if (backend === null) return;
+  if (end.type === 'run.failed' && end.code === 'TRAIN_GPU_FAULT') {
+    await recordBackendFault(dataDir, { backend: backend.chosen, device: backend.device, reason: end.reason, runId: launch.runId, at: new Date().toISOString() });
+  } else if (end.type === 'run.done') {
+    await clearBackendFault(dataDir, backend.chosen);
+  }
+}
+
+/**
  * LabApi handlers of training runs. Each run trains in its own process owned by a
  * `RunSupervisor`; events reach the caller through `context.emit`. Evaluation and
  * prediction run here, on the backend of this process.
  */
 export function createRunHandlers(context: LabContext, disposables: IDisposable[]): Pick<LabHandlers, RunMethodName> {
-  const supervisor = new RunSupervisor(context.options.launcher ?? nodeProcessLauncher, (event) => context.emit(event));
+  const dataDir = context.options.dataDir;
+  const supervisor = new RunSupervisor(
+    context.options.launcher ?? nodeProcessLauncher, (event) => context.emit(event), undefined,
+    (launch, end) => rememberBackendOutcome(dataDir, launch, end),
+  );
   disposables.push(supervisor);
   let backend: Promise<Tfjs> | undefined;
   const tfOnce = (): Promise<Tfjs> => {
-    backend ??= initBackend({ preference: parseBackendName(context.options.backend) }).then((r) => r.tf);
+    backend ??= readBackendFaults(dataDir).then((faults) => initBackend({ preference: parseBackendName(context.options.backend), avoid: faults })).then((r) => r.tf);
     return backend;
   };
+  /** The faults a run avoids: every remembered one but the backend it asks for by name. */
+  const avoidFor = async (requested: RunSpec['backendPreference'] | undefined) => faultsToAvoid(await readBackendFaults(dataDir), requested ?? undefined);
 
   const locate = async (projectDir: string | undefined, runId: string): Promise<{ runDir: string; spec: RunSpec }> => {
     const runDir = runDirOf(await runsRootFor(context, projectDir), runId);
@@ -116,7 +142,8 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
         best: null, last: null, endReason: null, updatedAt: now.toISOString(),
       };
       const runDir = await createRunDir(runsRoot, spec);
-      void supervisor.start({ runId: id, runDir, datasetDir, backend: backendPreference, resume: false });
+      const avoid = await avoidFor(input.backend);
+      void supervisor.start({ runId: id, runDir, datasetDir, backend: backendPreference, avoid, resume: false });
       return { runId: id, runDir };
     },
     pauseRun: async (input) => ({ status: supervisor.pause(input.runId) }),
@@ -160,7 +187,8 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       }
       await updateRunSpec(runDir, { hyperparameters: { ...spec.hyperparameters, epochs }, status: 'queued', endReason: null });
       const backendPreference = input.backend ?? spec.backendPreference;
-      void supervisor.start({ runId: spec.id, runDir, datasetDir: spec.dataset.cacheDir, backend: backendPreference, resume: true });
+      const avoid = await avoidFor(input.backend);
+      void supervisor.start({ runId: spec.id, runDir, datasetDir: spec.dataset.cacheDir, backend: backendPreference, avoid, resume: true });
       return { runId: spec.id, runDir };
     },
     async compareRuns(input) {

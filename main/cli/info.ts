@@ -1,6 +1,7 @@
 import type { CliCommand } from './command';
 import { parseCommandArgs } from './graphArgument';
-import type { BackendReport } from '../../common/training/backend';
+import { backendNameSchema, type BackendReport } from '../../common/training/backend';
+import { WEBGPU_ADAPTER_ENV } from '../engine/webgpuSupport';
 
 const HELP = `Usage: model-lab info [--json]
 
@@ -8,6 +9,10 @@ Prints the training backend Model Lab would use, the device it runs on, and ever
 candidate backend with why it is or is not available.
 
   --json   print the backend report as JSON
+
+Environment:
+  MODEL_LAB_BACKEND          force a backend (${backendNameSchema.options.join(', ')})
+  ${WEBGPU_ADAPTER_ENV}   pick the WebGPU adapter by (part of) its name, e.g. llvmpipe
 `;
 
 /** The report as lines for a terminal. */
@@ -15,6 +20,7 @@ export function formatBackendReport(report: BackendReport): string {
   const lines = [
     `Backend: ${report.chosen}${report.overridden ? ' (requested)' : ''}`,
     `Device:  ${report.device}`,
+    ...(report.notice === undefined ? [] : ['', `Notice:  ${report.notice}`]),
     '',
     'Candidates, in order of preference:',
   ];

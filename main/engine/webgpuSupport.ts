@@ -1,5 +1,6 @@
 /// <reference types="@webgpu/types" />
 import os from 'node:os';
+import { retireGpuDevice, watchGpuDevice } from './gpuFaults';
 
 /** The npm package that brings WebGPU to Node: Dawn's `dawn.node`, prebuilt in its tarball. */
 export const DAWN_PACKAGE = 'webgpu';
@@ -27,19 +28,6 @@ interface DawnModule {
 let dawn: Promise<DawnModule> | undefined;
 
 /**
- * The one Dawn instance the engine uses. Dawn tears down every adapter and device made
- * through an instance once JavaScript drops that instance, so it must stay referenced as
- * long as a device made from it is in use (the process aborts otherwise, at the first
- * garbage collection after the drop).
- */
-let instance: GPU | undefined;
-
-function dawnInstance(module: DawnModule): GPU {
-  instance ??= module.create([]);
-  return instance;
-}
-
-/**
  * Loads dawn.node once and installs the WebGPU globals (GPUBufferUsage, GPUMapMode, …)
  * that tfjs-backend-webgpu reads, as a browser would provide them. `navigator.gpu` is not
  * set: tfjs-backend-webgpu would then register itself with its own adapter choice, and the
@@ -54,6 +42,23 @@ function loadDawn(): Promise<DawnModule> {
     return module;
   })();
   return dawn;
+}
+
+/**
+ * Dawn instances by their flags. Held for the life of the process: an instance that the
+ * garbage collector reclaims while its adapter's device is still in use takes the device's
+ * event processing with it (dawn.node then deadlocks or crashes in its next callback).
+ */
+const instances = new Map<string, GPU>();
+
+function dawnInstance(module: DawnModule, flags: string[]): GPU {
+  const key = flags.join('\n');
+  let instance = instances.get(key);
+  if (instance === undefined) {
+    instance = module.create(flags);
+    instances.set(key, instance);
+  }
+  return instance;
 }
 
 /** The graphics API Dawn uses on this OS (it picks the native one). */
@@ -81,11 +86,24 @@ export function webGpuDeviceName(info: Pick<GPUAdapterInfo, 'vendor' | 'device' 
 }
 
 /**
- * Asks Dawn for its high-performance adapter. Never throws: a missing or broken dawn.node,
- * or no adapter at all, is reported in `evidence`.
+ * `MODEL_LAB_WEBGPU_ADAPTER` picks an adapter by (part of) its name, e.g. `llvmpipe` for the
+ * software rasteriser in tests, or one GPU of several; empty means Dawn's high-performance choice.
  */
-export async function requestWebGpuAdapter(): Promise<{ adapter: GPUAdapter | undefined; probe: WebGpuAdapterProbe }> {
+export const WEBGPU_ADAPTER_ENV = 'MODEL_LAB_WEBGPU_ADAPTER';
+
+/** Options for choosing the WebGPU adapter. */
+export interface WebGpuAdapterOptions {
+  /** Part of the adapter's name to pick (Dawn's `adapter=` flag); default from `MODEL_LAB_WEBGPU_ADAPTER`. */
+  adapterName?: string | undefined;
+}
+
+/**
+ * Asks Dawn for its high-performance adapter, or the one named by `adapterName`. Never
+ * throws: a missing or broken dawn.node, or no adapter at all, is reported in `evidence`.
+ */
+export async function requestWebGpuAdapter(options: WebGpuAdapterOptions = {}): Promise<{ adapter: GPUAdapter | undefined; probe: WebGpuAdapterProbe }> {
   const unknownDevice = `GPU (WebGPU, ${nativeGraphicsApi()})`;
+  const adapterName = options.adapterName ?? (process.env[WEBGPU_ADAPTER_ENV] || undefined);
   let module: DawnModule;
   try {
     module = await loadDawn();
@@ -95,10 +113,14 @@ export async function requestWebGpuAdapter(): Promise<{ adapter: GPUAdapter | un
   }
   let adapter: GPUAdapter | null;
   try {
-    adapter = await dawnInstance(module).requestAdapter({ powerPreference: 'high-performance' });
+    adapter = await dawnInstance(module, adapterName === undefined ? [] : [`adapter=${adapterName}`]).requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
-    const why = (error as Error).message.split('\n')[0] ?? String(error);
-    return { adapter: undefined, probe: { found: false, software: false, device: unknownDevice, evidence: `no WebGPU adapter (${why})` } };
+    // Dawn rejects with a string (not an Error) when the named adapter is not there, listing the others.
+    const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+    const available = lines.map((line) => /name: '([^']*)'/.exec(line)?.[1]).filter((name): name is string => name !== undefined);
+    const why = adapterName === undefined ? `no WebGPU adapter: ${lines[0]}`
+      : `no WebGPU adapter named "${adapterName}" (${WEBGPU_ADAPTER_ENV}); ${available.length > 0 ? `Dawn found ${available.join(', ')}` : 'Dawn found none'}`;
+    return { adapter: undefined, probe: { found: false, software: false, device: unknownDevice, evidence: why } };
   }
   if (adapter === null) {
     return { adapter: undefined, probe: { found: false, software: false, device: unknownDevice, evidence: `no WebGPU adapter (no ${nativeGraphicsApi()} driver found a GPU)` } };
@@ -120,7 +142,8 @@ function exposeNavigatorGpu(module: DawnModule): void {
   const host = globalThis as { navigator?: object };
   if (host.navigator === undefined) host.navigator = {};
   if ('gpu' in host.navigator) return;
-  Object.defineProperty(host.navigator, 'gpu', { value: dawnInstance(module), configurable: true });
+  const gpu = dawnInstance(module, []);
+  Object.defineProperty(host.navigator, 'gpu', { value: gpu, configurable: true });
 }
 
 /** The tfjs backend name the engine registers for WebGPU. */
@@ -131,11 +154,15 @@ export const WEBGPU_TFJS_BACKEND = 'webgpu';
  * the features and limits tfjs-backend-webgpu asks for itself. `tf.setBackend('webgpu')`
  * then creates the device.
  */
-export async function registerWebGpuBackend(tfjs: { registerBackend: typeof import('@tensorflow/tfjs').registerBackend; removeBackend: typeof import('@tensorflow/tfjs').removeBackend; engine: typeof import('@tensorflow/tfjs').engine }, adapter: GPUAdapter): Promise<void> {
+export async function registerWebGpuBackend(tfjs: { registerBackend: typeof import('@tensorflow/tfjs').registerBackend; removeBackend: typeof import('@tensorflow/tfjs').removeBackend; engine: typeof import('@tensorflow/tfjs').engine }, adapter: GPUAdapter, deviceName = webGpuDeviceName(adapter.info)): Promise<void> {
   // Imported before navigator.gpu exists, so the package does not register a backend of its own.
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   exposeNavigatorGpu(await loadDawn());
-  if (tfjs.engine().registryFactory[WEBGPU_TFJS_BACKEND] !== undefined) tfjs.removeBackend(WEBGPU_TFJS_BACKEND);
+  if (tfjs.engine().registryFactory[WEBGPU_TFJS_BACKEND] !== undefined) {
+    const previous = tfjs.engine().registry[WEBGPU_TFJS_BACKEND] as { device?: GPUDevice } | undefined;
+    if (previous?.device) retireGpuDevice(previous.device);
+    tfjs.removeBackend(WEBGPU_TFJS_BACKEND);
+  }
   tfjs.registerBackend(WEBGPU_TFJS_BACKEND, async () => {
     const requiredFeatures: GPUFeatureName[] = [];
     if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
@@ -151,6 +178,7 @@ export async function registerWebGpuBackend(tfjs: { registerBackend: typeof impo
         maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
       },
     });
+    watchGpuDevice(device, deviceName);
     return new WebGPUBackend(device, adapter.info);
   });
 }

@@ -5,6 +5,7 @@ import type { SystemInfo } from '../../common/api/methods/system';
 /** How the UI names each training backend. */
 export const BACKEND_LABELS: Readonly<Record<SystemInfo['backend']['chosen'], string>> = {
   'tensorflow-gpu': 'TensorFlow CUDA',
+  webgpu: 'WebGPU',
   tensorflow: 'TensorFlow CPU',
   wasm: 'WebAssembly',
   cpu: 'JavaScript CPU',

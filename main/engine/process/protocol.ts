@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendNameSchema } from '../../../common/training/backend';
+import { backendFaultSchema, backendNameSchema } from '../../../common/training/backend';
 import { runEventSchema } from '../../../common/api/methods/runs';
 
 /**
@@ -17,6 +17,8 @@ export const parentMessageSchema = z.discriminatedUnion('type', [
     /** Folder of the dataset cache to stream from. */
     datasetDir: z.string(),
     backend: backendNameSchema.nullable(),
+    /** Backends earlier runs failed on, skipped with a notice (see main/engine/backendFaultLog.ts). */
+    avoid: z.array(backendFaultSchema).default([]),
     /** Continue from the last checkpoint in runDir. */
     resume: z.boolean(),
   }),

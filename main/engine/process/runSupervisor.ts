@@ -1,6 +1,6 @@
 import type { IDisposable } from '../../../common/lifecycle';
 import { LabError } from '../../../common/errors';
-import type { BackendName } from '../../../common/training/backend';
+import type { BackendFault, BackendName } from '../../../common/training/backend';
 import type { RunEvent } from '../../../common/api/methods/runs';
 import type { RunStatus } from '../../../common/training/runSpec';
 import type { LabEvent } from '../../../common/api/events';
@@ -14,6 +14,8 @@ export interface RunLaunch {
   runDir: string;
   datasetDir: string;
   backend: BackendName | null;
+  /** Backends earlier runs failed on: skipped unless asked for by name. */
+  avoid: BackendFault[];
   resume: boolean;
 }
 
@@ -71,10 +73,15 @@ export function describeExit(code: number | null, signal: string | null): string
 export class RunSupervisor implements IDisposable {
   private readonly runs = new Map<string, ActiveRun>();
 
+  /**
+   * @param recordEnd awaited with each run's final event before it is announced, so that
+   *   whoever reacts to run.failed (by starting the next run) finds what it recorded.
+   */
   constructor(
     private readonly launcher: ProcessLauncher,
     private readonly emit: (event: LabEvent) => void,
     private readonly entry: string = trainingEntryPath(),
+    private readonly recordEnd: (launch: RunLaunch, end: RunEnd) => Promise<void> = async () => undefined,
   ) {}
 
   /**
@@ -224,6 +231,11 @@ export class RunSupervisor implements IDisposable {
       }
       run.status = 'failed';
       end = { type: 'run.failed', runId: run.launch.runId, code: 'TRAIN_CRASHED', reason, lastGoodEpoch };
+    }
+    try {
+      await this.recordEnd(run.launch, end);
+    } catch (error) {
+      this.emit({ type: 'log', level: 'warn', message: `Could not record how run ${run.launch.runId} ended: ${(error as Error).message}` });
     }
     // Released before the end is announced: whoever reacts to run.done finds the run idle.
     this.runs.delete(run.launch.runId);

@@ -52,7 +52,8 @@ async function train(message: Extract<ParentMessage, { type: 'start' }>): Promis
   let cache: DatasetCache | undefined;
   try {
     const spec = await readRunSpec(message.runDir);
-    const { tf, report } = await initBackend({ preference: message.backend ?? undefined });
+    const { tf, report } = await initBackend({ preference: message.backend ?? undefined, avoid: message.avoid });
+    if (report.notice !== undefined) await emit({ type: 'log', level: 'warn', message: report.notice });
     cache = await openDatasetCache(message.datasetDir);
     if (cache.info.fingerprint !== spec.dataset.fingerprint) {
       await emit({ type: 'log', level: 'warn', message: `Dataset ${spec.dataset.name} changed since the run was created (fingerprint ${cache.info.fingerprint} instead of ${spec.dataset.fingerprint}).` });

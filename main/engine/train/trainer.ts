@@ -21,6 +21,7 @@ import { MonitorTracker, type MonitorState } from './monitor';
 import { pixelsToTensor, prefetchBatches, readBatch, toModelInput, withResidentRecords, type RawBatch } from './batches';
 import { StepResults } from './stepResults';
 import type { Tfjs as TfModule } from '../backend';
+import { explainGpuFailure, throwIfGpuFaulted } from '../gpuFaults';
 
 /**
  * Training steps recorded ahead of the oldest step whose loss has not been read back: a GPU
@@ -181,11 +182,14 @@ export class Trainer {
   /**
    * Trains until the last epoch, early stopping or a stop request.
    *
-   * @throws LabError `TRAIN_NAN` when the loss stops being finite (the last good checkpoint stays).
+   * @throws LabError `TRAIN_NAN` when the loss stops being finite, `TRAIN_GPU_FAULT` when the
+   *   GPU is lost, runs out of memory or a shader does not compile (the last good checkpoint stays).
    */
   async run(): Promise<TrainResult> {
     try {
       return await this.trainEpochs();
+    } catch (error) {
+      throw await explainGpuFailure(this.tf, error);
     } finally {
       this.optimizer.dispose();
     }
@@ -267,6 +271,8 @@ export class Trainer {
         const values = this.trainStep(raw, variables, globalStep);
         globalStep++;
         await results.add({ epoch, batch, examples: raw.indices.length, learningRate, values });
+        // A faulted GPU returns garbage: its fault, not the loss it produced, is what the run reports.
+        await throwIfGpuFaulted(tf);
       }
       // A stopped epoch is dropped whole, its unread steps with it (their tensors free themselves as they arrive).
       if (!stopped) await results.drain();
@@ -277,6 +283,8 @@ export class Trainer {
       const trainSeconds = (performance.now() - epochStart) / 1000;
       const logs: Record<string, number> = { ...this.logsFrom(totals, '') };
       if (validation.length > 0) Object.assign(logs, this.logsFrom(await this.evaluatePass(validation), 'val_'));
+      // Nothing of an epoch a faulted GPU may have corrupted is recorded: the last good checkpoint stays.
+      await throwIfGpuFaulted(tf);
       const record: EpochRecord = {
         epoch, logs, learningRate, seconds: (performance.now() - epochStart) / 1000,
         imagesPerSecond: totals.examples / Math.max(trainSeconds, 1e-9), time: new Date().toISOString(),
@@ -300,6 +308,7 @@ export class Trainer {
       await writeCheckpoint(options.runDir, 'last', epoch, async (dir) => {
         await this.saveModel(dir);
         await saveOptimizerState(this.optimizer, path.join(dir, CHECKPOINT_FILES.optimizer), tf);
+        await throwIfGpuFaulted(tf);
         await writeJsonAtomic(path.join(dir, CHECKPOINT_FILES.state), state);
       });
       options.emit({ type: 'run.checkpoint', runId: options.runId, kind: 'last', epoch, monitor: best.monitor, value: bestValue });
@@ -407,8 +416,10 @@ export class Trainer {
     });
   }
 
+  /** Saves the weights; a GPU fault during the reads throws before the checkpoint pointer moves to them. */
   private async saveModel(dir: string): Promise<void> {
     await this.options.model.save(fileSaveHandler(dir, this.tf));
+    await throwIfGpuFaulted(this.tf);
   }
 
   /** Loads the last checkpoint (weights, optimizer, trainer state); null when the run has none. */

@@ -17,6 +17,7 @@ const wasmInfo: SystemInfo = {
     overridden: false,
     candidates: [
       { name: 'tensorflow-gpu', packageName: '@tensorflow/tfjs-node-gpu', available: false, reason: 'package not installed' },
+      { name: 'webgpu', packageName: '@tensorflow/tfjs-backend-webgpu', available: false, reason: 'only a software adapter (llvmpipe): correct but CPU speed' },
       { name: 'tensorflow', packageName: '@tensorflow/tfjs-node', available: false, reason: 'libtensorflow failed to load' },
       { name: 'wasm', packageName: '@tensorflow/tfjs-backend-wasm', available: true, reason: 'chosen: best available' },
       { name: 'cpu', packageName: '@tensorflow/tfjs', available: true, reason: 'slower fallback' },
@@ -25,7 +26,7 @@ const wasmInfo: SystemInfo = {
 };
 
 describe('BackendBadge', () => {
-  it('shows the chosen backend and device, and explains in the tooltip why better ones are unavailable', async () => {
+  it('shows the chosen backend and device, and gives every candidate with its reason in the tooltip', async () => {
     const wrapper = mount(BackendBadge, { props: { client: { getSystemInfo: async () => wasmInfo } } });
     await flushPromises();
     const badge = wrapper.get('[data-testid="backend-badge"]');
@@ -34,10 +35,25 @@ describe('BackendBadge', () => {
     expect(badge.text()).toContain('CPU, 2 threads (WebAssembly SIMD)');
     const tooltip = badge.attributes('title') ?? '';
     expect(tooltip).toContain('TensorFlow CUDA (@tensorflow/tfjs-node-gpu): package not installed');
+    expect(tooltip).toContain('WebGPU (@tensorflow/tfjs-backend-webgpu): only a software adapter (llvmpipe): correct but CPU speed');
     expect(tooltip).toContain('TensorFlow CPU (@tensorflow/tfjs-node): libtensorflow failed to load');
-    // Candidates below the chosen one are not "better" and are not listed.
-    expect(tooltip).not.toContain('slower fallback');
+    expect(tooltip).toContain('WebAssembly (@tensorflow/tfjs-backend-wasm): chosen: best available');
+    expect(tooltip).toContain('JavaScript CPU (@tensorflow/tfjs): slower fallback');
     expect(badge.classes()).toContain('backend-badge--fallback');
+  });
+
+  it('shows a WebGPU device as a GPU, and a skipped backend\'s notice as a warning', async () => {
+    const webgpu: SystemInfo = { ...wasmInfo, backend: { ...wasmInfo.backend, chosen: 'webgpu', device: 'NVIDIA H200 (WebGPU, Vulkan)' } };
+    const onGpu = mount(BackendBadge, { props: { client: { getSystemInfo: async () => webgpu } } });
+    await flushPromises();
+    expect(onGpu.get('[data-testid="backend-badge"]').text()).toContain('WebGPU');
+    expect(onGpu.get('[data-testid="backend-badge"]').text()).toContain('NVIDIA H200 (WebGPU, Vulkan)');
+    expect(onGpu.get('[data-testid="backend-badge"]').classes()).toContain('backend-badge--gpu');
+    const notice = 'webgpu is not used because run r1 failed on NVIDIA H200 (WebGPU, Vulkan): The GPU device was lost.';
+    const skipped = mount(BackendBadge, { props: { client: { getSystemInfo: async () => ({ ...wasmInfo, backend: { ...wasmInfo.backend, notice } }) } } });
+    await flushPromises();
+    expect(skipped.get('[data-testid="backend-badge"]').attributes('title')).toContain(notice);
+    expect(skipped.get('[data-testid="backend-badge"]').classes()).toContain('backend-badge--fallback');
   });
 
   it('says when the backend cannot be read', async () => {

@@ -12,16 +12,26 @@ const info: SystemInfo = {
   node: '22.0.0',
   dataDir: '/home/me/.model-lab',
   license: 'MIT',
-  backend: { chosen: 'wasm', device: 'CPU, 2 threads (WebAssembly SIMD)', overridden: false, candidates: [] },
+  backend: {
+    chosen: 'wasm', device: 'CPU, 2 threads (WebAssembly SIMD)', overridden: false,
+    notice: 'webgpu is not used because run r1 failed on NVIDIA H200 (WebGPU, Vulkan): The GPU device was lost.',
+    candidates: [
+      { name: 'webgpu', packageName: '@tensorflow/tfjs-backend-webgpu', available: false, reason: 'skipped: run r1 failed on it' },
+      { name: 'wasm', packageName: '@tensorflow/tfjs-backend-wasm', available: true, reason: 'chosen (first available): XNNPACK' },
+    ],
+  },
 };
 
 describe('AboutDialog', () => {
-  it('shows version, backend and device, data folder and licence, and closes with Esc', async () => {
+  it('shows version, backend and device with every candidate, data folder and licence, and closes with Esc', async () => {
     const onClose = vi.fn();
     const wrapper = mount(AboutDialog, { props: { client: { getSystemInfo: async () => info }, onClose }, attachTo: document.body });
     await flushPromises();
     expect(wrapper.get('[data-testid="about-version"]').text()).toBe('0.1.0');
     expect(wrapper.get('[data-testid="about-backend"]').text()).toBe('WebAssembly: CPU, 2 threads (WebAssembly SIMD)');
+    expect(wrapper.get('[data-testid="about-backend-notice"]').text()).toContain('webgpu is not used because run r1 failed');
+    const candidates = wrapper.findAll('[data-testid="about-backend-candidates"] li').map((item) => item.text());
+    expect(candidates).toEqual(['WebGPU (@tensorflow/tfjs-backend-webgpu): skipped: run r1 failed on it', 'WebAssembly (@tensorflow/tfjs-backend-wasm): chosen (first available): XNNPACK']);
     expect(wrapper.get('[data-testid="about-data-dir"]').text()).toBe('/home/me/.model-lab');
     expect(wrapper.get('[data-testid="about-license"]').text()).toBe('MIT');
     expect(document.activeElement).toBe(wrapper.get('[data-testid="about-close"]').element);
