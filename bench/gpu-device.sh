@@ -46,6 +46,6 @@ if /usr/bin/python3 -c 'import torch' 2>/dev/null; then python=/usr/bin/python3;
 } 2>&1 | tee "$OUT/gpu-bench.log"
 set -o pipefail
 kernels_status=0
-"$node_bin" .gpu/bench/gpuKernels.mjs ${GPU_KERNELS_ARGS:-} 2>&1 | grep -v 'artificially reduced' | tee -a "$OUT/gpu-bench.log" || kernels_status=$?
-"$node_bin" .gpu/bench/gpu.mjs --out "$OUT" --python "$python" "$@" 2>&1 | grep -v 'artificially reduced' | tee -a "$OUT/gpu-bench.log"
+"$node_bin" .gpu/bench/gpuKernels.mjs ${GPU_KERNELS_ARGS:-} 2>&1 | grep --line-buffered -v 'artificially reduced' | tee -a "$OUT/gpu-bench.log" || kernels_status=$?
+"$node_bin" .gpu/bench/gpu.mjs --out "$OUT" --python "$python" "$@" 2>&1 | grep --line-buffered -v 'artificially reduced' | tee -a "$OUT/gpu-bench.log"
 exit "$kernels_status"
