@@ -289,11 +289,15 @@ function webGpuBackendHealthy(): boolean {
 
 /** Registers tfjs's webgpu backend on a fresh adapter (an adapter gives out one device) and starts it. */
 async function activateWebGpu(): Promise<string | undefined> {
-  registerWebGpuKernels();
-  if (webGpuBackendHealthy()) return undefined;
+  if (webGpuBackendHealthy()) {
+    registerWebGpuKernels();
+    return undefined;
+  }
   const { adapter, probe } = await requestWebGpuAdapter();
   if (adapter === undefined) throw new Error(probe.evidence);
   await registerWebGpuBackend(tf, adapter, probe.device);
+  // Only now: importing tfjs-backend-webgpu registers its own kernels over any registered before.
+  registerWebGpuKernels();
   return probe.device;
 }
 

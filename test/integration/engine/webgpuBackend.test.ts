@@ -2,7 +2,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { BackendFault } from '../../../common/training/backend';
+import { getKernel } from '@tensorflow/tfjs-core';
 import { initBackend, probeBackends } from '../../../main/engine/backend';
+import { WEBGPU_KERNEL_REPLACEMENTS } from '../../../main/engine/kernels/webgpu/index';
 import { WEBGPU_ADAPTER_ENV, registerWebGpuBackend, requestWebGpuAdapter } from '../../../main/engine/webgpuSupport';
 import { SOFTWARE_ADAPTER, startSoftwareWebGpu } from './softwareWebGpu';
 
@@ -30,6 +32,8 @@ describe('the webgpu backend', () => {
     expect(report.overridden).toBe(true);
     expect(report.device).toBe('llvmpipe (WebGPU, Vulkan)');
     expect(report.candidates.find((c) => c.name === 'webgpu')).toMatchObject({ available: true, reason: expect.stringMatching(/^chosen \(requested\): only a software adapter/) });
+    // The engine's kernels, not tfjs-backend-webgpu's own, which its import registers over any registered before it.
+    for (const config of WEBGPU_KERNEL_REPLACEMENTS) expect(getKernel(config.kernelName, 'webgpu')?.kernelFunc, config.kernelName).toBe(config.kernelFunc);
     const product = tf.matMul(tf.ones([64, 32]), tf.ones([32, 16]));
     expect(Array.from(await product.data()).every((value) => value === 32)).toBe(true);
     product.dispose();
