@@ -20,6 +20,7 @@ import { LearningRateSchedule, type ScheduleState } from './schedules';
 import { MonitorTracker, type MonitorState } from './monitor';
 import { pixelsToTensor, prefetchBatches, readBatch, toModelInput, withResidentRecords, type RawBatch } from './batches';
 import { StepResults } from './stepResults';
+import { deviceResidentImages, type DeviceImages } from './deviceImages';
 import type { Tfjs as TfModule } from '../backend';
 import { explainGpuFailure, throwIfGpuFaulted } from '../gpuFaults';
 
@@ -159,6 +160,8 @@ export class Trainer {
   private readonly classes: number;
   private readonly encoding: TargetEncoding;
   private weights: Float32Array | null = null;
+  /** The training split on the GPU, when the backend can hold it there (deviceImages.ts). */
+  private deviceImages: DeviceImages | undefined;
   private readonly control: TrainingControl;
   private lastBatchEvent = 0;
 
@@ -192,6 +195,8 @@ export class Trainer {
       throw await explainGpuFailure(this.tf, error);
     } finally {
       this.optimizer.dispose();
+      this.deviceImages?.dispose();
+      this.deviceImages = undefined;
     }
   }
 
@@ -233,6 +238,7 @@ export class Trainer {
     let lastGoodEpoch = startEpoch - 1;
     // The training split's pixels stay in memory for the run when they fit (batches.ts).
     const trainRecords = await withResidentRecords(cache, train);
+    this.deviceImages = await deviceResidentImages(tf, trainRecords, train);
     for (let epoch = startEpoch; epoch <= hp.epochs; epoch++) {
       const epochStart = performance.now();
       const order = Int32Array.from(train);
@@ -342,7 +348,7 @@ export class Trainer {
     const wantAccuracy = hp.metrics.includes('accuracy');
     const wantTopK = hp.metrics.includes('top_k_accuracy');
     const stats = tf.tidy(() => {
-      let x: tfjs.Tensor4D = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
+      let x: tfjs.Tensor4D = this.deviceImages?.batch(raw.indices) ?? pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
       if (hp.augmentation && isAugmentationEnabled(hp.augmentation)) x = augmentBatch(tf, x, hp.augmentation, hp.seed * 7919 + step);
       const targets = encodeTargets(tf, raw.labels, this.encoding, this.classes);
       const sampleWeights = this.weights ? tf.tensor1d(Array.from(raw.labels, (label) => this.weights?.[label] ?? 1)) : null;

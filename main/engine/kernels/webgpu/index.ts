@@ -8,6 +8,7 @@ import { fusedConv2DConfig } from './FusedConv2D';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
 import { fusedAdamUpdateConfig } from './FusedAdamUpdate';
+import { gatherImagesConfig } from './GatherImages';
 import { fusedMomentumUpdateConfig } from './FusedMomentumUpdate';
 import { fusedRmspropUpdateConfig } from './FusedRmspropUpdate';
 import { fusedSgdUpdateConfig } from './FusedSgdUpdate';
@@ -17,8 +18,8 @@ import { rememberStockKernel, stockKernel } from './stockKernels';
 /**
  * Kernels that replace tfjs-backend-webgpu 4.22's own where those leave the GPU idle (its
  * Conv2DBackpropFilter and depthwise filter gradient give each filter element one thread
- * and loop over the whole batch) or are wrong (its depthwise gradients ignore dilation), and the fused optimizer updates and batch normalization it has no kernels for
- * (`../fusedUpdates.ts`, `../fusedBatchNorm.ts`).
+ * and loop over the whole batch) or are wrong (its depthwise gradients ignore dilation), and the fused optimizer updates, batch normalization and batch gathering it has no kernels for
+ * (`../fusedUpdates.ts`, `../fusedBatchNorm.ts`, `../../train/deviceImages.ts`).
  * Listed explicitly for the reason `../index.ts` gives.
  */
 export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
@@ -35,6 +36,7 @@ export const WEBGPU_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
   movingAveragesUpdateConfig,
+  gatherImagesConfig,
 ];
 
 /**
