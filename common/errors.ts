@@ -44,6 +44,7 @@ export const LAB_ERROR_CODES = [
   'TRAIN_BUSY',
   'RUN_NOT_FOUND',
   'TRANSFER_NO_WEIGHTS',
+  'GRID_NOT_FOUND',
   'BACKEND_UNAVAILABLE',
   // Projects and files
   'PROJECT_NOT_FOUND',

@@ -8,6 +8,7 @@ import { createGraphHandlers } from './graphHandlers';
 import { createDialogHandlers } from './dialogHandlers';
 import { createDatasetHandlers } from './datasetHandlers';
 import { createRunHandlers } from './runHandlers';
+import { createGridSearchHandlers } from './gridSearchHandlers';
 import { createProjectHandlers } from './projectHandlers';
 import { createModelHandlers } from './modelHandlers';
 import { createTransferHandlers } from './transferHandlers';
@@ -31,12 +32,14 @@ export interface LabService extends IDisposable {
 export async function createLabService(options: LabOptions): Promise<LabService> {
   const context = new LabContext(options);
   const disposables: IDisposable[] = [];
+  const runHandlers = createRunHandlers(context, disposables);
   const handlers: LabHandlers = {
     ...createSystemHandlers(context),
     ...createGraphHandlers(context),
     ...createDialogHandlers(context),
     ...createDatasetHandlers(context),
-    ...createRunHandlers(context, disposables),
+    ...runHandlers,
+    ...createGridSearchHandlers(context, runHandlers, disposables),
     ...createProjectHandlers(context),
     ...createModelHandlers(context),
     ...createTransferHandlers(context),
