@@ -1,5 +1,6 @@
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import type { MenuCommand } from '../../common/api/shellEvents';
+import { baseName, parentPath } from '../../common/files/paths';
 import { labClient, labTransport } from '../api/labClient';
 import { usePathChoice, type PickerRequest } from '../components/data/usePathChoice';
 import { emptyGraph, useGraphStore } from '../stores/graphStore';
@@ -29,19 +30,6 @@ export interface ShellCommands {
   settlePath(path: string | null): void;
   /** Whether the About dialog is shown. */
   aboutOpen: Ref<boolean>;
-}
-
-/** The last segment of a path (either separator), for notices. */
-export function baseName(path: string): string {
-  const trimmed = path.replace(/[/\\]+$/, '');
-  return trimmed.slice(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1) || trimmed;
-}
-
-/** The folder part of a path (either separator). */
-export function parentPath(path: string): string {
-  const trimmed = path.replace(/[/\\]+$/, '');
-  const cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
-  return cut <= 0 ? trimmed.slice(0, cut + 1) || '/' : trimmed.slice(0, cut);
 }
 
 /** True when a recent-file path names a model file rather than a project folder. */
