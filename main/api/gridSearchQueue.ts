@@ -8,8 +8,8 @@ import { expandGrid, withDropout, type GridSearch, type GridSearchStatus } from 
 import { hyperparametersSchema } from '../../common/training/hyperparameters';
 import type { RunStatus } from '../../common/training/runSpec';
 import { gridFileOf, listGridIds, newGridId, readGridSearch, writeGridSearch } from '../project/gridRepository';
-import { projectGridsDir } from '../project/projectStore';
-import { readRunSpec, runDirOf } from '../project/runStore';
+import { projectGridsDir } from '../project/projectRepository';
+import { readRunSpec, runDirOf } from '../project/runRepository';
 import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';
 import { runsRootFor } from './runHandlers';

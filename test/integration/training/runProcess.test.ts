@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../../common/api/events';
 import { createLabService, type LabService } from '../../../main/api/labService';
 import { nodeProcessLauncher, type ProcessLauncher } from '../../../main/engine/process/launcher';
-import { checkpointDir, readHistory } from '../../../main/project/runStore';
+import { checkpointDir, readHistory } from '../../../main/project/runRepository';
 import { initBackend } from '../../../main/engine/backend';
 import { compileGraph } from '../../../main/engine/compile';
 import { loadWeightsInto } from '../../../main/engine/train/checkpointIo';

@@ -10,7 +10,7 @@ import { hyperparametersSchema } from '../../../../common/training/hyperparamete
 import type { RunSpec, RunStatus } from '../../../../common/training/runSpec';
 import { GridSearchQueue, type GridRunHandlers } from '../../../../main/api/gridSearchQueue';
 import { LabContext } from '../../../../main/api/labContext';
-import { createRunDir, readRunSpec, runDirOf, updateRunSpec } from '../../../../main/project/runStore';
+import { createRunDir, readRunSpec, runDirOf, updateRunSpec } from '../../../../main/project/runRepository';
 import { tinyGraph } from '../engine/train/datasetFixture';
 
 let dataDir: string;

@@ -8,7 +8,7 @@ import { initBackend, type Tfjs } from '../../../../../main/engine/backend';
 import type { BackendReport } from '../../../../../common/training/backend';
 import { compileGraph } from '../../../../../main/engine/compile';
 import { ManualControl, Trainer, type TrainerEvent } from '../../../../../main/engine/train/trainer';
-import { checkpointDir, createRunDir, readHistory, readRunSpec } from '../../../../../main/project/runStore';
+import { checkpointDir, createRunDir, readHistory, readRunSpec } from '../../../../../main/project/runRepository';
 import { LabError } from '../../../../../common/errors';
 import { memoryDatasetCache, syntheticDataset, syntheticRunSpec, tinyGraph } from './datasetFixture';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LabError } from '../../../../common/errors';
-import { createProject, readProject, saveProject, listAutosaves, AUTOSAVE_KEEP, migrateProject } from '../../../../main/project/projectStore';
+import { createProject, readProject, saveProject, listAutosaves, AUTOSAVE_KEEP, migrateProject } from '../../../../main/project/projectRepository';
 import { listRecentProjects, touchRecentProject } from '../../../../main/project/recentProjects';
 import { writeFileAtomic } from '../../../../main/project/atomicWrite';
 import { tinyGraph } from '../engine/train/datasetFixture';
