@@ -2,15 +2,15 @@ import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import type { MenuCommand } from '../../common/api/shellEvents';
 import { baseName, parentPath } from '../../common/files/paths';
 import { labClient, labTransport } from '../api/labClient';
-import { usePathChoice, type PickerRequest } from '../components/data/usePathChoice';
+import { usePathChoice, type PickerRequest } from './usePathChoice';
 import { emptyGraph, useGraphStore } from '../stores/graphStore';
 import { useProjectStore } from '../stores/projectStore';
 import { isAppView, useUiStore } from '../stores/uiStore';
-import { kindOfFileName } from './dropKinds';
-import { requestDatasetImport } from './datasetImportRequest';
-import { importModelFile } from './importModelFile';
-import { shellShortcutCommand } from './shellShortcuts';
-import { applyToFocusedText } from './textHistory';
+import { kindOfFileName } from '../files/dropKinds';
+import { requestDatasetImport } from './useDatasetImportRequests';
+import { importModelFile } from '../files/importModelFile';
+import { shellShortcutCommand } from '../shell/shellShortcuts';
+import { applyToFocusedText } from '../shell/textHistory';
 
 /** What the desktop shell opens from outside the window (common/api/shellEvents.ts `app.openFile`). */
 export type OpenedFileKind = 'project' | 'model' | 'dataset';

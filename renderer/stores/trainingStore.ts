@@ -8,7 +8,7 @@ import type { EpochRecord } from '../../common/training/epochRecord';
 import type { RunStatus } from '../../common/training/runSpec';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
-import { appendDecimated, type SeriesPoint } from '../components/charts/seriesPoints';
+import { appendDecimated, type SeriesPoint } from '../charts/seriesPoints';
 
 /** How long a resume waits for a stopped run's process to close. */
 

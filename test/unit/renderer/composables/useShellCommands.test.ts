@@ -20,7 +20,7 @@ vi.mock('../../../../renderer/api/labClient', () => ({
 }));
 
 const { createShellCommands, useShellCommands } = await import('../../../../renderer/composables/useShellCommands');
-const { useDatasetImportRequests } = await import('../../../../renderer/composables/datasetImportRequest');
+const { useDatasetImportRequests } = await import('../../../../renderer/composables/useDatasetImportRequests');
 const { useGraphStore } = await import('../../../../renderer/stores/graphStore');
 const { useProjectStore } = await import('../../../../renderer/stores/projectStore');
 const { useUiStore } = await import('../../../../renderer/stores/uiStore');
