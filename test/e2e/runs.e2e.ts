@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../common/api/methods/runs';
 import { grayscalePng, writeImageFolder } from './fixtures';
-import { startApp, until, waitForStartup, type StartedApp } from './harness';
+import { expectNoNewPageErrors, startApp, until, waitForStartup, type StartedApp } from './harness';
 
 /**
  * The Runs part of the Train view in browser mode, on a tiny generated dataset so every
@@ -68,6 +68,8 @@ afterAll(async () => {
   await app?.close();
   rmSync(fixtureRoot, { recursive: true, force: true });
 });
+
+afterEach(() => expectNoNewPageErrors(app));
 
 describe('runs and grid search', () => {
   it('queues a 2×2 grid that runs one run at a time, then sorts its results by a clicked metric', async () => {
@@ -211,8 +213,4 @@ describe('runs and grid search', () => {
       await until(async () => (await picker.inputValue()) === duplicateId, 10_000, `the ${view} view to pick the Train view's run`);
     }
   }, 30_000);
-
-  it('raised no page errors', () => {
-    expect(app.errors).toEqual([]);
-  });
 });

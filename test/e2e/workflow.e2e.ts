@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { grayscalePng, writeImageFolder } from './fixtures';
-import { startApp, until, waitForStartup, type StartedApp } from './harness';
+import { expectNoNewPageErrors, startApp, until, waitForStartup, type StartedApp } from './harness';
 
 /**
  * The whole workflow in browser mode: first start opens the sample project; a generated
@@ -74,6 +74,8 @@ afterAll(async () => {
   await app?.close();
   rmSync(fixtureRoot, { recursive: true, force: true });
 });
+
+afterEach(() => expectNoNewPageErrors(app));
 
 describe('the training workflow', () => {
   it('opens the sample project on first start with the guided path', async () => {
@@ -206,8 +208,4 @@ describe('the training workflow', () => {
     expect(await page.getByTestId('export-verified-onnx').textContent()).toContain('verified');
     await app.screenshot('workflow-6-export');
   }, 240_000);
-
-  it('raised no page errors', () => {
-    expect(app.errors).toEqual([]);
-  });
 });
