@@ -36,7 +36,6 @@ export const LAB_ERROR_CODES = [
   'DATASET_CANCELLED',
   'DOWNLOAD_FAILED',
   // Training
-  'TRAIN_ABORTED',
   'TRAIN_NAN',
   'TRAIN_CRASHED',
   'TRAIN_GPU_FAULT',

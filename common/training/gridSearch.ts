@@ -24,7 +24,6 @@ export const gridEntrySchema = z.object({
   /** The run that trains it, once started. */
   runId: z.string().nullable(),
 });
-export type GridEntry = z.infer<typeof gridEntrySchema>;
 
 /**
  * Where a grid search is: `running` while it has a run training or combinations left to

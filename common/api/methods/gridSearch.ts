@@ -27,7 +27,6 @@ export const gridProgressEventSchema = z.object({
   type: z.literal('grid.progress'),
   grid: gridSearchSummarySchema,
 });
-export type GridProgressEvent = z.infer<typeof gridProgressEventSchema>;
 
 /** Grid search events, spread into `LAB_EVENT_SCHEMAS`. */
 export const GRID_EVENT_SCHEMAS = [gridProgressEventSchema] as const;
