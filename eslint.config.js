@@ -19,6 +19,20 @@ const PURE_COMMON = [
   'common/ is pure TypeScript: no Node, DOM, tfjs, Electron or renderer imports.',
 ];
 
+const PLAIN_NODE_MAIN = [['electron', '**/renderer/**', '**/electron/**', 'vue', 'pinia'], 'main/ runs under plain Node: it never imports electron or the renderer.'];
+
+/**
+ * The folders of main/, lowest first: where the app is installed, project and run files on
+ * disk, data import, the engine, model file formats, transfer learning, the training
+ * process, the LabApi implementation, then its transports.
+ */
+const MAIN_LAYERS = ['install', 'project', 'data', 'engine', 'formats', 'transfer', 'training', 'api', 'server', 'cli'];
+
+const RENDERER_THROUGH_LAB_API = [['electron', '**/main/**', '**/electron/**', '@tensorflow/tfjs-node*', ...nodeImports], 'renderer/ reaches the engine only through LabApi (common/api).'];
+
+/** The renderer's non-visual folders, which components and views build on. */
+const RENDERER_BELOW_COMPONENTS = ['api', 'canvas', 'charts', 'composables', 'files', 'layers', 'shell', 'stores'];
+
 export default tseslint.config(
   {
     ignores: ['node_modules/**', 'dist/**', '.tsbuild/**', 'release/**', 'test/e2e/artifacts/**', 'resources/**', 'bench/results/**', '**/*.d.ts'],
@@ -58,12 +72,28 @@ export default tseslint.config(
   },
   {
     files: ['main/**/*.ts'],
-    rules: restrict([['electron', '**/renderer/**', '**/electron/**', 'vue', 'pinia'], 'main/ runs under plain Node: it never imports electron or the renderer.']),
+    rules: restrict(PLAIN_NODE_MAIN),
   },
+  // Inside main/, each folder imports only the folders below it (MAIN_LAYERS).
+  ...MAIN_LAYERS.slice(0, -1).map((layer, index) => ({
+    files: [`main/${layer}/**/*.ts`],
+    rules: restrict(PLAIN_NODE_MAIN, [
+      MAIN_LAYERS.slice(index + 1).flatMap((above) => [`../${above}/**`, `../../${above}/**`, `../../../${above}/**`]),
+      `main/${layer}/ sits below ${MAIN_LAYERS.slice(index + 1).join(', ')} (MAIN_LAYERS in eslint.config.js): it may not import them.`,
+    ]),
+  })),
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict([['electron', '**/main/**', '**/electron/**', '@tensorflow/tfjs-node*', ...nodeImports], 'renderer/ reaches the engine only through LabApi (common/api).']),
+    rules: restrict(RENDERER_THROUGH_LAB_API),
+  },
+  {
+    // Stores, composables and the other non-visual modules serve components, never the reverse.
+    files: RENDERER_BELOW_COMPONENTS.map((folder) => `renderer/${folder}/**/*.ts`),
+    rules: restrict(RENDERER_THROUGH_LAB_API, [
+      ['components', 'views'].flatMap((above) => [`../${above}/**`, `../../${above}/**`]),
+      `renderer/{${RENDERER_BELOW_COMPONENTS.join(',')}}/ serve components and views: they may not import them.`,
+    ]),
   },
   {
     files: ['test/e2e/**/*.ts'],

@@ -41,7 +41,7 @@ import { compileGraph } from '../main/engine/compile';
 import { webGpuKernelsEnabled } from '../main/engine/kernels/webgpu/index';
 import { Trainer } from '../main/engine/train/trainer';
 import { requestWebGpuAdapter } from '../main/engine/webgpuSupport';
-import { createRunDir } from '../main/project/runStore';
+import { createRunDir } from '../main/project/runRepository';
 
 const CLASSES = 10;
 

@@ -23,7 +23,7 @@ import sharp from 'sharp';
 import { DEFAULT_IMPORT_CONCURRENCY, importDataset } from '../main/data/importDataset';
 import { importOptionsSchema } from '../common/api/methods/datasets';
 import { sharedDecodePool } from '../main/data/decodePool';
-import { repoRoot } from '../main/api/defaultOptions';
+import { repoRoot } from '../main/install/installFolder';
 
 const { values } = parseArgs({ options: { images: { type: 'string', default: '600' }, size: { type: 'string', default: '128' }, rounds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: String(DEFAULT_IMPORT_CONCURRENCY) } } });
 const imageCount = Number(values.images);

@@ -37,7 +37,7 @@ import { createLabService } from '../main/api/labService';
 import { CACHE_FILES, openDatasetCache, readCacheIndex, readDatasetInfo } from '../main/data/datasetCache';
 import { initBackend } from '../main/engine/backend';
 import { compileGraph } from '../main/engine/compile';
-import { repoRoot } from '../main/api/defaultOptions';
+import { repoRoot } from '../main/install/installFolder';
 import { createRandom, shuffleInPlace } from '../main/data/random';
 import { formatProfile, profileSteps } from './lib/stepProfile';
 

@@ -36,7 +36,6 @@ export const LAB_ERROR_CODES = [
   'DATASET_CANCELLED',
   'DOWNLOAD_FAILED',
   // Training
-  'TRAIN_ABORTED',
   'TRAIN_NAN',
   'TRAIN_CRASHED',
   'TRAIN_GPU_FAULT',
@@ -44,6 +43,7 @@ export const LAB_ERROR_CODES = [
   'TRAIN_BUSY',
   'RUN_NOT_FOUND',
   'TRANSFER_NO_WEIGHTS',
+  'GRID_NOT_FOUND',
   'BACKEND_UNAVAILABLE',
   // Projects and files
   'PROJECT_NOT_FOUND',

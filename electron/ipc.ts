@@ -4,7 +4,7 @@ import { ipcChannelOf, IPC_EVENT_CHANNEL, type WireResult } from '../common/api/
 import type { LabEvent } from '../common/api/events';
 import { LabError, serializeError } from '../common/errors';
 import { toDisposable, type IDisposable } from '../common/lifecycle';
-import type { LabEndpoint } from '../main/server/labEndpoint';
+import type { LabEndpoint } from '../common/api/labEndpoint';
 
 /** The part of Electron's `ipcMain` the binding uses; tests inject a fake. */
 export interface IpcMainLike {

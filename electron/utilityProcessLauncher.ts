@@ -10,7 +10,7 @@ export interface UtilityProcessModule {
 
 /**
  * Starts training processes with Electron's `utilityProcess.fork`, speaking the same
- * message protocol as the Node `child_process.fork` launcher. The engine names its
+ * message protocol as the Node `child_process.fork` launcher. The main side names its
  * TypeScript entry (`…/trainingEntry.ts`, run through tsx under Node); packaged and built
  * apps run the bundle scripts/build.mjs writes to `bundledEntryDir` instead, since a
  * utility process has no TypeScript loader.

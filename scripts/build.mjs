@@ -2,7 +2,7 @@
 // Builds Model Lab into dist/: the renderer with Vite (dist/renderer), and with esbuild the
 // Electron main process (dist/electron/main.mjs), the sandboxed preload
 // (dist/electron/preload.cjs) and the training process entry (dist/electron/trainingEntry.mjs,
-// beside main.mjs, where the engine's trainingEntryPath() looks for it).
+// beside main.mjs, where main/training/trainingEntryPath.ts looks for it).
 //
 //   node scripts/build.mjs              everything
 //   node scripts/build.mjs --renderer   only the renderer
@@ -84,7 +84,7 @@ async function buildElectron() {
     outfile: path.join(root, 'dist/electron/preload.cjs'),
     logLevel: 'warning',
   });
-  const trainingEntry = path.join(root, 'main/engine/process/trainingEntry.ts');
+  const trainingEntry = path.join(root, 'main/training/trainingEntry.ts');
   if (existsSync(trainingEntry)) {
     await esbuild.build({ ...nodeEsm, entryPoints: [trainingEntry], outfile: path.join(root, 'dist/electron/trainingEntry.mjs') });
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SHELL_EVENT_SCHEMAS } from './shellEvents';
 import { RUN_EVENT_SCHEMAS } from './methods/runs';
+import { GRID_EVENT_SCHEMAS } from './methods/gridSearch';
 import { DATASET_EVENT_SCHEMAS } from './methods/datasets';
 import { MODEL_EVENT_SCHEMAS } from './methods/models';
 
@@ -12,6 +13,7 @@ export const LAB_EVENT_SCHEMAS = [
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   ...SHELL_EVENT_SCHEMAS,
   ...RUN_EVENT_SCHEMAS,
+  ...GRID_EVENT_SCHEMAS,
   ...DATASET_EVENT_SCHEMAS,
   ...MODEL_EVENT_SCHEMAS,
 ] as const;

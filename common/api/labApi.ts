@@ -3,6 +3,7 @@ import { systemMethods } from './methods/system';
 import { graphMethods } from './methods/graph';
 import { dialogMethods } from './methods/dialogs';
 import { runMethods } from './methods/runs';
+import { gridSearchMethods } from './methods/gridSearch';
 import { projectMethods } from './methods/projects';
 import { datasetMethods } from './methods/datasets';
 import { modelMethods } from './methods/models';
@@ -19,6 +20,7 @@ export const LAB_METHODS = {
   ...systemMethods,
   ...graphMethods,
   ...runMethods,
+  ...gridSearchMethods,
   ...projectMethods,
   ...dialogMethods,
   ...datasetMethods,

@@ -61,7 +61,6 @@ export const modelGraphSchema = z.object({
 
 export type GraphNode = z.infer<typeof graphNodeSchema>;
 export type GraphEdge = z.infer<typeof graphEdgeSchema>;
-export type GraphGroup = z.infer<typeof graphGroupSchema>;
 export type ModelGraph = z.infer<typeof modelGraphSchema>;
 export type Position = z.infer<typeof positionSchema>;
 

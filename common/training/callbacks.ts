@@ -13,7 +13,6 @@ export const earlyStoppingSchema = z.object({
   restoreBestWeights: z.boolean().default(false),
   startFromEpoch: z.number().int().min(0).default(0),
 });
-export type EarlyStoppingConfig = z.infer<typeof earlyStoppingSchema>;
 
 /** Keras ModelCheckpoint(save_best_only=True): which epoch counts as best. The last epoch is always kept too. */
 export const checkpointSchema = z.object({

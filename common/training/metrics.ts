@@ -2,4 +2,3 @@ import { z } from 'zod';
 
 /** Keras metric names a run can report. */
 export const metricNameSchema = z.enum(['accuracy', 'top_k_accuracy']);
-export type MetricName = z.infer<typeof metricNameSchema>;

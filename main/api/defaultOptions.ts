@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../install/installFolder';
 import type { LabOptions } from './labContext';
 
 /** Options for a user's machine: data under ~/.model-lab (or MODEL_LAB_HOME), home as allowed root. */
@@ -13,11 +13,6 @@ export function defaultLabOptions(): LabOptions & { version: string } {
     backend: process.env['MODEL_LAB_BACKEND'],
     version: packageVersion(),
   };
-}
-
-/** The folder holding package.json (resources/ lives beside it). */
-export function repoRoot(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
 /** package.json's `license` (shown in the About dialog). */

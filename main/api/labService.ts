@@ -1,5 +1,6 @@
-import { LAB_METHOD_NAMES, type LabClient, type LabHandlers, type LabInput, type LabMethodName, type LabOutput } from '../../common/api/labApi';
-import type { LabEvent } from '../../common/api/events';
+import type { LabClient, LabHandlers, LabInput, LabMethodName, LabOutput } from '../../common/api/labApi';
+import { clientFromCall } from '../../common/api/clientFromCall';
+import type { LabEndpoint } from '../../common/api/labEndpoint';
 import type { IDisposable } from '../../common/lifecycle';
 import { LabContext, type LabOptions } from './labContext';
 import { dispatchLabMethod } from './dispatch';
@@ -8,6 +9,7 @@ import { createGraphHandlers } from './graphHandlers';
 import { createDialogHandlers } from './dialogHandlers';
 import { createDatasetHandlers } from './datasetHandlers';
 import { createRunHandlers } from './runHandlers';
+import { createGridSearchHandlers } from './gridSearchHandlers';
 import { createProjectHandlers } from './projectHandlers';
 import { createModelHandlers } from './modelHandlers';
 import { createTransferHandlers } from './transferHandlers';
@@ -17,26 +19,25 @@ import { createUploadHandlers } from './uploadHandlers';
  * The one implementation of LabApi (DESIGN.md principle 3). Each domain contributes its
  * handlers; transports call `invoke`, which validates input with the method's schema.
  */
-export interface LabService extends IDisposable {
+export interface LabService extends LabEndpoint, IDisposable {
   readonly context: LabContext;
   readonly handlers: LabHandlers;
-  /** Validates and runs one method; used by every transport. */
-  invoke(method: unknown, input: unknown): Promise<unknown>;
   /** Typed in-process call (CLI, tests). */
   call<M extends LabMethodName>(method: M, input: LabInput<M>): Promise<LabOutput<M>>;
-  onEvent(listener: (event: LabEvent) => void): () => void;
 }
 
 /** Builds the service and its domains. */
 export async function createLabService(options: LabOptions): Promise<LabService> {
   const context = new LabContext(options);
   const disposables: IDisposable[] = [];
+  const runHandlers = createRunHandlers(context, disposables);
   const handlers: LabHandlers = {
     ...createSystemHandlers(context),
     ...createGraphHandlers(context),
     ...createDialogHandlers(context),
     ...createDatasetHandlers(context),
-    ...createRunHandlers(context, disposables),
+    ...runHandlers,
+    ...createGridSearchHandlers(context, runHandlers, disposables),
     ...createProjectHandlers(context),
     ...createModelHandlers(context),
     ...createTransferHandlers(context),
@@ -60,11 +61,5 @@ export async function createLabService(options: LabOptions): Promise<LabService>
 
 /** A LabClient that calls the service in this process, with the same validation as a transport. */
 export function createInProcessClient(service: LabService): LabClient {
-  const client: Record<string, unknown> = {
-    onEvent: (listener: (event: LabEvent) => void) => service.onEvent(listener),
-  };
-  for (const name of LAB_METHOD_NAMES) {
-    client[name] = (input: unknown) => service.invoke(name, input);
-  }
-  return client as unknown as LabClient;
+  return clientFromCall((method, input) => service.invoke(method, input), (listener) => service.onEvent(listener));
 }

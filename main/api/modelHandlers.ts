@@ -1,7 +1,7 @@
 import type { LabHandlers } from '../../common/api/labApi';
 import { LabError } from '../../common/errors';
 import { initBackend, parseBackendName, type Tfjs } from '../engine/backend';
-import { runDirOf } from '../project/runStore';
+import { runDirOf } from '../project/runRepository';
 import { EXPORT_FORMATS, exportModelFiles } from '../formats/exportModel';
 import { graphSource, runSource, type ExportSource } from '../formats/exportSource';
 import { importModelFile } from '../formats/importModel';

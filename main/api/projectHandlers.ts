@@ -1,6 +1,6 @@
 import type { LabHandlers } from '../../common/api/labApi';
 import { copyProjectAs } from '../project/copyProject';
-import { createProject, readProject, saveProject } from '../project/projectStore';
+import { createProject, readProject, saveProject } from '../project/projectRepository';
 import { listRecentProjects, touchRecentProject } from '../project/recentProjects';
 import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';

@@ -13,13 +13,14 @@ import { computeFeatureMaps } from '../engine/featureMaps';
 import { nodeProcessLauncher } from '../engine/process/launcher';
 import { RunSupervisor, type RunEnd, type RunLaunch } from '../engine/process/runSupervisor';
 import { clearBackendFault, faultsToAvoid, readBackendFaults, recordBackendFault } from '../engine/backendFaultLog';
+import { trainingEntryPath } from '../training/trainingEntryPath';
 import { checkGraphFitsDataset } from '../engine/train/graphFit';
 import { resolveTransferSourcePaths } from './transferPaths';
-import { projectRunsDir } from '../project/projectStore';
+import { projectRunsDir } from '../project/projectRepository';
 import { summarizeRun } from '../project/runSummary';
 import {
   createRunDir, deleteRunDir, listRunDirs, newRunId, readEvaluation, readHistory, readRunSpec, readStoredEvaluation, runDirOf, updateRunSpec, writeEvaluation,
-} from '../project/runStore';
+} from '../project/runRepository';
 import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';
 import { currentClassNames, withClassNames } from '../data/classNames';
@@ -101,7 +102,7 @@ async function rememberBackendOutcome(dataDir: string, launch: RunLaunch, end: R
 export function createRunHandlers(context: LabContext, disposables: IDisposable[]): Pick<LabHandlers, RunMethodName> {
   const dataDir = context.options.dataDir;
   const supervisor = new RunSupervisor(
-    context.options.launcher ?? nodeProcessLauncher, (event) => context.emit(event), undefined,
+    context.options.launcher ?? nodeProcessLauncher, (event) => context.emit(event), trainingEntryPath(),
     (launch, end) => rememberBackendOutcome(dataDir, launch, end),
   );
   disposables.push(supervisor);

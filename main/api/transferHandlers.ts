@@ -1,6 +1,6 @@
 import type { LabHandlers } from '../../common/api/labApi';
 import { initBackend, parseBackendName, type Tfjs } from '../engine/backend';
-import { runDirOf } from '../project/runStore';
+import { runDirOf } from '../project/runRepository';
 import { buildTransferGraph } from '../transfer/transferGraph';
 import { loadTransferSourceGraph } from '../transfer/transferSource';
 import type { LabContext } from './labContext';

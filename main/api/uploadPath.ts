@@ -1,12 +1,6 @@
 import { LabError, received } from '../../common/errors';
 import { MAX_UPLOAD_PATH_LENGTH } from '../../common/api/methods/uploads';
-
-// Names Windows reserves for devices: a file so named cannot be created there, and on a
-// share it would open the device instead.
-const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
-// Control characters and the characters Windows forbids in names (`:` also opens an NTFS stream).
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const FORBIDDEN_CHARACTERS = /[\u0000-\u001f<>:"|?*]/;
+import { FORBIDDEN_NAME_CHARACTERS, WINDOWS_DEVICE_NAME } from '../../common/files/fileNames';
 
 /**
  * Splits a dropped file's relative path into safe segments. Both `/` and `\` separate
@@ -30,7 +24,7 @@ export function safeRelativeSegments(relativePath: string): string[] {
   for (const segment of segments) {
     if (segment === '') refuse('no empty segment');
     if (segment === '.' || segment === '..') refuse('no "." or ".." segment');
-    if (FORBIDDEN_CHARACTERS.test(segment)) refuse('no control characters or any of <>:"|?*');
+    if (FORBIDDEN_NAME_CHARACTERS.test(segment)) refuse('no control characters or any of <>:"|?*');
     if (WINDOWS_DEVICE_NAME.test(segment)) refuse('no device name such as CON or NUL');
     if (/[. ]$/.test(segment)) refuse('no segment ending in a dot or space');
   }

@@ -6,6 +6,7 @@ import { codegenCommand } from './codegen';
 import { infoCommand } from './info';
 import { dataCommand } from './data';
 import { trainCommand } from './train';
+import { gridCommand } from './grid';
 import { evaluateCommand } from './evaluate';
 import { runsCommand } from './runs';
 import { exportCommand } from './export';
@@ -24,6 +25,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   infoCommand,
   dataCommand,
   trainCommand,
+  gridCommand,
   evaluateCommand,
   runsCommand,
   exportCommand,

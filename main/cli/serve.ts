@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { LabError, received } from '../../common/errors';
 import type { CliCommand, CliIo } from './command';
-import { defaultLabOptions, repoRoot } from '../api/defaultOptions';
+import { defaultLabOptions } from '../api/defaultOptions';
 import { allowedRealRoots, browserAllowList, BROWSER_FENCE_HINT } from '../api/paths';
+import { repoRoot } from '../install/installFolder';
 import { startLabServer } from '../server/labServer';
 import { isLoopbackHost } from '../server/hostCheck';
 

@@ -3,13 +3,14 @@ import path from 'node:path';
 import { LabError, received } from '../../common/errors';
 import type { LabEvent } from '../../common/api/events';
 import { augmentationSchema } from '../../common/data/augmentation';
-import { backendNameSchema } from '../../common/training/backend';
+import { backendNameSchema, type BackendName } from '../../common/training/backend';
 import type { RunEvent } from '../../common/api/methods/runs';
 import { hyperparametersSchema, type HyperparametersInput } from '../../common/training/hyperparameters';
 import { lossNameSchema } from '../../common/training/losses';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../common/training/optimizers';
 import type { LabService } from '../api/labService';
-import type { CliCommand, CliIo } from './command';
+import type { ModelGraph } from '../../common/graph/schema';
+import type { CliCommand, CliIo, ServiceFactory } from './command';
 import { loadGraphArgument, parseCommandArgs } from './graphArgument';
 import { parseTransferSourceArgument } from './transferSourceArgument';
 
@@ -38,7 +39,8 @@ epoch. Ctrl-C stops at the next batch and keeps the best and last checkpoints.
   --json               print every event as one JSON line instead
 `;
 
-const OPTIONS = {
+/** The options of `model-lab train`; `model-lab grid` takes them too, except `--name`. */
+export const TRAIN_OPTIONS = {
   data: { type: 'string' },
   epochs: { type: 'string' },
   batch: { type: 'string' },
@@ -129,8 +131,54 @@ async function resolveData(service: LabService, data: string, io: CliIo, json: b
   return { dataset: info.cacheDir, imageShape: info.imageShape, classes: info.classes.length };
 }
 
+/**
+ * Parses `--backend`; undefined when it is not given.
+ *
+ * @throws LabError `API_BAD_INPUT` for a name that is not a backend.
+ */
+export function parseBackendOption(text: string | undefined): BackendName | undefined {
+  if (text === undefined) return undefined;
+  const backend = backendNameSchema.safeParse(text);
+  if (!backend.success) throw new LabError('API_BAD_INPUT', `Expected --backend to be one of ${backendNameSchema.options.join(', ')}. ${received('backend', text)}`, { field: 'backend' });
+  return backend.data;
+}
+
+/**
+ * `--data`, which training needs.
+ *
+ * @throws LabError `API_BAD_INPUT` when it is not given.
+ */
+export function requireDataOption(data: string | undefined): string {
+  if (data === undefined) throw new LabError('API_BAD_INPUT', 'Expected --data with a dataset id or folder. Received: nothing', { field: 'data' });
+  return data;
+}
+
+/**
+ * The dataset of `--data` (imported first when it is a folder of images) and the graph
+ * to train on it: a graph file, or a template sized to the data's images and classes
+ * unless `--input` / `--classes` say otherwise.
+ *
+ * @throws the errors of the import and of the graph argument.
+ */
+export async function graphAndData(
+  service: LabService,
+  graphArgument: string | undefined,
+  dataOption: string,
+  values: { input?: string; classes?: string; json?: boolean },
+  io: CliIo,
+  serviceFactory: ServiceFactory,
+): Promise<{ graph: ModelGraph; dataset: string }> {
+  const data = await resolveData(service, dataOption, io, values.json === true);
+  const template = !graphArgument?.endsWith('.json');
+  const graph = await loadGraphArgument(graphArgument, {
+    input: values.input ?? (template ? data.imageShape.join('x') : undefined),
+    classes: values.classes ?? (template ? String(data.classes) : undefined),
+  }, serviceFactory);
+  return { graph, dataset: data.dataset };
+}
+
 /** Builds the hyperparameters from the options (unset options keep Keras defaults). */
-function hyperparametersFrom(values: Record<string, string | boolean | undefined>): HyperparametersInput {
+export function hyperparametersFrom(values: Record<string, string | boolean | undefined>): HyperparametersInput {
   const hp: HyperparametersInput = {};
   const text = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const optimizerName = text('optimizer') ?? 'adam';
@@ -224,29 +272,22 @@ export const trainCommand: CliCommand = {
   usage: 'train <graph.json | template> --data <dataset> [--epochs --batch --optimizer --lr --augment --initial-weights --backend --json]',
   description: 'Train a model in its own process with live progress; Ctrl-C stops and keeps checkpoints.',
   async run(args, io, serviceFactory) {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
+    const { values, positionals } = parseCommandArgs(args, TRAIN_OPTIONS);
     if (values.help) {
       io.out(HELP);
       return 0;
     }
-    if (values.data === undefined) throw new LabError('API_BAD_INPUT', 'Expected --data with a dataset id or folder. Received: nothing', { field: 'data' });
-    const backend = values.backend === undefined ? undefined : backendNameSchema.safeParse(values.backend);
-    if (backend && !backend.success) {
-      throw new LabError('API_BAD_INPUT', `Expected --backend to be one of ${backendNameSchema.options.join(', ')}. ${received('backend', values.backend)}`, { field: 'backend' });
-    }
+    const dataOption = requireDataOption(values.data);
+    const backend = parseBackendOption(values.backend);
     const hyperparameters = hyperparametersFrom(values);
     if (values['initial-weights'] !== undefined) hyperparameters.initialWeights = await parseTransferSourceArgument(values['initial-weights'], values.project);
     const service = await serviceFactory();
-    const data = await resolveData(service, values.data, io, values.json === true);
-    const graph = await loadGraphArgument(positionals[0], {
-      input: values.input ?? (positionals[0]?.endsWith('.json') ? undefined : data.imageShape.join('x')),
-      classes: values.classes ?? (positionals[0]?.endsWith('.json') ? undefined : String(data.classes)),
-    }, serviceFactory);
+    const { graph, dataset } = await graphAndData(service, positionals[0], dataOption, values, io, serviceFactory);
     const { runId, runDir } = await service.call('startRun', {
-      graph, dataset: data.dataset, hyperparameters,
+      graph, dataset, hyperparameters,
       ...(values.project !== undefined ? { projectDir: values.project } : {}),
       ...(values.name !== undefined ? { name: values.name } : {}),
-      ...(backend?.success ? { backend: backend.data } : {}),
+      ...(backend !== undefined ? { backend } : {}),
     });
     if (!values.json) io.out(`Run folder: ${runDir}\n`);
     let interrupted = false;

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../../common/errors';
 import type { BuiltinDataset, DatasetProgressEvent } from '../../common/api/methods/datasets';
-import { repoRoot } from '../api/defaultOptions';
+import { repoRoot } from '../install/installFolder';
 import { downloadFile, type DownloadSpec } from './download';
 import { extractTarGz } from './tar';
 import { distributedFiles, KNOWN_DATASETS, type KnownDatasetId } from './knownDatasets';

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../../common/errors';
+import { CIFAR_META, CIFAR_TEST_BATCH, CIFAR_TRAIN_BATCH, IDX_IMAGES_FILE_NAME } from '../../common/files/datasetFiles';
 import type { ImportOptions } from '../../common/api/methods/datasets';
 import type { Preprocessing } from '../../common/data/preprocessing';
 import type { DatasetSplit, RecordSource } from './datasetCache';
@@ -10,10 +11,6 @@ import { CIFAR10_CLASSES, parseCifarBatch, parseCifarMeta } from './cifar';
 import { preprocessRawPixels } from './preprocess';
 import { KNOWN_FILES, recogniseDataset, type FileBytes, type KnownFile, type Recognition } from './knownDatasets';
 
-const IDX_IMAGES = /^(.*)images[-.]idx3-ubyte(\.gz)?$/i;
-const CIFAR_TRAIN = /^data_batch_\d+\.bin$/;
-const CIFAR_TEST = 'test_batch.bin';
-
 async function statSource(file: string): Promise<RecordSource> {
   const stat = await fs.stat(file);
   return { path: file, size: stat.size, mtimeMs: stat.mtimeMs };
@@ -22,8 +19,8 @@ async function statSource(file: string): Promise<RecordSource> {
 /** True when `dir` holds IDX image files (the MNIST layout). */
 export async function looksLikeIdx(target: string): Promise<boolean> {
   const stat = await fs.stat(target);
-  if (stat.isFile()) return IDX_IMAGES.test(path.basename(target));
-  return (await fs.readdir(target)).some((name) => IDX_IMAGES.test(name));
+  if (stat.isFile()) return IDX_IMAGES_FILE_NAME.test(path.basename(target));
+  return (await fs.readdir(target)).some((name) => IDX_IMAGES_FILE_NAME.test(name));
 }
 
 /** The CIFAR-10 batch folder at or directly below `target`, or null. */
@@ -32,7 +29,7 @@ export async function findCifarDir(target: string): Promise<string | null> {
   if (!stat.isDirectory()) return null;
   for (const dir of [target, path.join(target, 'cifar-10-batches-bin')]) {
     const names = await fs.readdir(dir).catch(() => [] as string[]);
-    if (names.some((n) => CIFAR_TRAIN.test(n) || n === CIFAR_TEST)) return dir;
+    if (names.some((n) => CIFAR_TRAIN_BATCH.test(n) || n === CIFAR_TEST_BATCH)) return dir;
   }
   return null;
 }
@@ -87,7 +84,7 @@ export async function planIdxImport(target: string, options: ImportOptions, clas
   let preprocessing: Preprocessing | null = null;
   const contents: FileBytes[] = [];
   for (const name of names) {
-    const match = IDX_IMAGES.exec(name);
+    const match = IDX_IMAGES_FILE_NAME.exec(name);
     if (!match) continue;
     const imagesFile = path.join(dir, name);
     const prefix = match[1] ?? '';
@@ -148,18 +145,18 @@ export async function planCifarImport(target: string, options: ImportOptions, cl
   const records: PlannedRecord[] = [];
   const sourceFiles: RecordSource[] = [];
   const contents: FileBytes[] = [];
-  for (const name of names.filter((n) => CIFAR_TRAIN.test(n) || n === CIFAR_TEST)) {
+  for (const name of names.filter((n) => CIFAR_TRAIN_BATCH.test(n) || n === CIFAR_TEST_BATCH)) {
     const file = path.join(dir, name);
     const bytes = await fs.readFile(file);
     const batch = parseCifarBatch(bytes, file);
     contents.push({ raw: bytes, content: bytes });
-    const split: DatasetSplit = name === CIFAR_TEST ? 'test' : 'train';
+    const split: DatasetSplit = name === CIFAR_TEST_BATCH ? 'test' : 'train';
     for (let i = 0; i < batch.labels.length; i++) records.push(rawRecord(batch.images, i, 32, 32, 3, batch.labels[i]!, split, preprocessing));
     sourceFiles.push(await statSource(file));
   }
   let metaNames: string[] | undefined;
-  if (names.includes('batches.meta.txt')) {
-    const metaFile = path.join(dir, 'batches.meta.txt');
+  if (names.includes(CIFAR_META)) {
+    const metaFile = path.join(dir, CIFAR_META);
     metaNames = parseCifarMeta(await fs.readFile(metaFile, 'utf8'));
     sourceFiles.push(await statSource(metaFile));
   }

@@ -6,7 +6,7 @@ import type { ImportOptions } from '../../common/api/methods/datasets';
 import type { Preprocessing } from '../../common/data/preprocessing';
 import type { DatasetSplit, RecordSource } from './datasetCache';
 import type { ImportPlan, PlannedRecord } from './importPlan';
-import { isImageFileName } from './preprocess';
+import { isImageFileName } from '../../common/files/imageFiles';
 import { decodeImageFile } from './decodePool';
 
 /** Folder names that mark a split rather than a class (lower case). */

@@ -6,14 +6,6 @@ import type { Preprocessing } from '../../common/data/preprocessing';
 import { decodeBmp, isBmp } from './bmp';
 import { resizeToTarget } from './resize';
 
-/** File extensions an image folder import decodes (lower case, with the dot). */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.tif', '.tiff'] as const;
-
-/** True when the file name has one of `IMAGE_EXTENSIONS`. */
-export function isImageFileName(name: string): boolean {
-  return (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
-}
-
 /** One image after preprocessing, with the size it had before. */
 export interface PreprocessedImage {
   /** `height * width * channels` bytes, HWC. */

@@ -7,7 +7,7 @@ import type { Preprocessing } from '../../common/data/preprocessing';
 import { LabError } from '../../common/errors';
 import type { DatasetCache } from '../data/datasetCache';
 import { preprocessImageFile } from '../data/preprocess';
-import { checkpointDir, type CheckpointKind } from '../project/runStore';
+import { checkpointDir, type CheckpointKind } from '../project/runRepository';
 import type { Tfjs } from './backend';
 import { compileGraph } from './compile';
 import { loadWeightsInto } from './train/checkpointIo';

@@ -8,7 +8,7 @@ import { compileGraph } from '../engine/compile';
 import { loadWeightsInto } from '../engine/train/checkpointIo';
 import { pixelsToTensor, toModelInput } from '../engine/train/batches';
 import { inputTakesImages } from '../../common/graph/imageInput';
-import { checkpointDir, readHistory, readRunSpec, type CheckpointKind } from '../project/runStore';
+import { checkpointDir, readHistory, readRunSpec, type CheckpointKind } from '../project/runRepository';
 import { openDatasetCache } from '../data/datasetCache';
 import { currentClassNames } from '../data/classNames';
 

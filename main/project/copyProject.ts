@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../../common/errors';
 import type { Project, ProjectFile } from '../../common/api/methods/projects';
-import { PROJECT_EXTENSION, PROJECT_FILES, readProject, saveProject } from './projectStore';
+import { PROJECT_EXTENSION, PROJECT_FILES, readProject, saveProject } from './projectRepository';
 
 /** What the copy saves over the source's project.json (the editor's unsaved state). */
 export type ProjectChanges = Partial<Pick<ProjectFile, 'graph' | 'datasets' | 'settings'>>;

@@ -7,7 +7,7 @@ import type { LabEvent } from '../../common/api/events';
 import { ACCESS_TOKEN_COOKIE, createAccessToken, hasTokenInQuery, requestToken, tokensEqual } from './accessToken';
 import { sendStaticFile, sendText } from './staticFiles';
 import { answerWireMessage, MAX_WIRE_MESSAGE_BYTES } from './wireDispatch';
-import type { LabEndpoint } from './labEndpoint';
+import type { LabEndpoint } from '../../common/api/labEndpoint';
 import { hostRefusal, servedHostNames } from './hostCheck';
 
 /** How browser mode starts. */

@@ -1,6 +1,6 @@
 import { LabError, serializeError } from '../../common/errors';
 import { wireRequestSchema, type WireResponse } from '../../common/api/wire';
-import type { LabEndpoint } from './labEndpoint';
+import type { LabEndpoint } from '../../common/api/labEndpoint';
 
 /** Largest request the WebSocket accepts (a big model graph or a dataset spec fits easily). */
 export const MAX_WIRE_MESSAGE_BYTES = 32 * 1024 * 1024;

@@ -7,8 +7,8 @@ import type { Tfjs } from '../engine/backend';
 import { compileGraph } from '../engine/compile';
 import { loadWeightsInto } from '../engine/train/checkpointIo';
 import { importModelFile } from '../formats/importModel';
-import { projectRunsDir } from '../project/projectStore';
-import { checkpointDir, readRunSpec, runDirOf } from '../project/runStore';
+import { projectRunsDir } from '../project/projectRepository';
+import { checkpointDir, readRunSpec, runDirOf } from '../project/runRepository';
 
 /** One weight array of a source layer. */
 interface SourceWeight {

@@ -5,7 +5,7 @@ import type { TransferSource } from '../../common/training/transferSource';
 import { looksLikeModelGraph, type ModelGraph } from '../../common/graph/schema';
 import type { Tfjs } from '../engine/backend';
 import { importModelFile } from '../formats/importModel';
-import { readRunSpec } from '../project/runStore';
+import { readRunSpec } from '../project/runRepository';
 
 /** How a source reference becomes a place on disk; the API layer checks paths against its allow-list. */
 export interface TransferSourceLocator {

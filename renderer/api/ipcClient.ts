@@ -1,6 +1,6 @@
 import type { LabClient } from '../../common/api/labApi';
 import { deserializeError, LabError } from '../../common/errors';
-import { clientFromCall } from './clientFromCall';
+import { clientFromCall } from '../../common/api/clientFromCall';
 
 /**
  * The desktop client over `window.lab` (the preload's bridge). Electron's contextBridge

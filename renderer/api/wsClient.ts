@@ -2,7 +2,7 @@ import type { LabClient } from '../../common/api/labApi';
 import { labEventSchema, type LabEvent } from '../../common/api/events';
 import type { WireServerMessage } from '../../common/api/wire';
 import { deserializeError, LabError } from '../../common/errors';
-import { clientFromCall } from './clientFromCall';
+import { clientFromCall } from '../../common/api/clientFromCall';
 
 /** Browser-mode client options. */
 export interface WsClientOptions {

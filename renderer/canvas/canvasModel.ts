@@ -2,7 +2,7 @@ import { findLayerSpec, resolveLayerParams } from '../../common/catalog';
 import type { GraphAnalysis, GraphProblem } from '../../common/graph/problems';
 import type { GraphNode, ModelGraph } from '../../common/graph/schema';
 import { formatShape } from '../../common/graph/shape';
-import { formatParamValue } from '../components/editor/paramFields';
+import { formatParamValue } from '../layers/paramFields';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { collapsedGroupNodeId, groupFrameNodeId, inputHandleId, type CanvasEdge, type CanvasNode, type CanvasNodeData, type LayerNodeData, type ShapeEdgeData } from './types';
 

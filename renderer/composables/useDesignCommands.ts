@@ -1,6 +1,6 @@
 import { useVueFlow } from '@vue-flow/core';
 import { expandCanvasSelection, nextGroupName } from '../canvas/canvasModel';
-import { DESIGN_CANVAS_ID, measuredNodeSizes } from './useDesignCanvas';
+import { DESIGN_CANVAS_ID, measuredNodeSizes } from '../canvas/designCanvas';
 import { useGraphStore } from '../stores/graphStore';
 import { useUiStore } from '../stores/uiStore';
 

@@ -1,6 +1,6 @@
 import { onBeforeUnmount, onMounted } from 'vue';
 import type { DesignCommands } from './useDesignCommands';
-import { isTextTarget } from './textHistory';
+import { isTextTarget } from '../shell/textHistory';
 
 /**
  * The Design view's keyboard shortcuts: Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Delete,

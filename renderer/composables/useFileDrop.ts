@@ -1,8 +1,8 @@
 import { ref, type Ref } from 'vue';
 import { labClient } from '../api/labClient';
-import type { DropPlan } from './dropKinds';
-import { readDrop, type DropContents } from './readDrop';
-import { stageDrop, type StagedDrop, type UploadProgress } from './stageDrop';
+import type { DropPlan } from '../files/dropKinds';
+import { readDrop, type DropContents } from '../files/readDrop';
+import { stageDrop, type StagedDrop, type UploadProgress } from '../files/stageDrop';
 
 /** What a view does with drops. */
 export interface FileDropOptions {

@@ -1,15 +1,16 @@
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import type { MenuCommand } from '../../common/api/shellEvents';
+import { baseName, parentPath } from '../../common/files/paths';
 import { labClient, labTransport } from '../api/labClient';
-import { usePathChoice, type PickerRequest } from '../components/data/usePathChoice';
+import { usePathChoice, type PickerRequest } from './usePathChoice';
 import { emptyGraph, useGraphStore } from '../stores/graphStore';
 import { useProjectStore } from '../stores/projectStore';
 import { isAppView, useUiStore } from '../stores/uiStore';
-import { kindOfFileName } from './dropKinds';
-import { requestDatasetImport } from './datasetImportRequest';
-import { importModelFile } from './importModelFile';
-import { shellShortcutCommand } from './shellShortcuts';
-import { applyToFocusedText } from './textHistory';
+import { kindOfFileName } from '../files/dropKinds';
+import { requestDatasetImport } from './useDatasetImportRequests';
+import { importModelFile } from '../files/importModelFile';
+import { shellShortcutCommand } from '../shell/shellShortcuts';
+import { applyToFocusedText } from '../shell/textHistory';
 
 /** What the desktop shell opens from outside the window (common/api/shellEvents.ts `app.openFile`). */
 export type OpenedFileKind = 'project' | 'model' | 'dataset';
@@ -29,19 +30,6 @@ export interface ShellCommands {
   settlePath(path: string | null): void;
   /** Whether the About dialog is shown. */
   aboutOpen: Ref<boolean>;
-}
-
-/** The last segment of a path (either separator), for notices. */
-export function baseName(path: string): string {
-  const trimmed = path.replace(/[/\\]+$/, '');
-  return trimmed.slice(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1) || trimmed;
-}
-
-/** The folder part of a path (either separator). */
-export function parentPath(path: string): string {
-  const trimmed = path.replace(/[/\\]+$/, '');
-  const cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
-  return cut <= 0 ? trimmed.slice(0, cut + 1) || '/' : trimmed.slice(0, cut);
 }
 
 /** True when a recent-file path names a model file rather than a project folder. */

@@ -4,63 +4,11 @@ import type { RunSummary } from '../../common/api/methods/runs';
 import type { ConfusionCellImages } from '../../common/training/evaluation';
 import type { HyperparametersInput } from '../../common/training/hyperparameters';
 import type { RunSpec } from '../../common/training/runSpec';
-import type { OptimizerName } from '../../common/training/optimizers';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
 import { useGraphStore } from './graphStore';
 import { useTrainingStore } from './trainingStore';
 import { useUiStore } from './uiStore';
-
-/** Values a grid search tries; every combination becomes one queued run. */
-export interface GridAxes {
-  learningRate: number[];
-  batchSize: number[];
-  dropout: number[];
-  optimizer: OptimizerName[];
-}
-
-/** One run waiting in the grid-search queue. */
-export interface QueuedRun {
-  name: string;
-  hyperparameters: HyperparametersInput;
-  /** Dropout rate applied to every Dropout layer, or null to keep the graph's. */
-  dropout: number | null;
-}
-
-/**
- * A deep copy of form values that may be a store's reactive proxy, which structuredClone
- * rejects. Hyperparameters are JSON by design (run.json holds them).
- */
-function plainCopy(values: HyperparametersInput): HyperparametersInput {
-  return JSON.parse(JSON.stringify(values)) as HyperparametersInput;
-}
-
-/** Every combination of the grid's values, each with a readable name. */
-export function expandGrid(base: HyperparametersInput, axes: GridAxes): QueuedRun[] {
-  const runs: QueuedRun[] = [];
-  const dropouts: (number | null)[] = axes.dropout.length > 0 ? axes.dropout : [null];
-  const optimizers = axes.optimizer.length > 0 ? axes.optimizer : [base.optimizer?.name ?? 'adam'];
-  const rates = axes.learningRate.length > 0 ? axes.learningRate : [null];
-  const batches = axes.batchSize.length > 0 ? axes.batchSize : [base.batchSize ?? 32];
-  for (const optimizer of optimizers) {
-    for (const rate of rates) {
-      for (const batchSize of batches) {
-        for (const dropout of dropouts) {
-          const optimizerConfig = { name: optimizer, ...(rate === null ? {} : { learningRate: rate }) } as HyperparametersInput['optimizer'];
-          const parts = [optimizer, rate === null ? null : `lr=${rate}`, `bs=${batchSize}`, dropout === null ? null : `drop=${dropout}`].filter((part) => part !== null);
-          runs.push({ name: `grid ${parts.join(' ')}`, hyperparameters: { ...plainCopy(base), optimizer: optimizerConfig, batchSize }, dropout });
-        }
-      }
-    }
-  }
-  return runs;
-}
-
-/** `graph` with every Dropout layer's rate set to `rate`. */
-export function withDropout(graph: ModelGraph, rate: number | null): ModelGraph {
-  if (rate === null) return graph;
-  return { ...graph, nodes: graph.nodes.map((node) => (node.type === 'Dropout' ? { ...node, params: { ...node.params, rate } } : node)) };
-}
 
 /** A difference between two runs: the hyperparameter or layer path and both values. */
 export interface RunDifference {
@@ -115,7 +63,7 @@ export function diffRuns(left: RunSpec, right: RunSpec): RunDifference[] {
 
 /**
  * The project's runs: the list with final metrics, the selection whose curves overlay,
- * the diff of two runs, and the grid-search queue that starts one run after another.
+ * and the diff of two runs.
  */
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunSummary[]>([]);
@@ -124,11 +72,6 @@ export const useRunsStore = defineStore('runs', () => {
   const overlayMetric = ref('val_loss');
   const overlay = shallowRef<{ runId: string; name: string; points: { epoch: number; value: number }[] }[]>([]);
   const diff = shallowRef<{ left: RunSpec; right: RunSpec; differences: RunDifference[] } | null>(null);
-  const queue = ref<QueuedRun[]>([]);
-  const gridRunIds = ref<string[]>([]);
-  const gridContext = shallowRef<{ graph: ModelGraph; dataset: string } | null>(null);
-
-  const gridResults = computed(() => runs.value.filter((run) => gridRunIds.value.includes(run.id)));
   /** Runs with at least one saved epoch: the ones a checkpoint can be evaluated or exported from. */
   const trainedRuns = computed(() => runs.value.filter((run) => run.epochsCompleted > 0));
 
@@ -200,42 +143,5 @@ export const useRunsStore = defineStore('runs', () => {
     return labClient.getConfusionCellImages({ projectDir: projectDir.value, ...request });
   }
 
-  async function startNextQueued(): Promise<void> {
-    const next = queue.value.shift();
-    const context = gridContext.value;
-    if (!next || !context) return;
-    let runId: string;
-    try {
-      runId = await useTrainingStore().start({ graph: withDropout(context.graph, next.dropout), dataset: context.dataset, projectDir: projectDir.value, name: next.name, hyperparameters: next.hyperparameters });
-    } catch (error) {
-      // What failed one run (data gone, graph does not fit) fails the rest: none stays queued.
-      queue.value = [];
-      throw error;
-    }
-    gridRunIds.value = [...gridRunIds.value, runId];
-    await refresh();
-  }
-
-  /** Queues every combination of `axes` and starts the first; the rest follow one after another. */
-  async function startGrid(graph: ModelGraph, dataset: string, base: HyperparametersInput, axes: GridAxes): Promise<number> {
-    gridContext.value = { graph, dataset };
-    gridRunIds.value = [];
-    queue.value = expandGrid(base, axes);
-    const count = queue.value.length;
-    await startNextQueued();
-    return count;
-  }
-
-  /** Drops the runs not yet started. */
-  function clearQueue(): void {
-    queue.value = [];
-  }
-
-  useTrainingStore().onRunEnded(() => {
-    refresh()
-      .then(() => (queue.value.length > 0 ? startNextQueued() : undefined))
-      .catch((error: unknown) => useUiStore().showNotice(`Grid search stopped: ${(error as Error).message}`, 'error'));
-  });
-
-  return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, queue, gridRunIds, gridResults, trainedRuns, pickTrainedRun, refresh, loadOverlay, loadDiff, remove, specOf, duplicateRun, openInDesign, confusionCellImages, startGrid, clearQueue };
+  return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, trainedRuns, pickTrainedRun, refresh, loadOverlay, loadDiff, remove, specOf, duplicateRun, openInDesign, confusionCellImages };
 });

@@ -8,7 +8,7 @@ import type { EpochRecord } from '../../common/training/epochRecord';
 import type { RunStatus } from '../../common/training/runSpec';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
-import { appendDecimated, type SeriesPoint } from '../components/charts/seriesPoints';
+import { appendDecimated, type SeriesPoint } from '../charts/seriesPoints';
 
 /** How long a resume waits for a stopped run's process to close. */
 
@@ -95,7 +95,6 @@ export const useTrainingStore = defineStore('training', () => {
   const isActive = computed(() => status.value === 'running' || status.value === 'paused' || status.value === 'starting' || status.value === 'queued');
   /** Number of run.batch events received for the active run (read by the e2e test). */
   const batchEvents = ref(0);
-  const doneListeners = new Set<(runId: string, ok: boolean) => void>();
 
   function resetCurves(): void {
     batchSeries.value = {};
@@ -173,12 +172,10 @@ export const useTrainingStore = defineStore('training', () => {
           markers.value.push({ x: event.epochsCompleted, label: 'early stop', kind: 'phase' });
           triggerRef(markers);
         }
-        for (const listener of doneListeners) listener(event.runId, true);
         break;
       case 'run.failed':
         status.value = 'failed';
         endMessage.value = { kind: 'failed', text: `${event.reason} (${event.code}; last saved epoch ${event.lastGoodEpoch})` };
-        for (const listener of doneListeners) listener(event.runId, false);
         break;
     }
   }
@@ -236,6 +233,15 @@ export const useTrainingStore = defineStore('training', () => {
     status.value = 'queued';
   }
 
+  /** Shows a run started elsewhere (a grid search's next run) as it trains, as `start` shows its own. */
+  function watchRun(runId: string, dir: string | undefined): void {
+    resetCurves();
+    endMessage.value = null;
+    activeRunId.value = runId;
+    projectDir.value = dir;
+    status.value = 'queued';
+  }
+
   /** Shows a stored run: its epoch curves, diagnosis-free until it trains again. */
   async function openRun(runId: string, dir?: string): Promise<void> {
     const run = await labClient.getRun({ runId, projectDir: dir });
@@ -250,12 +256,6 @@ export const useTrainingStore = defineStore('training', () => {
     form.value = structuredClone(run.spec.hyperparameters);
   }
 
-  /** Calls `listener` when a run ends (done or failed); returns the unsubscribe function. */
-  function onRunEnded(listener: (runId: string, ok: boolean) => void): () => void {
-    doneListeners.add(listener);
-    return () => doneListeners.delete(listener);
-  }
-
   /** Puts the form back to the Keras defaults. */
   function resetForm(): void {
     form.value = defaultHyperparameters();
@@ -265,6 +265,6 @@ export const useTrainingStore = defineStore('training', () => {
 
   return {
     activeRunId, projectDir, status, startInfo, progress, batchSeries, epochSeries, markers, diagnosis, endMessage, history, form, formErrors, formValid, isActive, batchEvents,
-    handleEvent, start, pause, resume, stop, resumeFromCheckpoint, openRun, onRunEnded, resetForm,
+    handleEvent, start, watchRun, pause, resume, stop, resumeFromCheckpoint, openRun, resetForm,
   };
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type StartedApp } from './harness';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoNewPageErrors, startApp, type StartedApp } from './harness';
 
 let app: StartedApp;
 
@@ -10,6 +10,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
+
+// Page errors and CSP violations fail the test that raised them; the refused socket of one test logs a connection error by design.
+afterEach(() => expectNoNewPageErrors(app, (error) => error.includes('/api')));
 
 describe('the app in browser mode', () => {
   it('loads and shows the backend badge with the chosen backend and device', async () => {
@@ -63,10 +66,5 @@ describe('the app in browser mode', () => {
     const origin = new URL(app.url).origin;
     expect(resources.filter((name) => !name.startsWith(origin) && !name.startsWith('blob:') && !name.startsWith('data:'))).toEqual([]);
     await app.screenshot('app-code-view');
-  });
-
-  it('raised no page errors or CSP violations', () => {
-    // The refused socket of the previous test logs a connection error by design.
-    expect(app.errors.filter((e) => !e.includes('/api'))).toEqual([]);
   });
 });

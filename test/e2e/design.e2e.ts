@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelGraphJson, type ModelGraph } from '../../common/graph/schema';
-import { startApp, type StartedApp } from './harness';
+import { expectNoNewPageErrors, startApp, type StartedApp } from './harness';
 
 /**
  * The Design view end to end: palette drags, wiring, shapes and parameter totals against
@@ -28,6 +28,8 @@ async function dismissGuide(): Promise<void> {
 afterAll(async () => {
   await app?.close();
 });
+
+afterEach(() => expectNoNewPageErrors(app));
 
 /** Drags a layer from the palette and drops it at (x, y) relative to the canvas. */
 async function dropLayer(type: string, x: number, y: number): Promise<void> {
@@ -379,9 +381,5 @@ describe('the Design view', () => {
     // machine's speed is not behaviour. What keeps tasks short is asserted where it is
     // deterministic: no analysis while dragging, every edit analysed (polled above), and the
     // canvas redrawing a large change over frames (test/unit/renderer/canvas).
-  });
-
-  it('raised no page errors', () => {
-    expect(app.errors).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { grayscalePng } from './fixtures';
-import { startApp, until, waitForStartup, type StartedApp } from './harness';
+import { expectNoNewPageErrors, startApp, until, waitForStartup, type StartedApp } from './harness';
 
 /**
  * Dropping files on the window in browser mode: a generated image folder dropped on the
@@ -72,6 +72,8 @@ afterAll(async () => {
   await app?.close();
   folder = [];
 });
+
+afterEach(() => expectNoNewPageErrors(app));
 
 describe('dropping files on the window', () => {
   it('imports a dropped image folder through an upload into the project', async () => {
@@ -146,8 +148,4 @@ describe('dropping files on the window', () => {
     expect(await page.getByTestId('drop-error').count()).toBe(0);
     await app.screenshot('drop-6-design-model');
   }, 45_000);
-
-  it('raised no page errors', () => {
-    expect(app.errors).toEqual([]);
-  });
 });

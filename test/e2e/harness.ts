@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { createLabService, type LabService } from '../../main/api/labService';
 import { startLabServer, type LabServer } from '../../main/server/labServer';
 
@@ -107,6 +108,16 @@ export async function startApp(options: StartAppOptions = {}): Promise<StartedAp
     },
     close,
   };
+}
+
+/**
+ * Fails the test that just ran when the page raised errors during it, so each test
+ * answers for its own (call it from `afterEach`). `expected` leaves out errors a test
+ * causes on purpose.
+ */
+export function expectNoNewPageErrors(app: StartedApp | undefined, expected: (error: string) => boolean = () => false): void {
+  const errors = app?.errors.splice(0) ?? [];
+  expect(errors.filter((error) => !expected(error))).toEqual([]);
 }
 
 /**

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../common/api/events';
 import { grayscalePng, writeImageFolder } from './fixtures';
-import { startApp, until, waitForStartup, type StartedApp } from './harness';
+import { expectNoNewPageErrors, startApp, until, waitForStartup, type StartedApp } from './harness';
 
 /**
  * The desktop shell's commands, driven as electron/main.ts sends them (`menu.command` and
@@ -39,6 +39,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
+
+afterEach(() => expectNoNewPageErrors(app));
 
 describe('desktop shell commands', () => {
   it('Open Recent switches to that project', async () => {
@@ -109,9 +111,5 @@ describe('desktop shell commands', () => {
     await until(async () => (await noticeText()) === 'Saved Second', 10_000, 'the save notice');
     const saved = await app.service.call('getProject', { dir: path.join(app.dataDir, 'Second.modellab') });
     expect(saved.project.graph?.name).toBe('keras_net');
-  });
-
-  it('raised no page errors', () => {
-    expect(app.errors).toEqual([]);
   });
 });

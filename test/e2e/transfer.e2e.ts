@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../common/api/events';
 import { grayscalePng, writeImageFolder } from './fixtures';
-import { startApp, waitForStartup, type StartedApp } from './harness';
+import { expectNoNewPageErrors, startApp, waitForStartup, type StartedApp } from './harness';
 
 /**
  * Transfer learning in browser mode: after a tiny 1-epoch run of the project, "Start from
@@ -69,6 +69,8 @@ afterAll(async () => {
   rmSync(fixtureRoot, { recursive: true, force: true });
 });
 
+afterEach(() => expectNoNewPageErrors(app));
+
 describe('transfer learning', () => {
   it('creates a frozen-base model from the run in the dialog', async () => {
     await page.getByTestId('design-view').waitFor();
@@ -115,8 +117,4 @@ describe('transfer learning', () => {
     expect(spec.initialWeights?.initialised).toEqual(['conv2d', 'conv2d_1']);
     expect(spec.graph.nodes.filter((node) => !node.trainable).map((node) => node.name)).toEqual(['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1']);
   }, 90_000);
-
-  it('raised no page errors', () => {
-    expect(app.errors).toEqual([]);
-  });
 });

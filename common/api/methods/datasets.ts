@@ -69,7 +69,6 @@ export const importDatasetInputSchema = z.object({
   /** Folder holding dataset caches instead of `<dataDir>/datasets` (a project's own). */
   root: z.string().min(1).optional(),
 });
-export type ImportDatasetInput = z.infer<typeof importDatasetInputSchema>;
 
 export const importReportSchema = z.object({
   importId: z.string(),

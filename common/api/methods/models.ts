@@ -84,7 +84,6 @@ export const exportModelInputSchema = z.object({
   /** Verification samples (the 64 by default). */
   verifySamples: z.number().int().min(1).max(1024).default(64),
 });
-export type ExportModelInput = z.infer<typeof exportModelInputSchema>;
 
 export const exportResultSchema = z.object({
   format: exportFormatSchema,

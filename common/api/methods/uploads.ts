@@ -26,7 +26,6 @@ export const uploadChunkSchema = z.object({
   /** The chunk's bytes, base64 (the wire carries JSON). */
   data: z.base64().max(Math.ceil(MAX_UPLOAD_CALL_BYTES / 3) * 4),
 });
-export type UploadChunk = z.infer<typeof uploadChunkSchema>;
 
 export const uploadFilesInputSchema = z.object({
   /** Chosen by the caller; ties the calls of one drop together. */

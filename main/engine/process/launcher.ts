@@ -1,6 +1,4 @@
 import { fork } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { toDisposable } from '../../../common/lifecycle';
 import type { IDisposable } from '../../../common/lifecycle';
 
@@ -67,10 +65,3 @@ export const nodeProcessLauncher: ProcessLauncher = {
     };
   },
 };
-
-/** Absolute path of the training process entry module (beside this file). */
-export function trainingEntryPath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const extension = path.extname(fileURLToPath(import.meta.url));
-  return path.join(here, `trainingEntry${extension}`);
-}

@@ -36,7 +36,6 @@ export const childMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   z.object({ type: z.literal('event'), event: z.union([runEventSchema, logEventSchema]) }),
 ]);
-export type ChildMessage = z.infer<typeof childMessageSchema>;
 
 /** Environment variable that marks a process as a training process (read by the entry). */
 export const TRAINING_PROCESS_ENV = 'MODEL_LAB_TRAINING_PROCESS';

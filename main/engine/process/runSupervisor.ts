@@ -4,9 +4,9 @@ import type { BackendFault, BackendName } from '../../../common/training/backend
 import type { RunEvent } from '../../../common/api/methods/runs';
 import type { RunStatus } from '../../../common/training/runSpec';
 import type { LabEvent } from '../../../common/api/events';
-import { checkpointDir, readRunSpec, updateRunSpec } from '../../project/runStore';
+import { checkpointDir, readRunSpec, updateRunSpec } from '../../project/runRepository';
 import { childMessageSchema, TRAINING_PROCESS_ENV, type ParentMessage } from './protocol';
-import { trainingEntryPath, type ChildChannel, type ProcessLauncher } from './launcher';
+import type { ChildChannel, ProcessLauncher } from './launcher';
 
 /** What starting a training process needs. */
 export interface RunLaunch {
@@ -80,7 +80,8 @@ export class RunSupervisor implements IDisposable {
   constructor(
     private readonly launcher: ProcessLauncher,
     private readonly emit: (event: LabEvent) => void,
-    private readonly entry: string = trainingEntryPath(),
+    /** The training process entry module (`main/training/trainingEntryPath.ts` finds it). */
+    private readonly entry: string,
     private readonly recordEnd: (launch: RunLaunch, end: RunEnd) => Promise<void> = async () => undefined,
   ) {}
 

@@ -38,24 +38,9 @@ export function fileSaveHandler(dir: string, tf: TfModule): tfjs.io.IOHandler {
   };
 }
 
-/** A tfjs IOHandler reading what `fileSaveHandler` wrote (any single-folder tfjs layers model). */
-export function fileLoadHandler(dir: string): tfjs.io.IOHandler {
-  return {
-    async load() {
-      const { json, weightData } = await readModelFiles(dir);
-      const artifacts: tfjs.io.ModelArtifacts = { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData };
-      if (json.format !== undefined) artifacts.format = json.format;
-      if (json.userDefinedMetadata) artifacts.userDefinedMetadata = json.userDefinedMetadata;
-      return artifacts;
-    },
-  };
-}
-
+/** The part of a checkpoint's model.json that loading its weights reads. */
 interface ModelJsonFile {
-  modelTopology: object;
-  format?: string;
   weightsManifest: { paths: string[]; weights: tfjs.io.WeightsManifestEntry[] }[];
-  userDefinedMetadata?: Record<string, object>;
 }
 
 async function readModelFiles(dir: string): Promise<{ json: ModelJsonFile; weightData: ArrayBuffer }> {
@@ -110,11 +95,6 @@ export async function loadWeightsInto(model: tfjs.LayersModel, dir: string, tf: 
   }
   for (let i = 0; i < targets.length; i++) (targets[i] as tfjs.LayerVariable).write(values[i] as tfjs.Tensor);
   tf.dispose(values);
-}
-
-/** Reads a checkpoint folder as a standalone tfjs LayersModel. */
-export async function loadCheckpointModel(dir: string, tf: TfModule): Promise<tfjs.LayersModel> {
-  return tf.loadLayersModel(fileLoadHandler(dir));
 }
 
 /** Saves optimizer slot variables (moments, accumulators) so a resumed run continues smoothly. */

@@ -10,7 +10,7 @@ import type { LabEventOf } from '../../../common/api/events';
 import type { DatasetCache } from '../../data/datasetCache';
 import { augmentBatch, isAugmentationEnabled } from '../../data/augment';
 import { createRandom, shuffleInPlace } from '../../data/random';
-import { appendEpochRecord, checkpointDir, updateRunSpec, writeCheckpoint } from '../../project/runStore';
+import { appendEpochRecord, checkpointDir, updateRunSpec, writeCheckpoint } from '../../project/runRepository';
 import { writeJsonAtomic } from '../../project/atomicWrite';
 import { diagnoseRun } from '../diagnosis';
 import { CHECKPOINT_FILES, fileSaveHandler, loadOptimizerState, loadWeightsInto, saveOptimizerState } from './checkpointIo';

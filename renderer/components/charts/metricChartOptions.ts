@@ -1,6 +1,6 @@
 import type { ChartOptions } from 'chart.js';
 import { AXIS_COLORS } from './chartSetup';
-import type { SeriesPoint } from './seriesPoints';
+import type { SeriesPoint } from '../../charts/seriesPoints';
 
 /** What the options of a metric chart depend on. */
 export interface MetricChartOptionsInput {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../../main/cli';
 import { bufferIo } from '../../unit/main/cli/bufferIo';
-import { repoRoot } from '../../../main/api/defaultOptions';
+import { repoRoot } from '../../../main/install/installFolder';
 import { getTemplate } from '../../../common/templates';
 
 /** A CliIo that collects what a command prints. */

@@ -1,32 +1,19 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli';
 import { createLabService } from '../../../main/api/labService';
 import { bufferIo } from '../../unit/main/cli/bufferIo';
 import { parseFreezeOption } from '../../../main/cli/transfer';
 import { parseTransferSourceArgument } from '../../../main/cli/transferSourceArgument';
 import { parseModelGraphJson } from '../../../common/graph/schema';
-import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
+import { useCliLabHomes } from '../cliLabHome';
 
-
-const saved = process.env['MODEL_LAB_HOME'];
-const roots: string[] = [];
-afterEach(async () => {
-  if (saved === undefined) delete process.env['MODEL_LAB_HOME'];
-  else process.env['MODEL_LAB_HOME'] = saved;
-  for (const root of roots.splice(0)) await fs.rm(root, { recursive: true, force: true });
-});
+const newLabHome = useCliLabHomes('cli-transfer-');
 
 /** A lab home with the synthetic dataset and one 1-epoch run of the tiny graph; returns the home and run id. */
 async function homeWithRun(): Promise<{ home: string; runId: string }> {
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-transfer-'));
-  roots.push(home);
-  process.env['MODEL_LAB_HOME'] = home;
-  await writeDatasetCache(path.join(home, 'datasets', 'synthetic'), syntheticDataset({ count: 96 }));
-  const graphFile = path.join(home, 'tiny.json');
-  await fs.writeFile(graphFile, JSON.stringify(tinyGraph()));
+  const { home, graphFile } = await newLabHome();
   const train = bufferIo();
   expect(await main(['train', graphFile, '--data', 'synthetic', '--epochs', '1', '--batch', '16', '--backend', 'cpu'], train)).toBe(0);
   const runId = /Training (run-\S+)/.exec(train.stdout)?.[1] ?? '';
@@ -82,11 +69,9 @@ describe('model-lab transfer', () => {
   }, 120_000);
 
   it('says plainly that a graph file has no weights and offers a run id or a model file; --no-weights builds on it with fresh weights', async () => {
-    const home = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-transfer-graph-'));
-    roots.push(home);
-    process.env['MODEL_LAB_HOME'] = home;
+    const { home, graphFile: tinyGraphFile } = await newLabHome();
     const graphFile = path.join(home, 'my-graph.json');
-    await fs.writeFile(graphFile, JSON.stringify(tinyGraph()));
+    await fs.copyFile(tinyGraphFile, graphFile);
     const refused = bufferIo();
     expect(await main(['transfer', graphFile, '--classes', '2'], refused)).toBe(1);
     expect(refused.stderr).toContain(`error [TRANSFER_NO_WEIGHTS]: Expected a model with weights to build on: ${graphFile} is a Model Lab graph, which describes layers but holds no weights.`);

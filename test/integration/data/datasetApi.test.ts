@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createLabService, type LabService } from '../../../main/api/labService';
-import { repoRoot } from '../../../main/api/defaultOptions';
+import { repoRoot } from '../../../main/install/installFolder';
 import type { LabEvent } from '../../../common/api/events';
 import type { DatasetProgressEvent } from '../../../common/api/methods/datasets';
 

@@ -10,7 +10,7 @@ import { initBackend, type Tfjs } from '../../../main/engine/backend';
 import { compileGraph } from '../../../main/engine/compile';
 import { Trainer, type TrainerEvent, type TrainerOptions } from '../../../main/engine/train/trainer';
 import { WEBGPU_ADAPTER_ENV } from '../../../main/engine/webgpuSupport';
-import { createRunDir } from '../../../main/project/runStore';
+import { createRunDir } from '../../../main/project/runRepository';
 import { memoryDatasetCache, type SyntheticDataset } from '../../unit/main/engine/train/datasetFixture';
 
 /**

@@ -8,7 +8,7 @@ import type { ModelGraph } from '../../../common/graph/schema';
 import { initBackend } from '../../../main/engine/backend';
 import { compileGraph } from '../../../main/engine/compile';
 import { loadWeightsInto } from '../../../main/engine/train/checkpointIo';
-import { checkpointDir, readRunSpec } from '../../../main/project/runStore';
+import { checkpointDir, readRunSpec } from '../../../main/project/runRepository';
 import { syntheticDataset } from '../../unit/main/engine/train/datasetFixture';
 import { createTestRun, startSoftwareWebGpu, type TestRun } from './softwareWebGpu';
 

@@ -5,7 +5,7 @@ import type { ModelGraph } from '../../../common/graph/schema';
 import type { Tfjs } from '../../../main/engine/backend';
 import { compileGraph } from '../../../main/engine/compile';
 import { fileSaveHandler } from '../../../main/engine/train/checkpointIo';
-import { appendEpochRecord, createRunDir, writeCheckpoint } from '../../../main/project/runStore';
+import { appendEpochRecord, createRunDir, writeCheckpoint } from '../../../main/project/runRepository';
 import { writeDatasetCache, type SyntheticDataset } from '../../unit/main/engine/train/datasetFixture';
 import { randomizeWeights } from './formatFixtures';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type Tfjs } from '../../../main/engine/backend';
 import { graphSource, maxAbsDifference, predict } from '../../../main/formats/exportSource';
 import { exportModelFiles } from '../../../main/formats/exportModel';
-import { repoRoot } from '../../../main/api/defaultOptions';
+import { repoRoot } from '../../../main/install/installFolder';
 import { randomizeWeights, smallCnnGraph } from './formatFixtures';
 
 const LOADER = path.resolve(__dirname, '../../fixtures/formats/loadTfjsPlain.mjs');

@@ -9,7 +9,7 @@ import { LabContext } from '../../../main/api/labContext';
 import { dispatchLabMethod } from '../../../main/api/dispatch';
 import { createDialogHandlers } from '../../../main/api/dialogHandlers';
 import type { LabHandlers } from '../../../common/api/labApi';
-import type { LabEndpoint } from '../../../main/server/labEndpoint';
+import type { LabEndpoint } from '../../../common/api/labEndpoint';
 import type { WireServerMessage, WireResponse } from '../../../common/api/wire';
 import { createWsClient } from '../../../renderer/api/wsClient';
 import { LabError } from '../../../common/errors';

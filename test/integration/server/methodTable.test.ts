@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { IpcMainInvokeEvent } from 'electron';
 import { LAB_METHOD_NAMES } from '../../../common/api/labApi';
-import type { WireResult } from '../../../common/api/wire';
 import { createLabService, type LabService } from '../../../main/api/labService';
 import { startLabServer, type LabServer } from '../../../main/server/labServer';
 import { bindLabIpc, type IpcMainLike } from '../../../electron/ipc';
+import { createLabBridge } from '../../../electron/labBridge';
 import { createWsClient } from '../../../renderer/api/wsClient';
 import { createIpcClient } from '../../../renderer/api/ipcClient';
 import type { LabClient } from '../../../common/api/labApi';
@@ -32,16 +32,13 @@ beforeAll(async () => {
   const handlers = new Map<string, Listener>();
   const ipcMain: IpcMainLike = { handle: (channel, listener) => handlers.set(channel, listener), removeHandler: (channel) => handlers.delete(channel) };
   bindLabIpc(ipcMain, service, () => true);
-  // What the preload does: invoke the channel, unwrap the result, reject with the serialised error.
-  const bridge: Record<string, unknown> = { onEvent: () => () => undefined };
-  for (const method of LAB_METHOD_NAMES) {
-    bridge[method] = async (input: unknown) => {
-      const answer = (await handlers.get(`lab:${method}`)?.({ senderFrame: { url: 'file:///app/index.html' } } as unknown as IpcMainInvokeEvent, input)) as WireResult;
-      if (answer.ok) return answer.result;
-      throw answer.error;
-    };
-  }
-  ipcClient = createIpcClient(bridge as unknown as LabClient);
+  // The preload's own bridge, its ipcRenderer.invoke reaching the handlers bound above from the app's page.
+  const bridge = createLabBridge({
+    invoke: async (channel, ...args) => handlers.get(channel)?.({ senderFrame: { url: 'file:///app/index.html' } } as unknown as IpcMainInvokeEvent, ...args),
+    on: () => undefined,
+    removeListener: () => undefined,
+  });
+  ipcClient = createIpcClient(bridge);
 });
 
 afterAll(async () => {

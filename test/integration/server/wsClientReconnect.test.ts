@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startLabServer } from '../../../main/server/labServer';
-import type { LabEndpoint } from '../../../main/server/labEndpoint';
+import type { LabEndpoint } from '../../../common/api/labEndpoint';
 import { createWsClient } from '../../../renderer/api/wsClient';
 import { LabError } from '../../../common/errors';
 

@@ -1,29 +1,14 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli';
 import { bufferIo } from '../../unit/main/cli/bufferIo';
 import { parseAugmentOption } from '../../../main/cli/train';
-import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
+import { useCliLabHomes } from '../cliLabHome';
 
-
-const saved = process.env['MODEL_LAB_HOME'];
-const roots: string[] = [];
-afterEach(async () => {
-  if (saved === undefined) delete process.env['MODEL_LAB_HOME'];
-  else process.env['MODEL_LAB_HOME'] = saved;
-  for (const root of roots.splice(0)) await fs.rm(root, { recursive: true, force: true });
-});
+const newLabHome = useCliLabHomes('cli-home-');
 
 describe('model-lab train / evaluate / runs', () => {
   it('trains a graph file on a dataset id, prints epoch lines, then evaluates and lists the run', async () => {
-    const home = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-home-'));
-    roots.push(home);
-    process.env['MODEL_LAB_HOME'] = home;
-    await writeDatasetCache(path.join(home, 'datasets', 'synthetic'), syntheticDataset({ count: 120 }));
-    const graphFile = path.join(home, 'tiny.json');
-    await fs.writeFile(graphFile, JSON.stringify(tinyGraph()));
+    const { graphFile } = await newLabHome({ examples: 120 });
 
     const train = bufferIo();
     const code = await main(['train', graphFile, '--data', 'synthetic', '--epochs', '2', '--batch', '16', '--lr', '0.01', '--backend', 'cpu'], train);

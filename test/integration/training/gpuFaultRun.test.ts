@@ -10,7 +10,7 @@ import { readBackendFaults } from '../../../main/engine/backendFaultLog';
 import { compileGraph } from '../../../main/engine/compile';
 import { loadWeightsInto } from '../../../main/engine/train/checkpointIo';
 import { WEBGPU_ADAPTER_ENV } from '../../../main/engine/webgpuSupport';
-import { checkpointDir } from '../../../main/project/runStore';
+import { checkpointDir } from '../../../main/project/runRepository';
 import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
 import { SOFTWARE_ADAPTER } from '../engine/softwareWebGpu';
 

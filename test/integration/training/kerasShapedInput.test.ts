@@ -11,7 +11,7 @@ import { evaluateModel, predictFiles } from '../../../main/engine/evaluate';
 import { checkGraphFitsDataset } from '../../../main/engine/train/graphFit';
 import { Trainer } from '../../../main/engine/train/trainer';
 import { openDatasetCache, type DatasetCache } from '../../../main/data/datasetCache';
-import { createRunDir, readHistory } from '../../../main/project/runStore';
+import { createRunDir, readHistory } from '../../../main/project/runRepository';
 import { kerasConfigToGraph } from '../../../main/formats/keras/kerasGraphImport';
 import { runSource } from '../../../main/formats/exportSource';
 import { exportModelFiles } from '../../../main/formats/exportModel';

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../../common/api/events';
 import { createLabService, type LabService } from '../../../main/api/labService';
 import { describeExit } from '../../../main/engine/process/runSupervisor';
-import { createRunDir } from '../../../main/project/runStore';
+import { createRunDir } from '../../../main/project/runRepository';
 import { hyperparametersSchema } from '../../../common/training/hyperparameters';
 import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
 

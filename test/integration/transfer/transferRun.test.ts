@@ -8,7 +8,7 @@ import { createLabService, type LabService } from '../../../main/api/labService'
 import { initBackend, type Tfjs } from '../../../main/engine/backend';
 import { compileGraph } from '../../../main/engine/compile';
 import { loadWeightsInto } from '../../../main/engine/train/checkpointIo';
-import { checkpointDir } from '../../../main/project/runStore';
+import { checkpointDir } from '../../../main/project/runRepository';
 import { syntheticDataset, tinyGraph, writeDatasetCache } from '../../unit/main/engine/train/datasetFixture';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -6,7 +6,7 @@ import { dispatchLabMethod } from '../../../main/api/dispatch';
 import { LabError } from '../../../common/errors';
 import { Emitter } from '../../../common/lifecycle';
 import type { LabEvent } from '../../../common/api/events';
-import type { LabEndpoint } from '../../../main/server/labEndpoint';
+import type { LabEndpoint } from '../../../common/api/labEndpoint';
 import type { WireResult } from '../../../common/api/wire';
 
 type Listener = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;

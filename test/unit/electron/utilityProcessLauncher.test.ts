@@ -34,7 +34,7 @@ describe('createUtilityProcessLauncher', () => {
   it('runs the bundled .mjs for a TypeScript entry and passes args and environment', () => {
     const electronModule = fakeModule();
     const launcher = createUtilityProcessLauncher(electronModule, '/app/dist/electron');
-    launcher.launch('/app/main/engine/process/trainingEntry.ts', ['--run', 'r1'], { MODEL_LAB_RUN: 'r1' });
+    launcher.launch('/app/main/training/trainingEntry.ts', ['--run', 'r1'], { MODEL_LAB_RUN: 'r1' });
     const fork = electronModule.forks[0];
     expect(fork?.modulePath).toBe(path.join('/app/dist/electron', 'trainingEntry.mjs'));
     expect(fork?.args).toEqual(['--run', 'r1']);

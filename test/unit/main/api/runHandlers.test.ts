@@ -6,7 +6,7 @@ import { hyperparametersSchema } from '../../../../common/training/hyperparamete
 import type { RunSpec } from '../../../../common/training/runSpec';
 import type { StoredEvaluation } from '../../../../common/training/evaluation';
 import { createLabService, type LabService } from '../../../../main/api/labService';
-import { createRunDir, writeEvaluation } from '../../../../main/project/runStore';
+import { createRunDir, writeEvaluation } from '../../../../main/project/runRepository';
 import { syntheticDataset, tinyGraph, writeDatasetCache } from '../engine/train/datasetFixture';
 
 const metrics = { precision: 0, recall: 0, f1: 0, support: 0 };

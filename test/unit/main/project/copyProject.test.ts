@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLabService } from '../../../../main/api/labService';
 import { copyProjectAs } from '../../../../main/project/copyProject';
-import { createProject, readProject, saveProject } from '../../../../main/project/projectStore';
+import { createProject, readProject, saveProject } from '../../../../main/project/projectRepository';
 import { tinyGraph } from '../engine/train/datasetFixture';
 
 const dirs: string[] = [];

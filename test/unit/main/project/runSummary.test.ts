@@ -6,7 +6,7 @@ import { runSummarySchema } from '../../../../common/api/methods/runs';
 import { hyperparametersSchema } from '../../../../common/training/hyperparameters';
 import type { EpochRecord } from '../../../../common/training/epochRecord';
 import type { RunSpec } from '../../../../common/training/runSpec';
-import { readRunSpec } from '../../../../main/project/runStore';
+import { readRunSpec } from '../../../../main/project/runRepository';
 import { summarizeRun } from '../../../../main/project/runSummary';
 import { tinyGraph } from '../engine/train/datasetFixture';
 

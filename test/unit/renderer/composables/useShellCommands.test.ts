@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, effectScope, ref } from 'vue';
 import { projectSettingsSchema, type Project } from '../../../../common/api/methods/projects';
 import { LabError } from '../../../../common/errors';
+import { baseName } from '../../../../common/files/paths';
 import { buildTemplate } from '../../../../common/templates';
 import { createFakeLabClient } from '../views/fakeLabClient';
 
@@ -18,8 +19,8 @@ vi.mock('../../../../renderer/api/labClient', () => ({
   },
 }));
 
-const { createShellCommands, useShellCommands, baseName, parentPath } = await import('../../../../renderer/composables/useShellCommands');
-const { useDatasetImportRequests } = await import('../../../../renderer/composables/datasetImportRequest');
+const { createShellCommands, useShellCommands } = await import('../../../../renderer/composables/useShellCommands');
+const { useDatasetImportRequests } = await import('../../../../renderer/composables/useDatasetImportRequests');
 const { useGraphStore } = await import('../../../../renderer/stores/graphStore');
 const { useProjectStore } = await import('../../../../renderer/stores/projectStore');
 const { useUiStore } = await import('../../../../renderer/stores/uiStore');
@@ -53,16 +54,6 @@ async function withOpenProject(dir = '/work/First.modellab'): Promise<void> {
   await useProjectStore().open(dir);
   fake.client.openProject.mockClear();
 }
-
-describe('paths', () => {
-  it('splits either separator and ignores a trailing one', () => {
-    expect(baseName('/a/b/Net.modellab/')).toBe('Net.modellab');
-    expect(parentPath('/a/b/Net.modellab/')).toBe('/a/b');
-    expect(baseName('C:\\data\\net.h5')).toBe('net.h5');
-    expect(parentPath('C:\\data\\net.h5')).toBe('C:\\data');
-    expect(parentPath('/Net')).toBe('/');
-  });
-});
 
 describe('File commands', () => {
   it('file.new creates a project with an empty graph where the dialog says and opens it on the Design view', async () => {

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { hyperparametersSchema } from '../../../../common/training/hyperparameters';
 import type { RunSpec } from '../../../../common/training/runSpec';
 import { GRAPH_SCHEMA_VERSION, type ModelGraph } from '../../../../common/graph/schema';
+import { withDropout } from '../../../../common/training/gridSearch';
 import { createFakeLabClient } from '../views/fakeLabClient';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
@@ -14,7 +15,7 @@ vi.mock('../../../../renderer/api/labClient', () => ({
   labTransport: 'websocket',
 }));
 
-const { diffGraphs, diffRuns, expandGrid, useRunsStore, withDropout } = await import('../../../../renderer/stores/runsStore');
+const { diffGraphs, diffRuns, useRunsStore } = await import('../../../../renderer/stores/runsStore');
 const { useTrainingStore } = await import('../../../../renderer/stores/trainingStore');
 const { useGraphStore } = await import('../../../../renderer/stores/graphStore');
 const { useUiStore } = await import('../../../../renderer/stores/uiStore');
@@ -45,28 +46,7 @@ beforeEach(() => {
   setActivePinia(createPinia());
 });
 
-describe('expandGrid', () => {
-  it('makes one run per combination, each named after its values', () => {
-    const runs = expandGrid({ epochs: 3 }, { learningRate: [0.01, 0.001], batchSize: [16, 32], dropout: [0.2], optimizer: ['adam', 'sgd'] });
-    expect(runs).toHaveLength(8);
-    expect(runs[0]?.name).toBe('grid adam lr=0.01 bs=16 drop=0.2');
-    expect(runs[0]?.hyperparameters).toMatchObject({ epochs: 3, batchSize: 16, optimizer: { name: 'adam', learningRate: 0.01 } });
-    expect(runs.at(-1)?.hyperparameters.optimizer).toEqual({ name: 'sgd', learningRate: 0.001 });
-  });
-
-  it('keeps the base values of an empty axis', () => {
-    const runs = expandGrid({ batchSize: 64, optimizer: { name: 'rmsprop' } }, { learningRate: [], batchSize: [], dropout: [], optimizer: [] });
-    expect(runs).toEqual([{ name: 'grid rmsprop bs=64', hyperparameters: { batchSize: 64, optimizer: { name: 'rmsprop' } }, dropout: null }]);
-  });
-});
-
-describe('withDropout and diffRuns', () => {
-  it('sets every Dropout rate and leaves other layers alone', () => {
-    const changed = withDropout(graph, 0.1);
-    expect(changed.nodes.map((node) => node.params)).toEqual([{ shape: [28, 28, 1] }, { rate: 0.1 }]);
-    expect(withDropout(graph, null)).toBe(graph);
-  });
-
+describe('diffRuns', () => {
   it('lists the hyperparameters and layer arguments that differ', () => {
     const left = spec({});
     const right = spec({ graph: withDropout(graph, 0.3), hyperparameters: hyperparametersSchema.parse({ batchSize: 64 }) });
@@ -74,24 +54,6 @@ describe('withDropout and diffRuns', () => {
       { path: 'hyperparameters.batchSize', left: '32', right: '64' },
       { path: 'layer dropout.rate', left: '0.5', right: '0.3' },
     ]);
-  });
-});
-
-describe('the grid queue', () => {
-  it('starts the next queued run when one ends, and tracks the grid runs', async () => {
-    let counter = 0;
-    fake.client.startRun.mockImplementation(async () => ({ runId: `run${++counter}`, runDir: '/r' }));
-    fake.client.listRuns.mockResolvedValue([]);
-    const runs = useRunsStore();
-    const count = await runs.startGrid(graph, 'd', { epochs: 1 }, { learningRate: [0.1, 0.01], batchSize: [8], dropout: [], optimizer: ['adam'] });
-    expect(count).toBe(2);
-    expect(fake.client.startRun).toHaveBeenCalledTimes(1);
-    expect(runs.queue).toHaveLength(1);
-    fake.client.emit({ type: 'run.done', runId: useTrainingStore().activeRunId ?? '', reason: 'completed', epochsCompleted: 1, best: null, message: 'done' });
-    await vi.waitFor(() => expect(fake.client.startRun).toHaveBeenCalledTimes(2));
-    expect(fake.client.startRun.mock.calls[1]?.[0].hyperparameters.optimizer.learningRate).toBe(0.01);
-    expect(runs.gridRunIds).toEqual(['run1', 'run2']);
-    expect(runs.queue).toHaveLength(0);
   });
 });
 
@@ -154,23 +116,5 @@ describe('duplicate with changes and open in Design', () => {
     fake.client.listRuns.mockResolvedValue([summary('new', 0)]);
     await runs.refresh();
     expect(runs.pickTrainedRun('mid')).toBeNull();
-  });
-});
-
-describe('a failing grid', () => {
-  it('keeps nothing queued when a run fails to start, and says why when a later one does', async () => {
-    fake.client.listRuns.mockResolvedValue([]);
-    fake.client.startRun.mockRejectedValueOnce(new Error('Expected input layer input_1 to take the images. Received: shape=[28,28,1]'));
-    const runs = useRunsStore();
-    const axes = { learningRate: [0.1, 0.01, 0.001], batchSize: [8], dropout: [], optimizer: ['adam' as const] };
-    await expect(runs.startGrid(graph, 'd', { epochs: 1 }, axes)).rejects.toThrow('Received: shape');
-    expect(runs.queue).toEqual([]);
-
-    fake.client.startRun.mockResolvedValueOnce({ runId: 'g1', runDir: '/g1' }).mockRejectedValueOnce(new Error('Expected the dataset. Received: dataset=d'));
-    await runs.startGrid(graph, 'd', { epochs: 1 }, axes);
-    expect(runs.queue).toHaveLength(2);
-    fake.client.emit({ type: 'run.done', runId: 'g1', reason: 'completed', epochsCompleted: 1, best: null, message: 'done' });
-    await vi.waitFor(() => expect(useUiStore().notice?.text).toBe('Grid search stopped: Expected the dataset. Received: dataset=d'));
-    expect(runs.queue).toEqual([]);
   });
 });

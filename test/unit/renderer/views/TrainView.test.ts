@@ -33,7 +33,9 @@ async function mountView() {
   datasets.activeId = 'ds1';
   const wrapper = mount(TrainView, { global: { plugins: [pinia], stubs: { LiveCharts: true } } });
   await flushPromises();
-  return wrapper;
+  // A view left mounted by an earlier test may make its own Pinia the active one again
+  // (useStore in a component does), so the test reaches this view's stores through its Pinia.
+  return Object.assign(wrapper, { pinia });
 }
 
 beforeEach(() => {
@@ -61,7 +63,7 @@ describe('TrainView', () => {
     const wrapper = await mountView();
     await wrapper.get('[data-testid="hp-optimizer"]').setValue('sgd');
     expect((wrapper.get('[data-testid="hp-learning-rate"]').element as HTMLInputElement).value).toBe('0.01');
-    expect(useTrainingStore().form.optimizer).toEqual({ name: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false });
+    expect(useTrainingStore(wrapper.pinia).form.optimizer).toEqual({ name: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false });
   });
 
   it('starts a run of the graph on the dataset and shows progress, backend and controls from the events', async () => {
@@ -87,7 +89,7 @@ describe('TrainView', () => {
 
   it('warns when the data does not fit the model input', async () => {
     const wrapper = await mountView();
-    useDatasetStore().datasets = [{ ...dataset, imageShape: [32, 32, 3] } as never];
+    useDatasetStore(wrapper.pinia).datasets = [{ ...dataset, imageShape: [32, 32, 3] } as never];
     await flushPromises();
     expect(wrapper.get('[data-testid="fit-warning"]').text()).toContain('28×28×1');
   });

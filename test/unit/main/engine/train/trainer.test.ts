@@ -8,7 +8,8 @@ import { initBackend, type Tfjs } from '../../../../../main/engine/backend';
 import type { BackendReport } from '../../../../../common/training/backend';
 import { compileGraph } from '../../../../../main/engine/compile';
 import { ManualControl, Trainer, type TrainerEvent } from '../../../../../main/engine/train/trainer';
-import { checkpointDir, createRunDir, readHistory, readRunSpec } from '../../../../../main/project/runStore';
+import { loadWeightsInto } from '../../../../../main/engine/train/checkpointIo';
+import { checkpointDir, createRunDir, readHistory, readRunSpec } from '../../../../../main/project/runRepository';
 import { LabError } from '../../../../../common/errors';
 import { memoryDatasetCache, syntheticDataset, syntheticRunSpec, tinyGraph } from './datasetFixture';
 
@@ -39,6 +40,11 @@ async function setup(hp: HyperparametersInput) {
     backend: report, emit: (e) => events.push(e), control, resume, afterEpoch, batchEventIntervalMs: 0,
   });
   return { runDir, events, make };
+}
+
+/** Lets `count` macrotask turns pass (setImmediate), the pace at which the trainer takes batches. */
+async function macrotaskTurns(count: number): Promise<void> {
+  for (let turn = 0; turn < count; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** Polls `condition` every 5 ms; fails after `timeoutMs`. */
@@ -89,7 +95,9 @@ describe('Trainer', () => {
     control.pause();
     await waitFor(() => paused);
     const batchesWhilePaused = byType(events, 'run.batch').length;
-    await new Promise((r) => setTimeout(r, 100));
+    // An unpaused trainer yields one macrotask turn per batch (and emits each batch here), so
+    // within this many turns it would have sent more.
+    await macrotaskTurns(50);
     expect(byType(events, 'run.batch').length).toBe(batchesWhilePaused);
     control.stop();
     const result = await running;
@@ -98,13 +106,23 @@ describe('Trainer', () => {
     expect((await readHistory(runDir)).length).toBe(result.epochsCompleted);
   });
 
-  it('fails with TRAIN_NAN when the loss stops being finite', async () => {
-    const { make, runDir } = await setup({ epochs: 3, batchSize: 8, optimizer: { name: 'sgd', learningRate: 1e30 } });
+  it('fails with TRAIN_NAN when the loss stops being finite, keeping the last good checkpoint loadable', async () => {
+    // A good first epoch at 0.01, then a step decay to 1e30 that blows the weights up in the second.
+    const { make, runDir } = await setup({ epochs: 3, batchSize: 8, optimizer: { name: 'sgd', learningRate: 0.01 }, lrSchedule: { type: 'step', stepSize: 1, gamma: 1e32 } });
     const error = await make().run().then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(LabError);
     expect((error as LabError).code).toBe('TRAIN_NAN');
-    expect(typeof (error as LabError).details?.['lastGoodEpoch']).toBe('number');
-    expect(runDir).toBeTruthy();
+    expect((error as LabError).details).toMatchObject({ epoch: 2, lastGoodEpoch: 1 });
+    const last = await checkpointDir(runDir, 'last');
+    expect(last?.epoch).toBe(1);
+    const model = compileGraph(tinyGraph(), tf);
+    try {
+      await loadWeightsInto(model, last?.dir ?? '', tf);
+      const weights = model.getWeights().map((w) => w.dataSync());
+      expect(weights.every((values) => values.every(Number.isFinite))).toBe(true);
+    } finally {
+      model.dispose();
+    }
   });
 
   it('resumes from the last checkpoint and continues the epoch count', async () => {

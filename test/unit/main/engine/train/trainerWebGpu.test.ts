@@ -11,7 +11,7 @@ import { initBackend } from '../../../../../main/engine/backend';
 import { compileGraph } from '../../../../../main/engine/compile';
 import { registerWebGpuKernels, restoreStockWebGpuKernels } from '../../../../../main/engine/kernels/webgpu/index';
 import { Trainer, type TrainerEvent } from '../../../../../main/engine/train/trainer';
-import { createRunDir } from '../../../../../main/project/runStore';
+import { createRunDir } from '../../../../../main/project/runRepository';
 import { startWebGpuBackend } from '../kernels/webgpu/webgpuTestBackend';
 import { memoryDatasetCache, syntheticDataset, syntheticRunSpec } from './datasetFixture';
 

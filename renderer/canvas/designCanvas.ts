@@ -1,5 +1,5 @@
 import type { GraphNode as FlowNode } from '@vue-flow/core';
-import type { NodeSize } from '../canvas/layout';
+import type { NodeSize } from './layout';
 
 /** Vue Flow store id of the Design view's canvas, shared by the canvas and the commands that zoom it. */
 export const DESIGN_CANVAS_ID = 'design-canvas';

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendEpochRecord, checkpointDir, readHistory, runDirOf, writeCheckpoint } from '../../../../main/project/runStore';
+import { appendEpochRecord, checkpointDir, readHistory, runDirOf, writeCheckpoint } from '../../../../main/project/runRepository';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,5 +1,7 @@
 import type { LabClient } from '../../common/api/labApi';
 import type { UploadFilesResult } from '../../common/api/methods/uploads';
+import { IDX_IMAGES_FILE_NAME } from '../../common/files/datasetFiles';
+import { safeFileName } from '../../common/files/fileNames';
 import type { DropContents } from './readDrop';
 
 /** Where the dropped things are on the lab's disk. */
@@ -85,9 +87,7 @@ function pathsInPlace(contents: DropContents, bridge: FilePathBridge): StagedDro
 export function stagingName(contents: DropContents, now: Date = new Date()): string {
   const [only] = contents.items;
   const raw = contents.items.length === 1 && only ? (only.kind === 'folder' ? only.name : only.name.replace(/\.[^.]*$/, '')) : `drop-${now.toISOString().replace(/[:.]/g, '-')}`;
-  // eslint-disable-next-line no-control-regex -- the lab refuses control characters in names
-  const cleaned = raw.replace(/[\u0000-\u001f<>:"|?*\\/]/g, '_').replace(/[. ]+$/, '').slice(0, 120);
-  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'drop' : cleaned;
+  return safeFileName(raw, 120, 'drop');
 }
 
 /** A Blob's bytes as base64 (FileReader encodes natively, without a string per byte). */
@@ -151,7 +151,7 @@ async function upload(contents: DropContents, options: StageOptions): Promise<St
  */
 export function importSourceOf(staged: StagedDrop): string | null {
   if (staged.folder) return staged.folder;
-  const images = staged.paths.filter((file) => /images[-.]idx3-ubyte(\.gz)?$/i.test(file));
+  const images = staged.paths.filter((file) => IDX_IMAGES_FILE_NAME.test(file));
   if (images.length === 1) return images[0] ?? null;
   const parents = staged.paths.map((file) => file.slice(0, Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'))));
   const [first] = parents;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendDecimated, smoothSeries, type SeriesPoint } from '../../../../../renderer/components/charts/seriesPoints';
+import { appendDecimated, smoothSeries, type SeriesPoint } from '../../../../renderer/charts/seriesPoints';
 
 describe('appendDecimated', () => {
   it('keeps every point up to the limit', () => {

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LabError } from '../../../../common/errors';
-import { createProject, readProject, saveProject, listAutosaves, AUTOSAVE_KEEP, migrateProject } from '../../../../main/project/projectStore';
+import { createProject, readProject, saveProject, listAutosaves, AUTOSAVE_KEEP, migrateProject } from '../../../../main/project/projectRepository';
 import { listRecentProjects, touchRecentProject } from '../../../../main/project/recentProjects';
 import { writeFileAtomic } from '../../../../main/project/atomicWrite';
 import { tinyGraph } from '../engine/train/datasetFixture';
@@ -63,11 +63,18 @@ describe('project folders', () => {
   it('keeps only the newest autosaves', async () => {
     const parent = await tempDir();
     const { dir, project } = await createProject(parent, 'Many');
-    for (let i = 0; i < AUTOSAVE_KEEP + 3; i++) {
-      await saveProject(dir, project, { autosave: true });
-      await new Promise((r) => setTimeout(r, 2));
+    // Autosaves are named by their time: each one a second after the last.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (let i = 0; i < AUTOSAVE_KEEP + 3; i++) {
+        vi.setSystemTime(Date.UTC(2026, 0, 1, 12, 0, i));
+        await saveProject(dir, { ...project, name: `version ${i}` }, { autosave: true });
+      }
+    } finally {
+      vi.useRealTimers();
     }
-    expect(await listAutosaves(dir)).toHaveLength(AUTOSAVE_KEEP);
+    const kept = await Promise.all((await listAutosaves(dir)).map(async (file) => (JSON.parse(await fs.readFile(file, 'utf8')) as { name: string }).name));
+    expect(kept).toEqual(Array.from({ length: AUTOSAVE_KEEP }, (_, i) => `version ${AUTOSAVE_KEEP + 2 - i}`));
   });
 
   it('migrates a version 1 project (graph under "model", hyperparameters under "training")', async () => {

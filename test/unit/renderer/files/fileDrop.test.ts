@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDrop, type DropContents } from '../../../../renderer/composables/readDrop';
-import { importSourceOf, stageDrop, stagingName, type UploadProgress } from '../../../../renderer/composables/stageDrop';
-import { kindOfFileName, planDatasetDrop, planImageDrop, planModelDrop } from '../../../../renderer/composables/dropKinds';
+import { readDrop, type DropContents } from '../../../../renderer/files/readDrop';
+import { importSourceOf, stageDrop, stagingName, type UploadProgress } from '../../../../renderer/files/stageDrop';
+import { kindOfFileName, planDatasetDrop, planImageDrop, planModelDrop } from '../../../../renderer/files/dropKinds';
 import { createInProcessClient, createLabService, type LabService } from '../../../../main/api/labService';
 import { LabError } from '../../../../common/errors';
 

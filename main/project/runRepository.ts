@@ -7,6 +7,8 @@ import { epochRecordSchema, type EpochRecord } from '../../common/training/epoch
 import { evaluationSchema, storedEvaluationSchema, type Evaluation, type StoredEvaluation } from '../../common/training/evaluation';
 import { runSpecSchema, type RunSpec } from '../../common/training/runSpec';
 import { appendLine, writeJsonAtomic } from './atomicWrite';
+import { readJsonFile } from './readJsonFile';
+import { newStoredId, requireStoredId } from './storedIds';
 
 /** Files of a run folder. */
 export const RUN_FILES = {
@@ -20,11 +22,8 @@ export type CheckpointKind = 'best' | 'last';
 
 /** A new run id: sortable by creation time, unique across processes. */
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+  return newStoredId('run', now);
 }
-
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
  * The folder of run `runId` under `runsRoot`.
@@ -32,8 +31,7 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * @throws LabError `API_BAD_INPUT` for an id that is not a plain folder name.
  */
 export function runDirOf(runsRoot: string, runId: string): string {
-  if (!RUN_ID.test(runId)) throw new LabError('API_BAD_INPUT', `Expected a run id of letters, digits, ".", "-" or "_". Received: runId=${JSON.stringify(runId)}`, { field: 'runId', received: runId });
-  return path.join(runsRoot, runId);
+  return path.join(runsRoot, requireStoredId(runId, 'runId', 'run'));
 }
 
 /** Creates the run folder and writes its spec. */
@@ -50,26 +48,11 @@ export async function createRunDir(runsRoot: string, spec: RunSpec): Promise<str
  * @throws LabError `RUN_NOT_FOUND` when the folder has none, `IO_BAD_FORMAT` when it is damaged.
  */
 export async function readRunSpec(runDir: string): Promise<RunSpec> {
-  const file = path.join(runDir, RUN_FILES.spec);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new LabError('RUN_NOT_FOUND', `Expected a run folder with ${RUN_FILES.spec}. Received: path=${JSON.stringify(runDir)}`, { path: runDir });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new LabError('IO_BAD_FORMAT', `Expected valid JSON in ${RUN_FILES.spec}. Received: path=${JSON.stringify(file)}`, { path: file });
-  }
-  const parsed = runSpecSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') ?? '';
-    throw new LabError('IO_BAD_FORMAT', `Expected a valid run spec: ${field}: ${issue?.message ?? 'invalid'}. Received: path=${JSON.stringify(file)}`, { path: file, field });
-  }
-  return parsed.data;
+  return readJsonFile(path.join(runDir, RUN_FILES.spec), runSpecSchema, {
+    name: RUN_FILES.spec,
+    content: 'a valid run spec',
+    missing: () => new LabError('RUN_NOT_FOUND', `Expected a run folder with ${RUN_FILES.spec}. Received: path=${JSON.stringify(runDir)}`, { path: runDir }),
+  });
 }
 
 /** Rewrites run.json with `patch` applied, atomically. */

@@ -12,6 +12,7 @@ export const PROJECT_EXTENSION = '.modellab';
 export const PROJECT_FILES = {
   project: 'project.json',
   runs: 'runs',
+  grids: 'grids',
   datasets: 'datasets',
   autosave: 'autosave',
 } as const;
@@ -184,4 +185,9 @@ export async function saveProject(dir: string, project: ProjectFile, options: { 
 /** The runs folder of a project. */
 export function projectRunsDir(dir: string): string {
   return path.join(dir, PROJECT_FILES.runs);
+}
+
+/** The folder of a project's grid searches. */
+export function projectGridsDir(dir: string): string {
+  return path.join(dir, PROJECT_FILES.grids);
 }

@@ -1,6 +1,6 @@
 import { ref, type Ref } from 'vue';
-import type { DialogPurpose } from '../../../common/api/methods/dialogs';
-import { labClient } from '../../api/labClient';
+import type { DialogPurpose } from '../../common/api/methods/dialogs';
+import { labClient } from '../api/labClient';
 
 /** What the in-page picker is asked for when the desktop dialog is unavailable. */
 export interface PickerRequest {

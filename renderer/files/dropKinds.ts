@@ -1,7 +1,7 @@
+import { IDX_FILE_NAME, isCifarFileName } from '../../common/files/datasetFiles';
+import { IMAGE_EXTENSIONS, isImageFileName } from '../../common/files/imageFiles';
+import { baseName, fileExtension } from '../../common/files/paths';
 import type { DropContents } from './readDrop';
-
-/** Image file extensions the lab decodes (main/data/preprocess.ts reads the same list). */
-export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp', 'tif', 'tiff'] as const;
 
 /** What a dropped file is, judged by its name. */
 export type DroppedFileKind = 'image' | 'idx' | 'cifar' | 'model' | 'model-weights' | 'other';
@@ -13,28 +13,17 @@ export type DropPlan =
   | { ok: true; kind: 'model'; label: string; modelFile: string }
   | { ok: false; message: string };
 
-const IDX_FILE = /idx\d-ubyte(\.gz)?$/i;
-const CIFAR_FILE = /^(data_batch_\d+\.bin|test_batch\.bin|batches\.meta\.txt)$/;
 const MODEL_FILE = /\.(h5|hdf5|keras|json)$/i;
-
-function baseName(relativePath: string): string {
-  return relativePath.slice(relativePath.lastIndexOf('/') + 1);
-}
-
-function extension(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
-}
 
 /** Judges one file by its name: images by extension, IDX and CIFAR-10 by their standard names, models by extension. */
 export function kindOfFileName(name: string): DroppedFileKind {
   const base = baseName(name);
-  if ((IMAGE_EXTENSIONS as readonly string[]).includes(extension(base))) return 'image';
-  if (IDX_FILE.test(base)) return 'idx';
-  if (CIFAR_FILE.test(base)) return 'cifar';
+  if (isImageFileName(base)) return 'image';
+  if (IDX_FILE_NAME.test(base)) return 'idx';
+  if (isCifarFileName(base)) return 'cifar';
   if (MODEL_FILE.test(base)) return 'model';
   // TF.js weight shards (group1-shard1of2.bin) travel with their model.json.
-  if (extension(base) === 'bin') return 'model-weights';
+  if (fileExtension(base) === 'bin') return 'model-weights';
   return 'other';
 }
 

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { applyToFocusedText, isTextTarget, TEXT_HISTORY_EVENT } from '../../../../renderer/composables/textHistory';
+import { applyToFocusedText, isTextTarget, TEXT_HISTORY_EVENT } from '../../../../renderer/shell/textHistory';
 
 afterEach(() => {
   document.body.innerHTML = '';

@@ -5,18 +5,18 @@
  * folder itself and exits when the run ends. Whatever it wrote before a crash stays.
  */
 import path from 'node:path';
-import { serializeError, LabError } from '../../../common/errors';
-import type { RunEvent } from '../../../common/api/methods/runs';
-import { initBackend } from '../backend';
-import { compileGraph } from '../compile';
-import { openDatasetCache, type DatasetCache } from '../../data/datasetCache';
-import { readRunSpec, updateRunSpec, writeEvaluation } from '../../project/runStore';
-import { evaluateModel, loadRunModel } from '../evaluate';
-import { ManualControl, Trainer, type TrainerEvent } from '../train/trainer';
-import { parentMessageSchema, type ParentMessage } from './protocol';
-import { connectParentPort } from './parentPort';
-import { describeInitialWeights, loadInitialWeights } from '../../transfer/initialWeights';
-import { describeTrainingEnd } from '../train/endReason';
+import { serializeError, LabError } from '../../common/errors';
+import type { RunEvent } from '../../common/api/methods/runs';
+import { initBackend } from '../engine/backend';
+import { compileGraph } from '../engine/compile';
+import { openDatasetCache, type DatasetCache } from '../data/datasetCache';
+import { readRunSpec, updateRunSpec, writeEvaluation } from '../project/runRepository';
+import { evaluateModel, loadRunModel } from '../engine/evaluate';
+import { ManualControl, Trainer, type TrainerEvent } from '../engine/train/trainer';
+import { parentMessageSchema, type ParentMessage } from '../engine/process/protocol';
+import { connectParentPort } from '../engine/process/parentPort';
+import { describeInitialWeights, loadInitialWeights } from '../transfer/initialWeights';
+import { describeTrainingEnd } from '../engine/train/endReason';
 
 const port = connectParentPort();
 const control = new ManualControl();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getLayerSpec } from '../../../../../common/catalog';
-import { describeParamFields, formatParamValue, parseNumberList, validateFieldValue } from '../../../../../renderer/components/editor/paramFields';
+import { getLayerSpec } from '../../../../common/catalog';
+import { describeParamFields, formatParamValue, parseNumberList, validateFieldValue } from '../../../../renderer/layers/paramFields';
 
 describe('describeParamFields', () => {
   it('reads Conv2D arguments from its zod schema: kinds, defaults, descriptions', () => {

@@ -1,5 +1,5 @@
-import { LAB_METHOD_NAMES, type LabClient, type Unsubscribe } from '../../common/api/labApi';
-import type { LabEvent } from '../../common/api/events';
+import { LAB_METHOD_NAMES, type LabClient, type Unsubscribe } from './labApi';
+import type { LabEvent } from './events';
 
 /** Sends one method call over a transport and resolves with its (already validated) result. */
 export type LabCall = (method: string, input: unknown) => Promise<unknown>;
