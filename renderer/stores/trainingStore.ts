@@ -177,7 +177,7 @@ export const useTrainingStore = defineStore('training', () => {
         break;
       case 'run.failed':
         status.value = 'failed';
-        endMessage.value = { kind: 'failed', text: `${event.reason} (${event.code}; last saved epoch ${event.lastGoodEpoch})` };
+        endMessage.value = { kind: 'failed', text: `${event.reason} (${event.code}; ${event.lastGoodEpoch > 0 ? `last saved epoch ${event.lastGoodEpoch}` : 'no epoch saved'})` };
         for (const listener of doneListeners) listener(event.runId, false);
         break;
     }
