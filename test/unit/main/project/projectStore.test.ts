@@ -53,6 +53,44 @@ describe('project folders', () => {
     expect(recovered.recoveredFrom).toMatch(/autosave/);
   });
 
+  it('offers the newest autosave when project.json is gone, and opens it when asked', async () => {
+    const parent = await tempDir();
+    const { dir, project } = await createProject(parent, 'Gone', tinyGraph());
+    await saveProject(dir, { ...project, name: 'Older' }, { autosave: true });
+    await new Promise((r) => setTimeout(r, 2));
+    await saveProject(dir, { ...project, name: 'Newest' }, { autosave: true });
+    const [newest] = await listAutosaves(dir);
+    await fs.rm(path.join(dir, 'project.json'));
+    const error = await readProject(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LabError);
+    expect((error as LabError).code).toBe('PROJECT_DAMAGED');
+    expect((error as LabError).details?.field).toBe('project.json');
+    expect((error as LabError).details?.['autosave']).toBe(newest);
+    expect((error as LabError).message).toContain('project.json is missing');
+    expect((error as LabError).message).toContain(newest);
+    const recovered = await readProject(dir, true);
+    expect(recovered.project.name).toBe('Newest');
+    expect(recovered.recoveredFrom).toBe(newest);
+  });
+
+  it('still says PROJECT_NOT_FOUND for a folder with neither project.json nor autosaves', async () => {
+    const dir = await tempDir();
+    await expect(readProject(dir, true)).rejects.toMatchObject({ code: 'PROJECT_NOT_FOUND' });
+  });
+
+  it('refuses a schemaVersion that is not a whole number, by name, instead of reading it as version 1', async () => {
+    const parent = await tempDir();
+    const { dir } = await createProject(parent, 'S', tinyGraph());
+    const file = path.join(dir, 'project.json');
+    const raw = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    for (const version of ['2', 2.5, null, 0]) {
+      await fs.writeFile(file, JSON.stringify({ ...raw, schemaVersion: version }));
+      const error = await readProject(dir).catch((e: unknown) => e);
+      expect(error, JSON.stringify(version)).toMatchObject({ code: 'PROJECT_DAMAGED', details: { field: 'schemaVersion' } });
+      expect((error as LabError).message).toContain(`schemaVersion=${JSON.stringify(version)}`);
+    }
+  });
+
   it('reports invalid JSON as damaged, naming the JSON itself', async () => {
     const parent = await tempDir();
     const { dir } = await createProject(parent, 'J');
