@@ -157,7 +157,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
     const info: DatasetInfo = name === existing.name ? existing : { ...existing, name };
     if (info !== existing) await writeJson(path.join(finalDir, CACHE_FILES.info), info);
     const durationMs = performance.now() - started;
-    return { info, report: { importId, reused: true, decoded: 0, reusedRecords: existing.splits.train + existing.splits.validation + existing.splits.test, skipped: existing.skipped, durationMs, rate: 0 } };
+    return { info, report: { importId, reused: true, decoded: 0, reusedRecords: existing.splits.train + existing.splits.validation + existing.splits.test, skipped: existing.skipped, warnings: plan.warnings ?? [], durationMs, rate: 0 } };
   }
 
   const [height, width] = plan.preprocessing.targetSize;
@@ -230,7 +230,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
     previous?.cache.dispose();
     await swapIn(tmpDir, finalDir);
     const durationMs = performance.now() - started;
-    return { info, report: { importId, reused: false, decoded, reusedRecords, skipped, durationMs, rate: durationMs > 0 ? (written.count * 1000) / durationMs : 0 } };
+    return { info, report: { importId, reused: false, decoded, reusedRecords, skipped, warnings: plan.warnings ?? [], durationMs, rate: durationMs > 0 ? (written.count * 1000) / durationMs : 0 } };
   } catch (error) {
     previous?.cache.dispose();
     await writer.discard();
