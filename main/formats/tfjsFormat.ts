@@ -3,6 +3,7 @@ import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tfjs } from '../engine/backend';
 import type { ModelGraph } from '../../common/graph/schema';
+import { writeFilesAtomic } from '../project/atomicWrite';
 
 /** File names of an exported TF.js layers model folder. */
 export const TFJS_FILES = { model: 'model.json', weights: 'group1-shard1of1.bin' } as const;
@@ -26,19 +27,18 @@ function restoreDepthMultipliers(topology: unknown, model: tfjs.LayersModel): vo
 
 /**
  * Writes `model.json` + one weight shard into `dir` with node fs (no tfjs-node needed), in
- * the layout `tf.loadLayersModel('file://…/model.json')` and the tfjs converter use.
+ * the layout `tf.loadLayersModel('file://…/model.json')` and the tfjs converter use. A
+ * failed write leaves a previous export in `dir` as it was.
  *
  * @returns the paths written
  */
 export async function writeTfjsModel(model: tfjs.LayersModel, dir: string, tf: Tfjs): Promise<string[]> {
-  await fs.mkdir(dir, { recursive: true });
   const modelPath = path.join(dir, TFJS_FILES.model);
   const weightsPath = path.join(dir, TFJS_FILES.weights);
   await model.save({
     async save(artifacts) {
       const weightData = artifacts.weightData ? joinWeightData(artifacts.weightData, tf) : new ArrayBuffer(0);
       restoreDepthMultipliers(artifacts.modelTopology, model);
-      await fs.writeFile(weightsPath, new Uint8Array(weightData));
       const modelJson = {
         format: 'layers-model',
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
@@ -46,7 +46,8 @@ export async function writeTfjsModel(model: tfjs.LayersModel, dir: string, tf: T
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [`./${TFJS_FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
       };
-      await fs.writeFile(modelPath, JSON.stringify(modelJson));
+      // Both files are written in full before either replaces a previous export, weights first.
+      await writeFilesAtomic([{ file: weightsPath, data: new Uint8Array(weightData) }, { file: modelPath, data: JSON.stringify(modelJson) }]);
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON({ ...artifacts, weightData }) };
     },
   });

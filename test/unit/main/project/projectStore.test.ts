@@ -1,4 +1,6 @@
 import fs from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -141,5 +143,25 @@ describe('project folders', () => {
     await writeFileAtomic(file, 'two');
     expect(await fs.readFile(file, 'utf8')).toBe('two');
     expect(await fs.readdir(dir)).toEqual(['a.json']);
+  });
+});
+
+describe('atomic writes onto special files', () => {
+  it('write into a pipe instead of replacing it with a regular file', async () => {
+    const dir = await tempDir();
+    const fifo = path.join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // A reader that does not block: the write must find it there, and nothing hangs if the pipe is gone.
+    const reader = await fs.open(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    try {
+      await writeFileAtomic(fifo, 'through the pipe');
+      expect((await fs.lstat(fifo)).isFIFO()).toBe(true);
+      const buffer = Buffer.alloc(64);
+      const { bytesRead } = await reader.read(buffer, 0, buffer.length, null);
+      expect(buffer.subarray(0, bytesRead).toString('utf8')).toBe('through the pipe');
+    } finally {
+      await reader.close();
+    }
+    expect(await fs.readdir(dir)).toEqual(['pipe']);
   });
 });
