@@ -4,22 +4,31 @@ import { LabError, received } from '../../../common/errors';
 let throwingErrorsActivated = false;
 
 /**
- * Opens an HDF5 file with h5wasm, waiting for its module once. HDF5 reports errors by
- * printing an HDF5-DIAG trace to stderr and carrying on with a failure status h5wasm
- * does not check (a failed write leaves a corrupt file without an error); h5wasm's
- * throwing error handler turns every such report into a JavaScript error instead, which
- * the readers and writers turn into named LabErrors.
+ * Waits for h5wasm's module, once. HDF5 reports errors by printing an HDF5-DIAG trace to
+ * stderr and carrying on with a failure status h5wasm does not check (a failed write
+ * leaves a corrupt file without an error); h5wasm's throwing error handler turns every
+ * such report into a JavaScript error instead, which the readers and writers turn into
+ * named LabErrors.
  */
-export async function openH5(filePath: string, mode: 'r' | 'w' | 'a'): Promise<H5File> {
+export async function hdf5Ready(): Promise<void> {
   const module = await h5wasm.ready;
   if (!throwingErrorsActivated) {
     module.activate_throwing_error_handler();
     throwingErrorsActivated = true;
   }
+}
+
+/**
+ * Opens an HDF5 file with h5wasm (see `hdf5Ready`).
+ *
+ * @param displayPath the file errors name, when `filePath` is a scratch copy of it
+ */
+export async function openH5(filePath: string, mode: 'r' | 'w' | 'a', displayPath = filePath): Promise<H5File> {
+  await hdf5Ready();
   try {
     return new h5wasm.File(filePath, mode);
   } catch (error) {
-    throw new LabError(mode === 'r' ? 'IO_BAD_FORMAT' : 'IO_WRITE_FAILED', `Expected ${mode === 'r' ? 'a readable' : 'a writable'} HDF5 file. ${received('path', filePath)}`, { path: filePath, cause: String(error) });
+    throw new LabError(mode === 'r' ? 'IO_BAD_FORMAT' : 'IO_WRITE_FAILED', `Expected ${mode === 'r' ? 'a readable' : 'a writable'} HDF5 file (${hdf5Reason(error)}). ${received('path', displayPath)}`, { path: displayPath });
   }
 }
 
