@@ -1,9 +1,9 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tfjs } from '../engine/backend';
 import type { ModelGraph } from '../../common/graph/schema';
 import { writeFilesAtomic } from '../project/atomicWrite';
+import { joinBytes, readTfjsModelJson, readTfjsWeightGroups } from './tfjsWeights';
 
 /** File names of an exported TF.js layers model folder. */
 export const TFJS_FILES = { model: 'model.json', weights: 'group1-shard1of1.bin' } as const;
@@ -56,25 +56,17 @@ export async function writeTfjsModel(model: tfjs.LayersModel, dir: string, tf: T
 
 /**
  * Loads a TF.js layers model folder (any shard count) through `tf.loadLayersModel`, the
- * way a user's app loads it.
+ * way a user's app loads it. Shards are read only from inside `dir` (see `readTfjsWeightGroups`).
  *
  * @param fileName the model JSON inside `dir` (`model.json` unless renamed)
+ * @throws LabError `IO_BAD_FORMAT` naming model.json when it or a shard is malformed or outside `dir`.
  */
 export async function loadTfjsModel(dir: string, tf: Tfjs, fileName: string = TFJS_FILES.model): Promise<tfjs.LayersModel> {
   const modelPath = path.join(dir, fileName);
+  const json = await readTfjsModelJson(modelPath);
+  const weightData = joinBytes(await readTfjsWeightGroups(dir, json, modelPath));
   return tf.loadLayersModel({
-    async load() {
-      const json = JSON.parse(await fs.readFile(modelPath, 'utf8')) as { modelTopology: object; weightsManifest: tfjs.io.WeightsManifestConfig };
-      const buffers: Uint8Array[] = [];
-      for (const group of json.weightsManifest) for (const file of group.paths) buffers.push(await fs.readFile(path.join(dir, file)));
-      const joined = new Uint8Array(buffers.reduce((sum, b) => sum + b.byteLength, 0));
-      let offset = 0;
-      for (const buffer of buffers) {
-        joined.set(buffer, offset);
-        offset += buffer.byteLength;
-      }
-      return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: joined.buffer };
-    },
+    load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights) as tfjs.io.WeightsManifestEntry[], weightData: weightData.buffer as ArrayBuffer }),
   });
 }
 
