@@ -28,6 +28,9 @@ export interface WireEventMessage {
 /** Anything the server sends. */
 export type WireServerMessage = WireResponse | WireEventMessage;
 
+/** Largest request the browser-mode WebSocket accepts (a big model graph or a dataset spec fits easily). */
+export const MAX_WIRE_MESSAGE_BYTES = 32 * 1024 * 1024;
+
 /** Query parameter (page URL and WebSocket URL) that carries the browser-mode access token. */
 export const ACCESS_TOKEN_PARAM = 'token';
 
