@@ -31,10 +31,7 @@ export type WireServerMessage = WireResponse | WireEventMessage;
 /** Largest request the browser-mode WebSocket accepts (a big model graph or a dataset spec fits easily). */
 export const MAX_WIRE_MESSAGE_BYTES = 32 * 1024 * 1024;
 
-/** Query parameter (page URL and WebSocket URL) that carries the browser-mode access token. */
-export const ACCESS_TOKEN_PARAM = 'token';
-
-/** Path of the LabApi WebSocket endpoint in browser mode. */
+/** Path of the LabApi WebSocket endpoint in browser mode, below the `/<access token>` the page is served under. */
 export const WS_API_PATH = '/api';
 
 /** IPC channel of one LabApi method in the desktop shell. */

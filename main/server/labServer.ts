@@ -2,9 +2,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
-import { ACCESS_TOKEN_PARAM, WS_API_PATH, type WireEventMessage } from '../../common/api/wire';
+import { WS_API_PATH, type WireEventMessage } from '../../common/api/wire';
 import type { LabEvent } from '../../common/api/events';
-import { ACCESS_TOKEN_COOKIE, createAccessToken, hasTokenInQuery, requestToken, tokensEqual } from './accessToken';
+import { createAccessToken, routeByToken } from './accessToken';
 import { sendStaticFile, sendText } from './staticFiles';
 import { answerWireMessage, MAX_WIRE_MESSAGE_BYTES, refuseWireMessage } from './wireDispatch';
 import { LabError } from '../../common/errors';
@@ -53,8 +53,10 @@ export interface LabServerOptions {
 
 /** A running browser-mode server. */
 export interface LabServer {
-  /** The URL to open, token included: `http://127.0.0.1:PORT/?token=…`. */
+  /** The URL to open, token included: `http://127.0.0.1:PORT/<token>/`. */
   readonly url: string;
+  /** The LabApi WebSocket: `ws://127.0.0.1:PORT/<token>/api`. */
+  readonly socketUrl: string;
   /** `http://host:port` without the token. */
   readonly origin: string;
   readonly host: string;
@@ -71,11 +73,10 @@ export interface LabServer {
 }
 
 /**
- * Serves the built renderer over HTTP and carries LabApi over a WebSocket at `/api`.
- * Every HTTP request and WebSocket upgrade must name this server in its Host header (403
- * otherwise, see hostCheck.ts) and carry the access token (query parameter, or the HttpOnly
- * cookie set on the first authenticated page load); others get 401.
- * Events from the endpoint go to every authenticated socket.
+ * Serves the built renderer over HTTP below `/<token>/` and carries LabApi over a
+ * WebSocket at `/<token>/api` (see `routeByToken`); any other path gets 401. Every HTTP
+ * request and WebSocket upgrade must also name this server in its Host header (403
+ * otherwise, see hostCheck.ts). Events from the endpoint go to every authenticated socket.
  */
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
   const host = options.host ?? '127.0.0.1';
@@ -173,7 +174,8 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
-    url: `${origin}/?${ACCESS_TOKEN_PARAM}=${token}`,
+    url: `${origin}/${token}/`,
+    socketUrl: `${origin.replace(/^http/, 'ws')}/${token}${WS_API_PATH}`,
     origin,
     host,
     port,
@@ -203,23 +205,23 @@ async function handleHttp(request: IncomingMessage, response: ServerResponse, to
     sendText(response, 405, 'Only GET and HEAD are served; LabApi calls go over the WebSocket.', { Allow: 'GET, HEAD' });
     return;
   }
-  if (!tokensEqual(token, requestToken(request))) {
-    sendText(response, 401, `Unauthorized: open the URL with ?${ACCESS_TOKEN_PARAM}=… that \`model-lab serve\` printed.`);
+  const route = routeByToken(new URL(request.url ?? '/', 'http://localhost').pathname, token);
+  if (route.kind === 'denied') {
+    sendText(response, 401, 'Unauthorized: open the URL `model-lab serve` printed; the access token is part of its path.');
     return;
   }
-  if (hasTokenInQuery(request, token)) {
-    // The page's own scripts, styles and workers load without the query; the cookie carries the token for them.
-    response.setHeader('Set-Cookie', `${ACCESS_TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+  if (route.kind === 'redirect') {
+    sendText(response, 301, 'Moved.', { Location: route.location });
+    return;
   }
-  const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-  await sendStaticFile(staticDir, pathname, response, request.method === 'HEAD');
+  await sendStaticFile(staticDir, route.rest, response, request.method === 'HEAD');
 }
 
 /** Why an upgrade is refused (a status line), or undefined when it may proceed. */
 function upgradeRefusal(request: IncomingMessage, token: string): string | undefined {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  if (url.pathname !== WS_API_PATH) return '404 Not Found';
-  if (!tokensEqual(token, requestToken(request))) return '401 Unauthorized';
+  const route = routeByToken(new URL(request.url ?? '/', 'http://localhost').pathname, token);
+  if (route.kind === 'denied') return '401 Unauthorized';
+  if (route.kind !== 'app' || route.rest !== WS_API_PATH) return '404 Not Found';
   // Another site's page must not reach the API even if it learned the token: the origin must be this server.
   const originHeader = request.headers.origin;
   if (originHeader !== undefined) {

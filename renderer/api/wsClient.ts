@@ -6,7 +6,7 @@ import { clientFromCall } from './clientFromCall';
 
 /** Browser-mode client options. */
 export interface WsClientOptions {
-  /** `ws://host:port/api?token=…` */
+  /** `ws://host:port/<token>/api` */
   url: string;
   /** WebSocket constructor; the browser's by default (tests pass `ws`). */
   WebSocketImpl?: typeof WebSocket;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LabEvent } from '../../../common/api/events';
-import type { WireResponse, WireServerMessage } from '../../../common/api/wire';
+import type { WireServerMessage } from '../../../common/api/wire';
+import { nextResponse, openSocket } from './socketHelpers';
 import { Emitter } from '../../../common/lifecycle';
 import { startLabServer, type LabServer, type LabServerOptions } from '../../../main/server/labServer';
 import { MAX_WIRE_MESSAGE_BYTES } from '../../../common/api/wire';
@@ -50,12 +51,7 @@ async function start(limits: LabServerOptions['limits'] = {}): Promise<LabServer
 }
 
 function connect(lab: LabServer): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${lab.host}:${lab.port}/api?token=${lab.token}`);
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_request, response) => reject(new Error(`status ${response.statusCode}`)));
-    ws.once('error', reject);
-  });
+  return openSocket(lab.socketUrl);
 }
 
 /** Every message the socket receives until it closes, and the close code. */
@@ -63,18 +59,6 @@ function untilClosed(ws: WebSocket): Promise<{ messages: WireServerMessage[]; co
   const messages: WireServerMessage[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(String(data)) as WireServerMessage));
   return new Promise((resolve) => ws.once('close', (code) => resolve({ messages, code })));
-}
-
-function nextResponse(ws: WebSocket): Promise<WireResponse> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData): void => {
-      const message = JSON.parse(String(data)) as WireServerMessage;
-      if (message.kind !== 'response') return;
-      ws.off('message', onMessage);
-      resolve(message);
-    };
-    ws.on('message', onMessage);
-  });
 }
 
 describe('WebSocket limits', () => {
@@ -90,7 +74,7 @@ describe('WebSocket limits', () => {
 
   it('fails an oversized call in the page client with the named error, without losing the connection', async () => {
     const lab = await start();
-    const client = createWsClient({ url: `ws://${lab.host}:${lab.port}/api?token=${lab.token}`, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
+    const client = createWsClient({ url: lab.socketUrl, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
     try {
       await expect(client.ping({ message: 'x'.repeat(MAX_WIRE_MESSAGE_BYTES) })).rejects.toMatchObject({ code: 'API_LIMIT_EXCEEDED' });
       expect(await client.ping({ message: 'small' })).toMatchObject({ method: 'ping' });
@@ -140,7 +124,7 @@ describe('WebSocket limits', () => {
     // A raw client that completes the handshake and then never reads.
     const raw = net.connect(lab.port, lab.host);
     await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
-    raw.write(`GET /api?token=${lab.token} HTTP/1.1\r\nHost: ${lab.host}:${lab.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    raw.write(`GET /${lab.token}/api HTTP/1.1\r\nHost: ${lab.host}:${lab.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
     await expect.poll(() => lab.socketCount).toBe(1);
     raw.pause();
     const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
