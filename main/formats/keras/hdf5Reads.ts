@@ -79,3 +79,13 @@ export async function readArchiveVariables(filePath: string, groupPaths: readonl
     h5.close();
   }
 }
+
+/** The root string attributes `names` of an HDF5 file, as [name, value] pairs (value null when absent). */
+export async function readRootAttributes(filePath: string, names: readonly string[]): Promise<[string, string | null][]> {
+  const file = await openH5(filePath, 'r');
+  try {
+    return names.map((name) => [name, stringAttribute(file, name)]);
+  } finally {
+    file.close();
+  }
+}

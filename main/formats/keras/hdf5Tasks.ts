@@ -1,6 +1,6 @@
 import { LabError, received } from '../../../common/errors';
 import { hdf5Reason } from './h5Access';
-import { readArchiveVariables, readKerasH5Contents } from './hdf5Reads';
+import { readArchiveVariables, readKerasH5Contents, readRootAttributes } from './hdf5Reads';
 import type { Hdf5Result, Hdf5Task } from './hdf5Protocol';
 
 /**
@@ -19,7 +19,9 @@ export function isWasmAbort(error: unknown): boolean {
  */
 export async function runHdf5Task(task: Hdf5Task, displayPath: string): Promise<Hdf5Result<Hdf5Task>> {
   try {
-    return task.kind === 'keras-h5' ? await readKerasH5Contents(task.file) : await readArchiveVariables(task.file, task.groupPaths, displayPath);
+    if (task.kind === 'keras-h5') return await readKerasH5Contents(task.file);
+    if (task.kind === 'archive-variables') return await readArchiveVariables(task.file, task.groupPaths, displayPath);
+    return await readRootAttributes(task.file, task.names);
   } catch (error) {
     if (error instanceof LabError) throw error;
     throw new LabError('IO_BAD_FORMAT', `Expected a readable HDF5 file; it is damaged (${hdf5Reason(error)}). ${received('path', displayPath)}`, { path: displayPath, ...(isWasmAbort(error) ? { aborted: true } : {}) });

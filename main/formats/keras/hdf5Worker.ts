@@ -7,12 +7,14 @@ import { parentPort } from 'node:worker_threads';
 import { LabError, serializeError } from '../../../common/errors';
 import type { WeightArray } from '../layerWeights';
 import type { Hdf5Reply, Hdf5Request, Hdf5Result, Hdf5Task } from './hdf5Protocol';
+import type { KerasH5Contents } from './hdf5Reads';
 import { hdf5Ready } from './h5Access';
 import { runHdf5Task } from './hdf5Tasks';
 
 /** The weight buffers a result owns whole, to hand over without copying. */
-function transferables(result: Hdf5Result<Hdf5Task>): ArrayBuffer[] {
-  const lists: (WeightArray[] | null)[] = Array.isArray(result) ? result : result.layers.map(([, weights]) => weights);
+function transferables(task: Hdf5Task, result: Hdf5Result<Hdf5Task>): ArrayBuffer[] {
+  if (task.kind === 'root-attributes') return [];
+  const lists = task.kind === 'keras-h5' ? (result as KerasH5Contents).layers.map(([, weights]) => weights) : (result as (WeightArray[] | null)[]);
   const buffers = new Set<ArrayBuffer>();
   for (const weights of lists) {
     for (const { data } of weights ?? []) if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) buffers.add(data.buffer as ArrayBuffer);
@@ -29,7 +31,7 @@ if (port) {
     void runHdf5Task(request.task, request.displayPath).then(
       (result) => {
         const reply: Hdf5Reply = { kind: 'result', id: request.id, result };
-        port.postMessage(reply, transferables(result));
+        port.postMessage(reply, transferables(request.task, result));
       },
       (error: unknown) => {
         const reply: Hdf5Reply = { kind: 'error', id: request.id, error: serializeError(error), fatal: error instanceof LabError && error.details?.['aborted'] === true };
