@@ -35,7 +35,7 @@ const RENDERER_BELOW_COMPONENTS = ['api', 'canvas', 'charts', 'composables', 'fi
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', '.tsbuild/**', 'release/**', 'test/e2e/artifacts/**', 'resources/**', 'bench/results/**', '**/*.d.ts'],
+    ignores: ['node_modules/**', 'dist/**', '.gpu/**', '.gl/**', '.tsbuild/**', 'release/**', 'test/e2e/artifacts/**', 'resources/**', 'bench/results/**', '**/*.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -62,6 +62,7 @@ export const LAB_ERROR_CODES = [
   'API_UNAUTHORIZED',
   'API_PATH_DENIED',
   'API_TRANSPORT',
+  'API_LIMIT_EXCEEDED',
   'INTERNAL',
 ] as const;
 

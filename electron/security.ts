@@ -12,6 +12,15 @@ export function isSafeExternalUrl(url: string): boolean {
   }
 }
 
+/** `decodeURIComponent`, or undefined for malformed percent-encoding (`%E0%A4%A`), which it would throw on. */
+function decodedPathname(pathname: string): string | undefined {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where the app's own page may come from: the built files, or the Vite dev server in development. */
 export interface TrustedOrigins {
   /** `file://…/dist/renderer/` (with trailing slash). */
@@ -35,7 +44,9 @@ export function isTrustedAppUrl(url: string | undefined, trusted: TrustedOrigins
   }
   if (parsed.protocol === 'file:') {
     const base = new URL(trusted.rendererFileUrl);
-    return parsed.pathname.startsWith(base.pathname) && !decodeURIComponent(parsed.pathname).includes('/../');
+    // A URL that does not decode is not one of the app's own pages; throwing here would skip the caller's preventDefault.
+    const decoded = decodedPathname(parsed.pathname);
+    return decoded !== undefined && parsed.pathname.startsWith(base.pathname) && !decoded.includes('/../');
   }
   return trusted.devServerOrigin !== undefined && parsed.origin === new URL(trusted.devServerOrigin).origin;
 }
@@ -83,7 +94,8 @@ export function droppedFilePath(url: string, trusted: TrustedOrigins): string | 
     return undefined;
   }
   if (parsed.protocol !== 'file:' || isTrustedAppUrl(url, trusted)) return undefined;
-  const pathname = decodeURIComponent(parsed.pathname);
+  const pathname = decodedPathname(parsed.pathname);
+  if (pathname === undefined) return undefined;
   // file:///C:/x on Windows has a leading slash before the drive letter.
   return /^\/[A-Za-z]:\//.test(pathname) ? pathname.slice(1) : pathname;
 }

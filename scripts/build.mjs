@@ -93,6 +93,11 @@ async function buildElectron() {
   if (existsSync(decodeWorker)) {
     await esbuild.build({ ...nodeEsm, entryPoints: [decodeWorker], outfile: path.join(root, 'dist/electron/decodeWorker.mjs') });
   }
+  // Keras .h5 and .keras files are read by HDF5 on a worker thread running this module (main/formats/keras/hdf5Isolation.ts).
+  const hdf5Worker = path.join(root, 'main/formats/keras/hdf5Worker.ts');
+  if (existsSync(hdf5Worker)) {
+    await esbuild.build({ ...nodeEsm, entryPoints: [hdf5Worker], outfile: path.join(root, 'dist/electron/hdf5Worker.mjs') });
+  }
   console.log('electron: built dist/electron (main, preload, training entry)');
 }
 

@@ -28,10 +28,10 @@ export interface WireEventMessage {
 /** Anything the server sends. */
 export type WireServerMessage = WireResponse | WireEventMessage;
 
-/** Query parameter (page URL and WebSocket URL) that carries the browser-mode access token. */
-export const ACCESS_TOKEN_PARAM = 'token';
+/** Largest request the browser-mode WebSocket accepts (a big model graph or a dataset spec fits easily). */
+export const MAX_WIRE_MESSAGE_BYTES = 32 * 1024 * 1024;
 
-/** Path of the LabApi WebSocket endpoint in browser mode. */
+/** Path of the LabApi WebSocket endpoint in browser mode, below the `/<access token>` the page is served under. */
 export const WS_API_PATH = '/api';
 
 /** IPC channel of one LabApi method in the desktop shell. */

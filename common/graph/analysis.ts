@@ -25,6 +25,25 @@ interface NodeInfo {
   inputsOk: boolean;
 }
 
+/**
+ * A record keyed by node ids without a prototype: an id such as `toString`, `constructor`
+ * or `__proto__` is then an ordinary key, and a missing id reads as undefined instead of
+ * an inherited member of Object.prototype.
+ */
+export function recordById<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  for (const [id, value] of entries) record[id] = value;
+  return record;
+}
+
+/**
+ * The entry of `id` in a record keyed by node ids, reading own entries only: an analysis
+ * that crossed a transport is a plain object again, whose prototype has a `toString`.
+ */
+export function entryById<T>(record: Readonly<Record<string, T>>, id: string): T | undefined {
+  return Object.hasOwn(record, id) ? record[id] : undefined;
+}
+
 /** `conv2d_1 (Conv2D)`: how messages name a layer. */
 export function layerLabel(node: Pick<GraphNode, 'name' | 'type'>): string {
   return `${node.name} (${node.type})`;
@@ -444,7 +463,7 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
   }
 
   const shapes = new Map<string, Shape>();
-  const paramCounts: GraphAnalysis['params'] = {};
+  const paramCounts: GraphAnalysis['params'] = recordById();
   const totals = { total: 0, trainable: 0, nonTrainable: 0 };
   for (const id of order) {
     const info = infos.get(id) as NodeInfo;
@@ -467,7 +486,7 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     order: cyclic ? [] : order,
     inputs,
     outputs,
-    shapes: Object.fromEntries([...shapes].map(([id, shape]) => [id, [...shape]])),
+    shapes: recordById([...shapes].map(([id, shape]) => [id, [...shape]] as const)),
     params: paramCounts,
     totals,
     problems,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LabError } from '../errors';
+import { declaredSchemaVersion } from '../schemaVersion';
 
 /**
  * The ModelGraph: the single description of an architecture (DESIGN.md principle 1).
@@ -96,7 +97,10 @@ const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string
  */
 export function migrateGraph(raw: Record<string, unknown>): Record<string, unknown> {
   let current = raw;
-  let version = typeof current['schemaVersion'] === 'number' ? current['schemaVersion'] : 1;
+  let version = declaredSchemaVersion(current);
+  if (version === undefined) {
+    throw new LabError('GRAPH_PARSE', `Expected the graph's schemaVersion to be a whole number such as ${GRAPH_SCHEMA_VERSION}. Received: schemaVersion=${JSON.stringify(current['schemaVersion'])}`, { field: 'schemaVersion', received: current['schemaVersion'] });
+  }
   if (version > GRAPH_SCHEMA_VERSION) {
     throw new LabError(
       'GRAPH_PARSE',

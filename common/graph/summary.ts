@@ -2,7 +2,7 @@ import { findLayerSpec } from '../catalog';
 import type { GraphAnalysis } from './problems';
 import type { GraphNode, ModelGraph } from './schema';
 import { formatShape, type Shape } from './shape';
-import { analyzeGraph } from './analysis';
+import { analyzeGraph, entryById } from './analysis';
 import { kerasModelLayout } from './kerasOrder';
 
 /**
@@ -97,8 +97,8 @@ export function summaryRows(graph: ModelGraph, analysis: GraphAnalysis = analyze
     const node = nodesById.get(id);
     if (!node) return [];
     const spec = findLayerSpec(node.type);
-    const shape = analysis.shapes[id] ?? null;
-    const count = analysis.params[id];
+    const shape = entryById(analysis.shapes, id) ?? null;
+    const count = entryById(analysis.params, id);
     const isInput = spec !== undefined && spec.arity.max === 0;
     const shapeText = shape === null ? '?' : isInput ? `[${formatShape(shape)}]` : formatShape(shape);
     return [{

@@ -66,7 +66,7 @@ export function createDatasetHandlers(context: LabContext): Pick<LabHandlers, Da
       const source = await resolveAllowedPath(context, input.path);
       return importDataset(
         { path: source, kind: input.kind, name: input.name, classNames: input.classNames, options: input.options },
-        { datasetsRoot: await cacheRoot(context, input.root), importId, signal, onProgress: (event) => context.emit(event) },
+        { datasetsRoot: await cacheRoot(context, input.root), importId, signal, onProgress: (event) => context.emit(event), confine: (file) => resolveAllowedPath(context, file) },
       );
     }),
 

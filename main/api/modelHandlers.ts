@@ -1,13 +1,13 @@
 import type { LabHandlers } from '../../common/api/labApi';
 import { LabError } from '../../common/errors';
 import { initBackend, parseBackendName, type Tfjs } from '../engine/backend';
-import { runDirOf } from '../project/runRepository';
+import { readRunSpec, runDirOf } from '../project/runRepository';
 import { EXPORT_FORMATS, exportModelFiles } from '../formats/exportModel';
 import { graphSource, runSource, type ExportSource } from '../formats/exportSource';
 import { importModelFile } from '../formats/importModel';
 import type { LabContext } from './labContext';
 import { resolveAllowedPath } from './paths';
-import { runsRootFor } from './runHandlers';
+import { checkedRunSpec, runsRootFor } from './runHandlers';
 
 type ModelMethodName = 'listExportFormats' | 'exportModel' | 'importModel';
 
@@ -35,7 +35,8 @@ export function createModelHandlers(context: LabContext): Pick<LabHandlers, Mode
       let source: ExportSource;
       if (input.runId !== undefined) {
         const runDir = runDirOf(await runsRootFor(context, input.projectDir), input.runId);
-        source = await runSource(runDir, input.checkpoint, tf);
+        // The run's dataset (held-out images for the verification) is read from the path run.json keeps: checked first.
+        source = await runSource(runDir, input.checkpoint, tf, await checkedRunSpec(context, await readRunSpec(runDir)));
       } else {
         source = graphSource(input.graph as NonNullable<typeof input.graph>, tf, input.seed);
       }

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { LabError, received } from '../../common/errors';
 import type { LabContext } from './labContext';
 import { listRecentProjects } from '../project/recentProjects';
+import { isInside } from '../install/isInside';
 
 /**
  * How far the paths a caller names may reach; the transport decides, once, when it
@@ -75,12 +76,6 @@ export async function allowedRealRoots(context: LabContext): Promise<string[]> {
 export function allowRoot(context: LabContext, root: string): void {
   const absolute = path.resolve(root);
   if (!context.options.allowedRoots.includes(absolute)) context.options.allowedRoots.push(absolute);
-}
-
-/** True when `candidate` is `root` itself or below it. */
-export function isInside(root: string, candidate: string): boolean {
-  const relative = path.relative(root, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /**

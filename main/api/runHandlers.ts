@@ -57,6 +57,35 @@ export async function resolveDatasetDir(context: LabContext, dataset: string, pr
   return findDatasetDir(context.options.dataDir, dataset);
 }
 
+/** A path check of one run.json field: the policy's refusal, naming the field it came from. */
+async function checkRunField<T>(field: string, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    if (!(error instanceof LabError) || error.code !== 'API_PATH_DENIED') throw error;
+    throw new LabError('API_PATH_DENIED', `run.json's ${field}: ${error.message}`, { ...error.details, field });
+  }
+}
+
+/**
+ * A run's spec with the paths run.json keeps (its dataset cache; the model file or
+ * project its initial weights come from) checked against the allowed folders like paths
+ * from a caller: run.json is a file on disk that can be edited, or planted by an upload,
+ * not a record the lab can trust.
+ *
+ * @throws LabError `API_PATH_DENIED` naming the field (`dataset.cacheDir`, `hyperparameters.initialWeights`).
+ */
+export async function checkedRunSpec(context: LabContext, spec: RunSpec): Promise<RunSpec> {
+  const cacheDir = await checkRunField('dataset.cacheDir', () => resolveAllowedPath(context, spec.dataset.cacheDir));
+  const initial = spec.hyperparameters.initialWeights;
+  const initialWeights = initial === undefined ? undefined : await checkRunField('hyperparameters.initialWeights', () => resolveTransferSourcePaths(context, initial));
+  return {
+    ...spec,
+    dataset: { ...spec.dataset, cacheDir },
+    hyperparameters: initialWeights === undefined ? spec.hyperparameters : { ...spec.hyperparameters, initialWeights },
+  };
+}
+
 const LIVE_STATUSES: readonly RunSpec['status'][] = ['queued', 'running', 'paused'];
 
 /**
@@ -118,6 +147,11 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
     const runDir = runDirOf(await runsRootFor(context, projectDir), runId);
     return { runDir, spec: await readRunSpec(runDir) };
   };
+  /** `locate` for methods that read the run's dataset or initial weights: their paths checked (see `checkedRunSpec`). */
+  const locateChecked = async (projectDir: string | undefined, runId: string): Promise<{ runDir: string; spec: RunSpec }> => {
+    const { runDir, spec } = await locate(projectDir, runId);
+    return { runDir, spec: await checkedRunSpec(context, spec) };
+  };
 
   const requireIdle = (runId: string): void => {
     if (supervisor.status(runId) !== undefined) {
@@ -144,7 +178,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       };
       const runDir = await createRunDir(runsRoot, spec);
       const avoid = await avoidFor(input.backend);
-      void supervisor.start({ runId: id, runDir, datasetDir, backend: backendPreference, avoid, resume: false });
+      void supervisor.start({ runId: id, runDir, datasetDir, initialWeights: spec.hyperparameters.initialWeights ?? null, backend: backendPreference, avoid, resume: false });
       return { runId: id, runDir };
     },
     pauseRun: async (input) => ({ status: supervisor.pause(input.runId) }),
@@ -181,7 +215,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
     },
     async resumeRunFromCheckpoint(input) {
       requireIdle(input.runId);
-      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const { runDir, spec } = await locateChecked(input.projectDir, input.runId);
       const epochs = input.epochs ?? spec.hyperparameters.epochs;
       if (epochs <= spec.epochsCompleted) {
         throw new LabError('TRAIN_BAD_CONFIG', `Expected more epochs than the ${spec.epochsCompleted} already trained. Received: epochs=${epochs}`, { field: 'epochs', received: epochs });
@@ -189,7 +223,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       await updateRunSpec(runDir, { hyperparameters: { ...spec.hyperparameters, epochs }, status: 'queued', endReason: null });
       const backendPreference = input.backend ?? spec.backendPreference;
       const avoid = await avoidFor(input.backend);
-      void supervisor.start({ runId: spec.id, runDir, datasetDir: spec.dataset.cacheDir, backend: backendPreference, avoid, resume: true });
+      void supervisor.start({ runId: spec.id, runDir, datasetDir: spec.dataset.cacheDir, initialWeights: spec.hyperparameters.initialWeights ?? null, backend: backendPreference, avoid, resume: true });
       return { runId: spec.id, runDir };
     },
     async compareRuns(input) {
@@ -206,7 +240,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       return { metric: input.metric, series };
     },
     async evaluateRun(input) {
-      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const { runDir, spec } = await locateChecked(input.projectDir, input.runId);
       const tf = await tfOnce();
       const cache = await openDatasetCache(spec.dataset.cacheDir);
       const { model } = await loadRunModel(tf, runDir, spec, input.checkpoint);
@@ -222,7 +256,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       }
     },
     async getConfusionCellImages(input) {
-      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const { runDir, spec } = await locateChecked(input.projectDir, input.runId);
       const evaluation = await readStoredEvaluation(runDir);
       if (!evaluation) {
         throw new LabError('IO_NOT_FOUND', `Expected a saved evaluation with per-example predictions; evaluate the run first. Received: runId=${JSON.stringify(spec.id)}`, { field: 'runId', received: spec.id, path: runDir });
@@ -238,7 +272,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       }
     },
     async predictImages(input) {
-      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const { runDir, spec } = await locateChecked(input.projectDir, input.runId);
       const files = await Promise.all(input.paths.map((p) => resolveAllowedPath(context, p)));
       const info = await readDatasetInfo(spec.dataset.cacheDir);
       const tf = await tfOnce();
@@ -250,7 +284,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       }
     },
     async getFeatureMaps(input) {
-      const { runDir, spec } = await locate(input.projectDir, input.runId);
+      const { runDir, spec } = await locateChecked(input.projectDir, input.runId);
       const tf = await tfOnce();
       const cache = await openDatasetCache(spec.dataset.cacheDir);
       const { model } = await loadRunModel(tf, runDir, spec, input.checkpoint);

@@ -9,7 +9,8 @@ import {
 } from '../../common/api/methods/uploads';
 import { LabError, received } from '../../common/errors';
 import type { LabContext } from './labContext';
-import { isInside, resolveAllowedPath } from './paths';
+import { isInside } from '../install/isInside';
+import { resolveAllowedPath } from './paths';
 import { ioError } from '../project/atomicWrite';
 import { safeFolderName, safeRelativeSegments } from './uploadPath';
 

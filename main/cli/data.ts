@@ -79,6 +79,7 @@ function printImport(io: CliIo, result: ImportResult): void {
   printKnownDataset(io, info);
   io.out(`  splits   train ${info.splits.train}, validation ${info.splits.validation}, test ${info.splits.test}\n`);
   io.out(`  decoded  ${report.decoded}, reused ${report.reusedRecords}, ${(report.durationMs / 1000).toFixed(1)} s (${report.rate.toFixed(0)} images/s)\n`);
+  for (const warning of report.warnings) io.out(`  warning  ${warning}\n`);
   if (report.skipped.length > 0) {
     io.out(`  skipped  ${report.skipped.length} file(s):\n`);
     for (const file of report.skipped) io.out(`    ${file.path}: ${file.reason}\n`);

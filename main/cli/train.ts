@@ -250,7 +250,7 @@ export function followRun(service: LabService, runId: string, io: CliIo, json: b
         io.out(`${event.message}${best}\n`);
       } else if (event.type === 'run.failed') {
         clearBar();
-        io.err(`Run failed [${event.code}]: ${event.reason} (last good epoch: ${event.lastGoodEpoch})\n`);
+        io.err(`Run failed [${event.code}]: ${event.reason} (${event.lastGoodEpoch > 0 ? `last good epoch: ${event.lastGoodEpoch}` : 'no epoch saved'})\n`);
       } else if (event.type === 'run.status') {
         clearBar();
         io.out(`Run ${event.status}.\n`);

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { deserializeError, LabError } from '../../common/errors';
 import type { IDisposable } from '../../common/lifecycle';
 import type { Preprocessing } from '../../common/data/preprocessing';
 import type { DecodeReply, DecodeRequest } from './decodeProtocol';
 import { preprocessImageBytes, type PreprocessedImage } from './preprocess';
+import { startWorkerModule, workerModuleBeside } from '../workerModule';
 
 /** One worker thread and the requests it has not answered yet. */
 interface PoolWorker {
@@ -88,7 +86,7 @@ export class DecodePool implements IDisposable {
   }
 
   private start(): PoolWorker {
-    const owner: PoolWorker = { worker: startWorker(this.entry), inFlight: new Set(), answered: false };
+    const owner: PoolWorker = { worker: startWorkerModule(this.entry), inFlight: new Set(), answered: false };
     owner.worker.unref();
     owner.worker.on('message', (reply: DecodeReply) => this.settle(owner, reply));
     owner.worker.on('error', (error: Error) => this.retire(owner, error.message));
@@ -128,25 +126,9 @@ export class DecodePool implements IDisposable {
   }
 }
 
-/**
- * Starts the worker module. A TypeScript entry (development, tests, benchmarks run with
- * tsx) first registers tsx's loader in the new thread: loader flags in a worker's
- * execArgv do not install module hooks there under Node 20.
- */
-function startWorker(entry: string): Worker {
-  if (!entry.endsWith('.ts')) return new Worker(entry);
-  // tsx's exports map sends `import 'tsx/esm/api'` here; require.resolve would pick the
-  // CommonJS build, whose register() cannot load from an eval'd worker.
-  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
-
 /** Absolute path of the decode worker module (beside this file, or beside the bundle that holds it). */
 export function decodeWorkerPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  return path.join(path.dirname(here), `decodeWorker${path.extname(here)}`);
+  return workerModuleBeside(import.meta.url, 'decodeWorker');
 }
 
 let shared: DecodePool | null | undefined;

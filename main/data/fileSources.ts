@@ -81,6 +81,8 @@ export async function planIdxImport(target: string, options: ImportOptions, clas
   const sourceFiles: RecordSource[] = [];
   let shape: [number, number] | null = null;
   let maxLabel = -1;
+  let maxLabelFile = '';
+  const labelCounts = new Uint32Array(256);
   let preprocessing: Preprocessing | null = null;
   const contents: FileBytes[] = [];
   for (const name of names) {
@@ -113,7 +115,11 @@ export async function planIdxImport(target: string, options: ImportOptions, clas
     const split: DatasetSplit = /^(t10k|test)/i.test(prefix) ? 'test' : 'train';
     for (let i = 0; i < count; i++) {
       const label = labels.data[i]!;
-      maxLabel = Math.max(maxLabel, label);
+      labelCounts[label] = (labelCounts[label] ?? 0) + 1;
+      if (label > maxLabel) {
+        maxLabel = label;
+        maxLabelFile = labelsFile;
+      }
       records.push(rawRecord(images.data, i, height, width, 1, label, split, preprocessing));
     }
     sourceFiles.push(await statSource(imagesFile), await statSource(labelsFile));
@@ -121,11 +127,39 @@ export async function planIdxImport(target: string, options: ImportOptions, clas
   if (!preprocessing || records.length === 0) {
     throw new LabError('DATASET_EMPTY', `Expected IDX files named like train-images-idx3-ubyte[.gz]. Received: path=${JSON.stringify(target)}`, { path: target });
   }
+  const warnings = checkLabelRange(labelCounts, maxLabel, maxLabelFile, classNames);
   // Recognised by content, not by folder name: a copy in ~/data/clothes is still Fashion-MNIST.
   const recognised = recogniseDataset(contents, knownFiles);
   const fallback = recognised?.dataset.classes ?? Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
   const classes = resolveClassNames(classNames, fallback, maxLabel + 1, target);
-  return { kind: 'idx', name: path.basename(stat.isFile() ? dir : target), sourcePath: target, classes, preprocessing, records, skipped: [], sourceFiles, knownDataset: knownDatasetOf(recognised) };
+  return { kind: 'idx', name: path.basename(stat.isFile() ? dir : target), sourcePath: target, classes, preprocessing, records, skipped: [], sourceFiles, knownDataset: knownDatasetOf(recognised), warnings };
+}
+
+/**
+ * Labels are class indices, so labels 0..max make max + 1 classes. A label far above
+ * the others (255 as a "missing" marker, a corrupt byte) would make most classes empty
+ * and the model's output layer that much wider: more empty classes than classes with
+ * images is refused unless class names for every label were given. Fewer empty classes
+ * import with a warning naming them.
+ *
+ * @returns the warnings for the import report.
+ * @throws LabError `DATASET_BAD_FILE` naming the labels file holding the largest label.
+ */
+function checkLabelRange(labelCounts: Uint32Array, maxLabel: number, maxLabelFile: string, classNames: string[] | undefined): string[] {
+  const implied = maxLabel + 1;
+  const empty = Array.from({ length: implied }, (_, label) => label).filter((label) => labelCounts[label] === 0);
+  if (empty.length === 0) return [];
+  const present = implied - empty.length;
+  const asked = classNames !== undefined && classNames.length >= implied;
+  if (empty.length > present && !asked) {
+    throw new LabError(
+      'DATASET_BAD_FILE',
+      `Expected labels 0 to n-1 for n classes: the labels have ${present} distinct labels but go up to ${maxLabel} (${labelCounts[maxLabel]} image(s) labelled ${maxLabel}), which would make ${implied} classes, ${empty.length} of them empty. Fix the labels, or give classNames with ${implied} names to import them as they are. Received: maxLabel=${maxLabel} in ${maxLabelFile}`,
+      { path: maxLabelFile, field: 'labels', received: { maxLabel, distinctLabels: present } },
+    );
+  }
+  const listed = empty.length <= 10 ? empty.join(', ') : `${empty.slice(0, 10).join(', ')}, …`;
+  return [`${empty.length} of the ${implied} labels have no images (label${empty.length === 1 ? '' : 's'} ${listed}): ${empty.length === 1 ? 'that class stays' : 'those classes stay'} empty, and the model cannot learn ${empty.length === 1 ? 'it' : 'them'}.`];
 }
 
 /**

@@ -6,7 +6,7 @@ import type { DatasetInfo, DatasetProgressEvent, ImportOptions, ImportResult } f
 import { CACHE_FILES, openDatasetCache, readDatasetInfo, type CacheIndex, type DatasetCache, type RecordSource } from './datasetCache';
 import { CacheWriter } from './cacheWriter';
 import type { ImportPlan, PlannedRecord } from './importPlan';
-import { planFolderImport } from './folderSource';
+import { planFolderImport, type ConfineLink } from './folderSource';
 import { findCifarDir, looksLikeIdx, planCifarImport, planIdxImport } from './fileSources';
 import { assignSplits, countPerClass } from './split';
 import { computeStoredStats } from './stats';
@@ -38,6 +38,8 @@ export interface ImportEnvironment {
   concurrency?: number | undefined;
   /** The standard files recognised by content (default `KNOWN_FILES`; tests pass their own). */
   knownFiles?: readonly KnownFile[] | undefined;
+  /** Where a linked image may be read from (the caller's path policy); links are followed without one. */
+  confine?: ConfineLink | undefined;
 }
 
 /**
@@ -64,7 +66,7 @@ function slug(name: string): string {
   return cleaned.length > 0 ? cleaned : 'dataset';
 }
 
-async function planImport(request: ImportRequest, target: string, onScanned: (files: number) => void, knownFiles: readonly KnownFile[] | undefined): Promise<ImportPlan> {
+async function planImport(request: ImportRequest, target: string, onScanned: (files: number) => void, knownFiles: readonly KnownFile[] | undefined, confine: ConfineLink | undefined): Promise<ImportPlan> {
   let stat;
   try {
     stat = await fs.stat(target);
@@ -81,7 +83,7 @@ async function planImport(request: ImportRequest, target: string, onScanned: (fi
   if (kind === 'idx') return planIdxImport(target, request.options, request.classNames, knownFiles);
   if (kind === 'cifar10') return planCifarImport(target, request.options, request.classNames, knownFiles);
   if (!stat.isDirectory()) throw new LabError('DATASET_BAD_FILE', `Expected a folder with one subfolder per class. Received: path=${JSON.stringify(request.path)}`, { path: request.path, field: 'path' });
-  return planFolderImport(target, request.options, onScanned);
+  return planFolderImport(target, request.options, onScanned, confine);
 }
 
 /** Fingerprint of an import: its sources (paths, sizes, mtimes), classes and every option that changes the cache. */
@@ -141,7 +143,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
   const plan = await planImport(request, target, (files) => {
     scan.add(files - scannedSoFar);
     scannedSoFar = files;
-  }, env.knownFiles);
+  }, env.knownFiles, env.confine);
   scan.finish();
   throwIfCancelled(env.signal, importId);
 
@@ -157,7 +159,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
     const info: DatasetInfo = name === existing.name ? existing : { ...existing, name };
     if (info !== existing) await writeJson(path.join(finalDir, CACHE_FILES.info), info);
     const durationMs = performance.now() - started;
-    return { info, report: { importId, reused: true, decoded: 0, reusedRecords: existing.splits.train + existing.splits.validation + existing.splits.test, skipped: existing.skipped, durationMs, rate: 0 } };
+    return { info, report: { importId, reused: true, decoded: 0, reusedRecords: existing.splits.train + existing.splits.validation + existing.splits.test, skipped: existing.skipped, warnings: plan.warnings ?? [], durationMs, rate: 0 } };
   }
 
   const [height, width] = plan.preprocessing.targetSize;
@@ -230,7 +232,7 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
     previous?.cache.dispose();
     await swapIn(tmpDir, finalDir);
     const durationMs = performance.now() - started;
-    return { info, report: { importId, reused: false, decoded, reusedRecords, skipped, durationMs, rate: durationMs > 0 ? (written.count * 1000) / durationMs : 0 } };
+    return { info, report: { importId, reused: false, decoded, reusedRecords, skipped, warnings: plan.warnings ?? [], durationMs, rate: durationMs > 0 ? (written.count * 1000) / durationMs : 0 } };
   } catch (error) {
     previous?.cache.dispose();
     await writer.discard();

@@ -33,4 +33,6 @@ export interface ImportPlan {
   sourceFiles: RecordSource[];
   /** The standard dataset the files are, recognised by content; null otherwise. */
   knownDataset: DatasetInfo['knownDataset'] | null;
+  /** What the import report should point out (labels with no images). */
+  warnings?: string[];
 }

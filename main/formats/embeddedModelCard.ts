@@ -4,7 +4,8 @@ import path from 'node:path';
 import protobuf from 'protobufjs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { modelCardSchema, type ExportFormat, type ModelCard } from '../../common/api/methods/models';
-import { openH5, stringAttribute } from './keras/h5Access';
+import { openH5 } from './keras/h5Access';
+import { readHdf5Isolated } from './keras/hdf5Isolation';
 import { modelProtoType } from './onnx/onnxSchema';
 import { TFJS_FILES } from './tfjsFormat';
 import { parseModelCard } from './modelCard';
@@ -89,13 +90,10 @@ export async function readEmbeddedModelCard(format: ExportFormat | 'keras-json',
   try {
     switch (format) {
       case 'h5': {
-        const h5 = await openH5(file, 'r');
-        try {
-          const text = stringAttribute(h5, EMBEDDED_MODEL_CARD_KEY);
-          return text === null ? null : parseModelCard(text);
-        } finally {
-          h5.close();
-        }
+        // The file is the user's: HDF5 reads it on its own thread (see readHdf5Isolated).
+        const [card] = await readHdf5Isolated({ kind: 'root-attributes', file, names: [EMBEDDED_MODEL_CARD_KEY] }, file);
+        const text = card?.[1] ?? null;
+        return text === null ? null : parseModelCard(text);
       }
       case 'keras': {
         const entries = unzipSync(new Uint8Array(await fs.readFile(file)), { filter: (entry) => entry.name === KERAS_ARCHIVE_CARD });

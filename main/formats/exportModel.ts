@@ -10,12 +10,14 @@ import { verificationInputs, type ExportSource } from './exportSource';
 import { readLayerWeights } from './layerWeights';
 import { tfjsPortabilityWarnings, writeTfjsModel } from './tfjsFormat';
 import { writeKerasH5 } from './keras/h5Format';
+import { hdf5Reason } from './keras/h5Access';
 import { buildKerasArchive } from './keras/kerasV3Format';
 import { generateKerasTrainingScript } from './keras/kerasScript';
 import { graphToOnnx } from './onnx/onnxExport';
 import { buildModelCard, writeModelCard } from './modelCard';
 import { embeddedCardFile, withEmbeddedModelCard } from './embeddedModelCard';
 import { writeError } from './fileErrors';
+import { writeFileAtomic } from '../project/atomicWrite';
 import { VERIFY_TOLERANCE, verifyExport } from './verifyExport';
 
 /** The formats, what each carries and how it is checked (the `listExportFormats` answer). */
@@ -45,23 +47,20 @@ async function sourceDatasetInfo(source: ExportSource): Promise<DatasetInfo | nu
   return readDatasetInfo(source.run.spec.dataset.cacheDir).catch(() => null);
 }
 
-/** Writes bytes to `filePath`, creating its folder; failures become IO_* errors. */
-async function writeBytes(filePath: string, bytes: Uint8Array | string): Promise<void> {
-  try {
-    await fs.mkdir(path.dirname(filePath), { recursive: true });
-    await fs.writeFile(filePath, bytes);
-  } catch (error) {
-    throw writeError(error, filePath);
-  }
+/** A failure while building an HDF5-based file, as the write error of the export it was for. */
+function buildError(error: unknown, filePath: string): LabError {
+  return error instanceof LabError ? error : writeError(new Error(hdf5Reason(error)), filePath);
 }
 
-/** Builds a file in a scratch folder first (h5wasm writes by path), then copies it to `filePath`. */
+/** Builds a file in a scratch folder first (h5wasm writes by path), then copies it to `filePath` atomically. */
 async function writeViaScratch(filePath: string, build: (scratchFile: string) => Promise<void>): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'model-lab-export-'));
   try {
     const scratch = path.join(dir, path.basename(filePath));
-    await build(scratch);
-    await writeBytes(filePath, await fs.readFile(scratch));
+    await build(scratch).catch((error: unknown) => {
+      throw buildError(error, filePath);
+    });
+    await writeFileAtomic(filePath, await fs.readFile(scratch));
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -103,11 +102,13 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
       files.push(outPath);
       break;
     case 'keras':
-      await writeBytes(outPath, await buildKerasArchive(source.graph, weights));
+      await writeFileAtomic(outPath, await buildKerasArchive(source.graph, weights).catch((error: unknown) => {
+        throw buildError(error, outPath);
+      }));
       files.push(outPath);
       break;
     case 'onnx':
-      await writeBytes(outPath, graphToOnnx(source.graph, weights, `tfjs ${source.tf.version_core}`));
+      await writeFileAtomic(outPath, graphToOnnx(source.graph, weights, `tfjs ${source.tf.version_core}`));
       files.push(outPath);
       break;
     case 'keras-script': {
@@ -118,7 +119,7 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
         classNames: source.run ? source.run.classNames : null,
         datasetSplits: datasetInfo?.splits ?? null,
       });
-      await writeBytes(outPath, script);
+      await writeFileAtomic(outPath, script);
       files.push(outPath);
       break;
     }
@@ -137,7 +138,7 @@ export async function exportModelFiles(source: ExportSource, options: ExportOpti
   const card = buildModelCard(source, format, preprocessing, verification, warnings);
   // The card goes into the file once the file is verified (it records the verification), and beside it.
   const embedIn = embeddedCardFile(format, outPath);
-  if (embedIn !== null && format !== 'keras-script') await writeBytes(embedIn, await withEmbeddedModelCard(format, embedIn, card));
+  if (embedIn !== null && format !== 'keras-script') await writeFileAtomic(embedIn, await withEmbeddedModelCard(format, embedIn, card));
   const modelFile = embedIn ?? outPath;
   let cardFiles;
   try {

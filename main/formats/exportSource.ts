@@ -44,10 +44,12 @@ export function graphSource(graph: ModelGraph, tf: Tfjs, seed: number): ExportSo
  * The model of a run's checkpoint: the run's graph compiled and the checkpoint's weights
  * loaded by position.
  *
+ * @param spec the run's spec when the caller has read (and checked) it; read from run.json otherwise
+ *
  * @throws LabError `RUN_NOT_FOUND` when the run or the checkpoint is missing.
  */
-export async function runSource(runDir: string, checkpoint: CheckpointKind, tf: Tfjs): Promise<ExportSource> {
-  const spec = await readRunSpec(runDir);
+export async function runSource(runDir: string, checkpoint: CheckpointKind, tf: Tfjs, spec?: RunSpec): Promise<ExportSource> {
+  spec ??= await readRunSpec(runDir);
   const found = await checkpointDir(runDir, checkpoint);
   if (found === null) {
     throw new LabError('RUN_NOT_FOUND', `Expected run ${spec.id} to have a ${checkpoint} checkpoint; train it for at least one epoch. ${received('checkpoint', checkpoint)}`, { path: runDir, field: 'checkpoint' });

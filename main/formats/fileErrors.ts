@@ -16,3 +16,17 @@ export function writeError(error: unknown, filePath: string): LabError {
   const message = error instanceof Error ? error.message : String(error);
   return new LabError('IO_WRITE_FAILED', `Expected to write the export file (${message}). ${received('path', filePath)}`, { path: filePath, ...(code ? { errno: code } : {}) });
 }
+
+/**
+ * JSON kept inside a model file (a config attribute, an archive member).
+ *
+ * @param what where the text sits, for the message: `the model_config attribute`
+ * @throws LabError `IO_BAD_FORMAT` naming the file, where the text sits and the parse error.
+ */
+export function parseJsonText(text: string, what: string, filePath: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new LabError('IO_BAD_FORMAT', `Expected JSON in ${what} (${(error as Error).message}). ${received('path', filePath)}`, { path: filePath, field: what });
+  }
+}

@@ -4,6 +4,7 @@ import { modelCardSchema, type ExportFormat, type ModelCard, type Verification }
 import { analyzeGraph } from '../../common/graph/analysis';
 import type { Preprocessing } from '../../common/data/preprocessing';
 import type { ExportSource } from './exportSource';
+import { writeFilesAtomic } from '../project/atomicWrite';
 
 /**
  * The card files beside a model file: `<file name>.model-card.json` and `.md`, e.g.
@@ -96,8 +97,7 @@ export function modelCardMarkdown(card: ModelCard): string {
 /** Writes the card's JSON and Markdown files beside `modelFile`; returns their paths. */
 export async function writeModelCard(modelFile: string, card: ModelCard): Promise<{ json: string; markdown: string }> {
   const files = modelCardFiles(modelFile);
-  await fs.writeFile(files.json, `${JSON.stringify(card, null, 2)}\n`);
-  await fs.writeFile(files.markdown, modelCardMarkdown(card));
+  await writeFilesAtomic([{ file: files.json, data: `${JSON.stringify(card, null, 2)}\n` }, { file: files.markdown, data: modelCardMarkdown(card) }]);
   return files;
 }
 

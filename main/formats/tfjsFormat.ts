@@ -1,8 +1,9 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tfjs } from '../engine/backend';
 import type { ModelGraph } from '../../common/graph/schema';
+import { writeFilesAtomic } from '../project/atomicWrite';
+import { joinBytes, readTfjsModelJson, readTfjsWeightGroups } from './tfjsWeights';
 
 /** File names of an exported TF.js layers model folder. */
 export const TFJS_FILES = { model: 'model.json', weights: 'group1-shard1of1.bin' } as const;
@@ -26,19 +27,18 @@ function restoreDepthMultipliers(topology: unknown, model: tfjs.LayersModel): vo
 
 /**
  * Writes `model.json` + one weight shard into `dir` with node fs (no tfjs-node needed), in
- * the layout `tf.loadLayersModel('file://…/model.json')` and the tfjs converter use.
+ * the layout `tf.loadLayersModel('file://…/model.json')` and the tfjs converter use. A
+ * failed write leaves a previous export in `dir` as it was.
  *
  * @returns the paths written
  */
 export async function writeTfjsModel(model: tfjs.LayersModel, dir: string, tf: Tfjs): Promise<string[]> {
-  await fs.mkdir(dir, { recursive: true });
   const modelPath = path.join(dir, TFJS_FILES.model);
   const weightsPath = path.join(dir, TFJS_FILES.weights);
   await model.save({
     async save(artifacts) {
       const weightData = artifacts.weightData ? joinWeightData(artifacts.weightData, tf) : new ArrayBuffer(0);
       restoreDepthMultipliers(artifacts.modelTopology, model);
-      await fs.writeFile(weightsPath, new Uint8Array(weightData));
       const modelJson = {
         format: 'layers-model',
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
@@ -46,7 +46,8 @@ export async function writeTfjsModel(model: tfjs.LayersModel, dir: string, tf: T
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [`./${TFJS_FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
       };
-      await fs.writeFile(modelPath, JSON.stringify(modelJson));
+      // Both files are written in full before either replaces a previous export, weights first.
+      await writeFilesAtomic([{ file: weightsPath, data: new Uint8Array(weightData) }, { file: modelPath, data: JSON.stringify(modelJson) }]);
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON({ ...artifacts, weightData }) };
     },
   });
@@ -55,25 +56,17 @@ export async function writeTfjsModel(model: tfjs.LayersModel, dir: string, tf: T
 
 /**
  * Loads a TF.js layers model folder (any shard count) through `tf.loadLayersModel`, the
- * way a user's app loads it.
+ * way a user's app loads it. Shards are read only from inside `dir` (see `readTfjsWeightGroups`).
  *
  * @param fileName the model JSON inside `dir` (`model.json` unless renamed)
+ * @throws LabError `IO_BAD_FORMAT` naming model.json when it or a shard is malformed or outside `dir`.
  */
 export async function loadTfjsModel(dir: string, tf: Tfjs, fileName: string = TFJS_FILES.model): Promise<tfjs.LayersModel> {
   const modelPath = path.join(dir, fileName);
+  const json = await readTfjsModelJson(modelPath);
+  const weightData = joinBytes(await readTfjsWeightGroups(dir, json, modelPath));
   return tf.loadLayersModel({
-    async load() {
-      const json = JSON.parse(await fs.readFile(modelPath, 'utf8')) as { modelTopology: object; weightsManifest: tfjs.io.WeightsManifestConfig };
-      const buffers: Uint8Array[] = [];
-      for (const group of json.weightsManifest) for (const file of group.paths) buffers.push(await fs.readFile(path.join(dir, file)));
-      const joined = new Uint8Array(buffers.reduce((sum, b) => sum + b.byteLength, 0));
-      let offset = 0;
-      for (const buffer of buffers) {
-        joined.set(buffer, offset);
-        offset += buffer.byteLength;
-      }
-      return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: joined.buffer };
-    },
+    load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights) as tfjs.io.WeightsManifestEntry[], weightData: weightData.buffer as ArrayBuffer }),
   });
 }
 

@@ -12,6 +12,28 @@ export function ioError(error: unknown, file: string, action: string): LabError 
   return new LabError('IO_WRITE_FAILED', `Expected to ${action}: ${(error as Error).message}. Received: path=${JSON.stringify(file)}`, { path: file });
 }
 
+/** The temporary sibling a file is written to before it is renamed over `file`. */
+function temporarySibling(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** True when `file` exists and is neither a regular file, a folder nor a link: a device, pipe or socket. */
+async function isSpecialFile(file: string): Promise<boolean> {
+  const stat = await fs.lstat(file).catch(() => null);
+  return stat !== null && !stat.isFile() && !stat.isDirectory() && !stat.isSymbolicLink();
+}
+
+/** Writes and flushes `data` to a new file at `temp`. */
+async function writeFlushed(temp: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(temp, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Writes `data` to `file` so that readers see the old content or the new, never a
  * half-written file: write a temporary sibling, flush it, then rename over the target
@@ -20,20 +42,41 @@ export function ioError(error: unknown, file: string, action: string): LabError 
  * @throws LabError `IO_DISK_FULL`, `IO_PERMISSION` or `IO_WRITE_FAILED`.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFilesAtomic([{ file, data }]);
+}
+
+/**
+ * Writes several files that belong together (a model.json and its weights, a model card
+ * and its Markdown) the way `writeFileAtomic` writes one: every file is written in full
+ * beside its target first, and only then are they renamed into place, in the given
+ * order. A failure before the renames leaves every target as it was and no temporary
+ * file behind.
+ *
+ * @throws LabError `IO_DISK_FULL`, `IO_PERMISSION` or `IO_WRITE_FAILED` naming the file.
+ */
+export async function writeFilesAtomic(files: readonly { file: string; data: string | Uint8Array }[]): Promise<void> {
+  const staged: { file: string; temp: string }[] = [];
+  let current = files[0]?.file ?? '';
   try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    const handle = await fs.open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
+    for (const { file, data } of files) {
+      current = file;
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      if (await isSpecialFile(file)) {
+        // A device or pipe (/dev/stdout, a FIFO) is written to, never replaced by a regular file.
+        await fs.writeFile(file, data);
+        continue;
+      }
+      const temp = temporarySibling(file);
+      staged.push({ file, temp });
+      await writeFlushed(temp, data);
     }
-    await fs.rename(temp, file);
+    for (const { file, temp } of staged) {
+      current = file;
+      await fs.rename(temp, file);
+    }
   } catch (error) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw ioError(error, file, 'write the file');
+    await Promise.all(staged.map(({ temp }) => fs.rm(temp, { force: true }).catch(() => undefined)));
+    throw ioError(error, current, 'write the file');
   }
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LabError } from '../../common/errors';
 import { PROJECT_SCHEMA_VERSION, projectFileSchema, type Project, type ProjectFile } from '../../common/api/methods/projects';
 import { migrateGraph } from '../../common/graph/schema';
+import { declaredSchemaVersion } from '../../common/schemaVersion';
 import { writeJsonAtomic } from './atomicWrite';
 
 /** Folder suffix of a project. */
@@ -47,7 +48,10 @@ const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string
  */
 export function migrateProject(raw: Record<string, unknown>): Record<string, unknown> {
   let current = raw;
-  let version = typeof current['schemaVersion'] === 'number' ? current['schemaVersion'] : 1;
+  let version = declaredSchemaVersion(current);
+  if (version === undefined) {
+    throw new LabError('PROJECT_DAMAGED', `Expected schemaVersion to be a whole number such as ${PROJECT_SCHEMA_VERSION}. Received: schemaVersion=${JSON.stringify(current['schemaVersion'])}`, { field: 'schemaVersion', received: current['schemaVersion'] });
+  }
   if (version > PROJECT_SCHEMA_VERSION) {
     throw new LabError('PROJECT_DAMAGED', `Expected a project written by this or an older Model Lab (schemaVersion <= ${PROJECT_SCHEMA_VERSION}). Received: schemaVersion=${version}`, { field: 'schemaVersion', received: version });
   }
@@ -134,24 +138,19 @@ export async function createProject(parentDir: string, name: string, graph: Proj
 }
 
 /**
- * Reads a project folder. A damaged project.json fails with `PROJECT_DAMAGED` naming
- * the field and, in `details.autosave`, the newest good autosave; pass
- * `recoverFromAutosave` to open that autosave instead.
+ * Reads a project folder. A damaged project.json, or a missing one while autosaves
+ * remain, fails with `PROJECT_DAMAGED` naming the field and, in `details.autosave`, the
+ * newest good autosave; pass `recoverFromAutosave` to open that autosave instead.
  *
  * @throws LabError `PROJECT_NOT_FOUND` or `PROJECT_DAMAGED`.
  */
 export async function readProject(dir: string, recoverFromAutosave = false): Promise<Project> {
   const file = path.join(dir, PROJECT_FILES.project);
-  let text: string;
+  let project: ProjectFile;
   try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new LabError('PROJECT_NOT_FOUND', `Expected a project folder with project.json. Received: path=${JSON.stringify(dir)}`, { path: dir });
-  }
-  try {
-    return { dir, project: parseProjectFile(text, file), recoveredFrom: null };
+    project = parseProjectFile(await readProjectText(dir, file), file);
   } catch (error) {
-    if (!(error instanceof LabError)) throw error;
+    if (!(error instanceof LabError) || error.code === 'PROJECT_NOT_FOUND') throw error;
     const autosave = await lastGoodAutosave(dir);
     if (recoverFromAutosave && autosave) return { dir, project: autosave.project, recoveredFrom: autosave.file };
     throw new LabError(error.code, autosave ? `${error.message} The last good autosave is ${autosave.file} (${autosave.project.updatedAt}).` : error.message, {
@@ -159,6 +158,24 @@ export async function readProject(dir: string, recoverFromAutosave = false): Pro
       autosave: autosave?.file ?? null,
       autosavedAt: autosave?.project.updatedAt ?? null,
     });
+  }
+  return { dir, project, recoveredFrom: null };
+}
+
+/**
+ * project.json's text. A missing project.json in a folder that holds autosaves is a
+ * damaged project (recoverable), not a missing one.
+ *
+ * @throws LabError `PROJECT_NOT_FOUND`, or `PROJECT_DAMAGED` when autosaves remain.
+ */
+async function readProjectText(dir: string, file: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await listAutosaves(dir)).length > 0) {
+      throw new LabError('PROJECT_DAMAGED', `Expected project.json in the project folder; project.json is missing. Received: path=${JSON.stringify(dir)}`, { path: file, field: PROJECT_FILES.project });
+    }
+    throw new LabError('PROJECT_NOT_FOUND', `Expected a project folder with project.json. Received: path=${JSON.stringify(dir)}`, { path: dir });
   }
 }
 

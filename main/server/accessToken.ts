@@ -1,9 +1,4 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { ACCESS_TOKEN_PARAM } from '../../common/api/wire';
-
-/** Cookie that remembers the token after the first page load, so scripts and workers load without it in their URLs. */
-export const ACCESS_TOKEN_COOKIE = 'model_lab_token';
 
 /** A fresh random token (192 bits, hex), as Jupyter prints in its URL. */
 export function createAccessToken(): string {
@@ -18,25 +13,25 @@ export function tokensEqual(expected: string, candidate: string | undefined | nu
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token a request carries: the `token` query parameter, else the cookie. */
-export function requestToken(request: IncomingMessage): string | undefined {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const fromQuery = url.searchParams.get(ACCESS_TOKEN_PARAM);
-  if (fromQuery !== null) return fromQuery;
-  return cookieValue(request.headers.cookie, ACCESS_TOKEN_COOKIE);
-}
+/** Where a request goes once the token in its path is checked. */
+export type TokenRoute =
+  | { kind: 'denied' }
+  /** `/<token>` without the slash: relative asset URLs need the folder form. */
+  | { kind: 'redirect'; location: string }
+  /** The rest of the path below `/<token>`, starting with `/`. */
+  | { kind: 'app'; rest: string };
 
-/** True when the request's `token` query parameter (not the cookie) holds the token. */
-export function hasTokenInQuery(request: IncomingMessage, token: string): boolean {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  return tokensEqual(token, url.searchParams.get(ACCESS_TOKEN_PARAM));
-}
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return undefined;
+/**
+ * Browser mode serves everything below `/<token>/`: the page, its assets and workers
+ * (all loaded by relative URLs) and the WebSocket. The token never sits in a cookie:
+ * cookies are not scoped to a port (RFC 6265 §8.5), so a cookie for 127.0.0.1 would be
+ * sent to every other service on the machine the browser visits. A path is sent only to
+ * this server, and `Referrer-Policy: no-referrer` keeps it out of requests elsewhere.
+ *
+ * @param pathname the request's path, not decoded
+ */
+export function routeByToken(pathname: string, token: string): TokenRoute {
+  const match = /^\/([^/]*)(\/.*)?$/.exec(pathname);
+  if (!match || !tokensEqual(token, match[1])) return { kind: 'denied' };
+  return match[2] === undefined ? { kind: 'redirect', location: `/${token}/` } : { kind: 'app', rest: match[2] };
 }

@@ -2,13 +2,36 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
-import { ACCESS_TOKEN_PARAM, WS_API_PATH, type WireEventMessage } from '../../common/api/wire';
+import { WS_API_PATH, type WireEventMessage } from '../../common/api/wire';
 import type { LabEvent } from '../../common/api/events';
-import { ACCESS_TOKEN_COOKIE, createAccessToken, hasTokenInQuery, requestToken, tokensEqual } from './accessToken';
+import { createAccessToken, routeByToken } from './accessToken';
 import { sendStaticFile, sendText } from './staticFiles';
-import { answerWireMessage, MAX_WIRE_MESSAGE_BYTES } from './wireDispatch';
+import { answerWireMessage, MAX_WIRE_MESSAGE_BYTES, refuseWireMessage } from './wireDispatch';
+import { LabError } from '../../common/errors';
 import type { LabEndpoint } from '../../common/api/labEndpoint';
 import { hostRefusal, servedHostNames } from './hostCheck';
+
+/** What one browser-mode server holds for its clients at most. */
+export interface WireLimits {
+  /** Largest message; a larger one is answered with `API_LIMIT_EXCEEDED` and the socket closes (1009). */
+  messageBytes: number;
+  /** Open sockets per client address; more are refused with 429. */
+  socketsPerClient: number;
+  /** Bytes of requests received and not yet answered, over all sockets; a request past it is refused. */
+  pendingBytes: number;
+  /** Bytes queued for a socket whose client is not reading; past it the socket is closed (1008). */
+  bufferedBytesPerSocket: number;
+}
+
+/** The limits browser mode runs with. */
+export const DEFAULT_WIRE_LIMITS: Readonly<WireLimits> = {
+  messageBytes: MAX_WIRE_MESSAGE_BYTES,
+  // A page keeps one socket; reconnects and a few tabs stay well under this.
+  socketsPerClient: 16,
+  // Four requests of the largest size in flight at once.
+  pendingBytes: 4 * MAX_WIRE_MESSAGE_BYTES,
+  bufferedBytesPerSocket: 2 * MAX_WIRE_MESSAGE_BYTES,
+};
 
 /** How browser mode starts. */
 export interface LabServerOptions {
@@ -24,12 +47,16 @@ export interface LabServerOptions {
   token?: string;
   /** Host names answered besides the served address and loopback (`--allow-host`). */
   allowedHosts?: readonly string[];
+  /** Limits other than `DEFAULT_WIRE_LIMITS` (tests use small ones). */
+  limits?: Partial<WireLimits> | undefined;
 }
 
 /** A running browser-mode server. */
 export interface LabServer {
-  /** The URL to open, token included: `http://127.0.0.1:PORT/?token=…`. */
+  /** The URL to open, token included: `http://127.0.0.1:PORT/<token>/`. */
   readonly url: string;
+  /** The LabApi WebSocket: `ws://127.0.0.1:PORT/<token>/api`. */
+  readonly socketUrl: string;
   /** `http://host:port` without the token. */
   readonly origin: string;
   readonly host: string;
@@ -39,24 +66,40 @@ export interface LabServer {
   readonly hosts: readonly string[];
   /** How many authenticated sockets are open. */
   readonly socketCount: number;
+  /** Bytes of requests received and not yet answered. */
+  readonly pendingBytes: number;
   /** Closes every socket and stops listening. */
   close(): Promise<void>;
 }
 
 /**
- * Serves the built renderer over HTTP and carries LabApi over a WebSocket at `/api`.
- * Every HTTP request and WebSocket upgrade must name this server in its Host header (403
- * otherwise, see hostCheck.ts) and carry the access token (query parameter, or the HttpOnly
- * cookie set on the first authenticated page load); others get 401.
- * Events from the endpoint go to every authenticated socket.
+ * Serves the built renderer over HTTP below `/<token>/` and carries LabApi over a
+ * WebSocket at `/<token>/api` (see `routeByToken`); any other path gets 401. Every HTTP
+ * request and WebSocket upgrade must also name this server in its Host header (403
+ * otherwise, see hostCheck.ts). Events from the endpoint go to every authenticated socket.
  */
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? createAccessToken();
+  const limits: WireLimits = { ...DEFAULT_WIRE_LIMITS, ...options.limits };
   const { endpoint, staticDir } = options;
   const hosts = servedHostNames(host, options.allowedHosts);
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WIRE_MESSAGE_BYTES });
+  const socketsByClient = new Map<string, number>();
+  let pendingBytes = 0;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.messageBytes, WebSocket: socketClassFor(limits.messageBytes) });
+
+  /** Sends `text`, unless the client has stopped reading and its queue passed the limit: then the socket is closed. */
+  const sendTo = (ws: WebSocket, text: string): void => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount + Buffer.byteLength(text) > limits.bufferedBytesPerSocket) {
+      ws.close(1008, 'The client is not reading its messages.');
+      // A client that does not read does not read the close frame either.
+      setTimeout(() => ws.terminate(), 1000).unref();
+      return;
+    }
+    ws.send(text);
+  };
 
   const server = http.createServer((request, response) => {
     const hostProblem = hostRefusal(request.headers.host, hosts);
@@ -78,19 +121,37 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${hostProblem}`);
       return;
     }
-    const refusal = upgradeRefusal(request, token);
+    const client = request.socket.remoteAddress ?? '';
+    const refusal = upgradeRefusal(request, token) ?? ((socketsByClient.get(client) ?? 0) >= limits.socketsPerClient ? '429 Too Many Requests' : undefined);
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('error', () => ws.terminate());
+      socketsByClient.set(client, (socketsByClient.get(client) ?? 0) + 1);
+      ws.on('close', () => {
+        sockets.delete(ws);
+        const left = (socketsByClient.get(client) ?? 1) - 1;
+        if (left > 0) socketsByClient.set(client, left);
+        else socketsByClient.delete(client);
+      });
+      // An oversized message closes the socket (see socketClassFor); anything else wrong with the stream ends it.
+      ws.on('error', (error: Error & { code?: string }) => {
+        if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') ws.terminate();
+      });
       ws.on('message', (data, isBinary) => {
-        const text = isBinary ? '' : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+        const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+        const text = isBinary ? '' : bytes.toString('utf8');
+        if (pendingBytes + bytes.length > limits.pendingBytes) {
+          const error = new LabError('API_LIMIT_EXCEEDED', `Expected at most ${limits.pendingBytes} bytes of requests waiting for an answer; wait for the ones in flight. Received: bytes=${bytes.length}`, { limit: 'pendingBytes', maxBytes: limits.pendingBytes, received: bytes.length });
+          sendTo(ws, JSON.stringify(refuseWireMessage(text, error)));
+          return;
+        }
+        pendingBytes += bytes.length;
         void answerWireMessage(endpoint, text).then((answer) => {
-          if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(answer));
+          pendingBytes -= bytes.length;
+          sendTo(ws, JSON.stringify(answer));
         });
       });
     });
@@ -99,7 +160,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   const unsubscribe = endpoint.onEvent((event: LabEvent) => {
     const message: WireEventMessage = { kind: 'event', event };
     const text = JSON.stringify(message);
-    for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    for (const ws of sockets) sendTo(ws, text);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -113,7 +174,8 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
-    url: `${origin}/?${ACCESS_TOKEN_PARAM}=${token}`,
+    url: `${origin}/${token}/`,
+    socketUrl: `${origin.replace(/^http/, 'ws')}/${token}${WS_API_PATH}`,
     origin,
     host,
     port,
@@ -121,6 +183,9 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     hosts,
     get socketCount() {
       return sockets.size;
+    },
+    get pendingBytes() {
+      return pendingBytes;
     },
     async close() {
       unsubscribe();
@@ -140,23 +205,23 @@ async function handleHttp(request: IncomingMessage, response: ServerResponse, to
     sendText(response, 405, 'Only GET and HEAD are served; LabApi calls go over the WebSocket.', { Allow: 'GET, HEAD' });
     return;
   }
-  if (!tokensEqual(token, requestToken(request))) {
-    sendText(response, 401, `Unauthorized: open the URL with ?${ACCESS_TOKEN_PARAM}=… that \`model-lab serve\` printed.`);
+  const route = routeByToken(new URL(request.url ?? '/', 'http://localhost').pathname, token);
+  if (route.kind === 'denied') {
+    sendText(response, 401, 'Unauthorized: open the URL `model-lab serve` printed; the access token is part of its path.');
     return;
   }
-  if (hasTokenInQuery(request, token)) {
-    // The page's own scripts, styles and workers load without the query; the cookie carries the token for them.
-    response.setHeader('Set-Cookie', `${ACCESS_TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+  if (route.kind === 'redirect') {
+    sendText(response, 301, 'Moved.', { Location: route.location });
+    return;
   }
-  const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-  await sendStaticFile(staticDir, pathname, response, request.method === 'HEAD');
+  await sendStaticFile(staticDir, route.rest, response, request.method === 'HEAD');
 }
 
 /** Why an upgrade is refused (a status line), or undefined when it may proceed. */
 function upgradeRefusal(request: IncomingMessage, token: string): string | undefined {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  if (url.pathname !== WS_API_PATH) return '404 Not Found';
-  if (!tokensEqual(token, requestToken(request))) return '401 Unauthorized';
+  const route = routeByToken(new URL(request.url ?? '/', 'http://localhost').pathname, token);
+  if (route.kind === 'denied') return '401 Unauthorized';
+  if (route.kind !== 'app' || route.rest !== WS_API_PATH) return '404 Not Found';
   // Another site's page must not reach the API even if it learned the token: the origin must be this server.
   const originHeader = request.headers.origin;
   if (originHeader !== undefined) {
@@ -169,4 +234,23 @@ function upgradeRefusal(request: IncomingMessage, token: string): string | undef
     if (originHost !== request.headers.host) return '403 Forbidden';
   }
   return undefined;
+}
+
+/**
+ * The socket class of a server whose messages may not pass `maxBytes`. ws closes a socket
+ * whose message is larger (1009) without a word; this class first sends the named error,
+ * so the client learns why. ws calls `close` itself when the message's length is read,
+ * before buffering it, so the message never reaches memory.
+ */
+function socketClassFor(maxBytes: number): typeof WebSocket {
+  const tooLarge = JSON.stringify(refuseWireMessage(null, new LabError('API_LIMIT_EXCEEDED', `Expected a message of at most ${maxBytes} bytes; the connection closes. Received: a larger message`, { limit: 'messageBytes', maxBytes })));
+  return class LimitedSocket extends WebSocket {
+    override close(code?: number, reason?: string | Buffer): void {
+      if (code === 1009 && this.readyState === WebSocket.OPEN) {
+        this.send(tooLarge, () => super.close(1009, 'Message too large.'));
+        return;
+      }
+      super.close(code, reason);
+    }
+  };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { isInside } from '../api/paths';
+import { isInside } from '../install/isInside';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,9 +1,24 @@
 import { LabError, serializeError } from '../../common/errors';
 import { wireRequestSchema, type WireResponse } from '../../common/api/wire';
+export { MAX_WIRE_MESSAGE_BYTES } from '../../common/api/wire';
 import type { LabEndpoint } from '../../common/api/labEndpoint';
 
-/** Largest request the WebSocket accepts (a big model graph or a dataset spec fits easily). */
-export const MAX_WIRE_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The answer to a request the server will not run (a transport limit): the error, with
+ * the request's id when the message carries one.
+ */
+export function refuseWireMessage(raw: string | null, error: LabError): WireResponse {
+  let id: WireResponse['id'] = null;
+  if (raw !== null) {
+    try {
+      id = extractId(JSON.parse(raw));
+    } catch {
+      // Not JSON: the refusal goes out without an id.
+    }
+  }
+  return { kind: 'response', id, ok: false, error: error.toJSON() };
+}
 
 /**
  * Answers one raw WebSocket message. Anything malformed (not JSON, no id, no method)

@@ -60,8 +60,8 @@ async function train(message: Extract<ParentMessage, { type: 'start' }>): Promis
     }
     const model = compileGraph(spec.graph, tf, { seed: spec.hyperparameters.seed });
     // Loaded on resume too: a run paused before its first checkpoint restarts from them, and a checkpoint overrides them.
-    if (spec.hyperparameters.initialWeights !== undefined) {
-      const initialWeights = await loadInitialWeights(model, spec.hyperparameters.initialWeights, path.dirname(message.runDir), tf);
+    if (message.initialWeights !== null) {
+      const initialWeights = await loadInitialWeights(model, message.initialWeights, path.dirname(message.runDir), tf);
       await updateRunSpec(message.runDir, { initialWeights });
       await emit({ type: 'log', level: 'info', message: describeInitialWeights(initialWeights) });
     }

@@ -1,5 +1,5 @@
 import type { LabClient } from '../../common/api/labApi';
-import { ACCESS_TOKEN_PARAM, WS_API_PATH } from '../../common/api/wire';
+import { WS_API_PATH } from '../../common/api/wire';
 import { createIpcClient } from './ipcClient';
 import { createWsClient } from './wsClient';
 
@@ -15,22 +15,21 @@ export interface PickedLabClient {
 /** The parts of `window` the choice reads (tests pass a plain object). */
 export interface LabHost {
   lab?: LabClient | undefined;
-  location: { protocol: string; host: string; search: string };
+  location: { protocol: string; host: string; pathname: string };
 }
 
 /**
  * The desktop bridge (`window.lab`, from the preload) when present, else a WebSocket to
- * the browser-mode server that served this page, authenticated with the `token` of the
- * page URL.
+ * the browser-mode server that served this page, below the same `/<token>/` path.
  */
 export function pickLabClient(host: LabHost = window): PickedLabClient {
   if (host.lab) return { client: createIpcClient(host.lab), transport: 'ipc' };
   return { client: createWsClient({ url: labSocketUrl(host.location) }), transport: 'websocket' };
 }
 
-/** `ws(s)://<page host>/api?token=<page token>`. */
+/** `ws(s)://<page host>/<token>/api`: the page is served below `/<token>/`, its first path segment. */
 export function labSocketUrl(location: LabHost['location']): string {
-  const token = new URLSearchParams(location.search).get(ACCESS_TOKEN_PARAM) ?? '';
+  const token = location.pathname.split('/')[1] ?? '';
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}${WS_API_PATH}?${ACCESS_TOKEN_PARAM}=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}/${token}${WS_API_PATH}`;
 }

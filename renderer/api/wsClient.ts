@@ -1,12 +1,12 @@
 import type { LabClient } from '../../common/api/labApi';
 import { labEventSchema, type LabEvent } from '../../common/api/events';
-import type { WireServerMessage } from '../../common/api/wire';
+import { MAX_WIRE_MESSAGE_BYTES, type WireServerMessage } from '../../common/api/wire';
 import { deserializeError, LabError } from '../../common/errors';
 import { clientFromCall } from '../../common/api/clientFromCall';
 
 /** Browser-mode client options. */
 export interface WsClientOptions {
-  /** `ws://host:port/api?token=…` */
+  /** `ws://host:port/<token>/api` */
   url: string;
   /** WebSocket constructor; the browser's by default (tests pass `ws`). */
   WebSocketImpl?: typeof WebSocket;
@@ -25,8 +25,10 @@ interface Pending {
 
 /**
  * LabApi over the browser-mode WebSocket. Connects on first use and again after the
- * socket closes; calls in flight when it closes fail with `API_TRANSPORT`. Events are
- * delivered to every `onEvent` listener.
+ * socket closes; calls in flight when it closes fail with `API_TRANSPORT`, or with the
+ * server's named error when it said why it closed. A call larger than the server takes
+ * fails with `API_LIMIT_EXCEEDED` without being sent. Events are delivered to every
+ * `onEvent` listener.
  */
 export function createWsClient(options: WsClientOptions): WsLabClient {
   const SocketImpl = options.WebSocketImpl ?? WebSocket;
@@ -37,8 +39,13 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
   let opening: Promise<WebSocket> | undefined;
   let closedByUser = false;
 
+  /** The last error the server sent without a request id (a message it refused before reading one), reported when it closes. */
+  let serverError: LabError | undefined;
+
   function failPending(message: string): void {
-    for (const entry of pending.values()) entry.reject(new LabError('API_TRANSPORT', message));
+    const error = serverError ?? new LabError('API_TRANSPORT', message);
+    serverError = undefined;
+    for (const entry of pending.values()) entry.reject(error);
     pending.clear();
   }
 
@@ -56,6 +63,7 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
       for (const listener of [...listeners]) listener(event);
       return;
     }
+    if (message.id === null && !message.ok) serverError = deserializeError(message.error);
     if (typeof message.id !== 'number') return;
     const entry = pending.get(message.id);
     if (!entry) return;
@@ -94,9 +102,14 @@ export function createWsClient(options: WsClientOptions): WsLabClient {
     async (method, input) => {
       const ws = await connect();
       const id = nextId++;
+      const text = JSON.stringify({ id, method, input });
+      // The server closes the connection on a message over the limit; refused here, the call fails alone.
+      if (text.length * 3 > MAX_WIRE_MESSAGE_BYTES && new TextEncoder().encode(text).length > MAX_WIRE_MESSAGE_BYTES) {
+        throw new LabError('API_LIMIT_EXCEEDED', `Expected a ${method} call of at most ${MAX_WIRE_MESSAGE_BYTES} bytes. Received: a larger call`, { limit: 'messageBytes', maxBytes: MAX_WIRE_MESSAGE_BYTES });
+      }
       return new Promise<unknown>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        ws.send(JSON.stringify({ id, method, input }));
+        ws.send(text);
       });
     },
     (listener) => {

@@ -175,7 +175,7 @@ export const useTrainingStore = defineStore('training', () => {
         break;
       case 'run.failed':
         status.value = 'failed';
-        endMessage.value = { kind: 'failed', text: `${event.reason} (${event.code}; last saved epoch ${event.lastGoodEpoch})` };
+        endMessage.value = { kind: 'failed', text: `${event.reason} (${event.code}; ${event.lastGoodEpoch > 0 ? `last saved epoch ${event.lastGoodEpoch}` : 'no epoch saved'})` };
         break;
     }
   }

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoNewPageErrors, startApp, type StartedApp } from './harness';
 
@@ -29,8 +31,8 @@ describe('the app in browser mode', () => {
 
   it('carries a LabApi ping from the page over the authenticated WebSocket', async () => {
     const answer = await app.page.evaluate(async () => {
-      const token = new URLSearchParams(location.search).get('token') ?? '';
-      const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`);
+      // The page is served below /<token>/; its socket lives there too.
+      const ws = new WebSocket(new URL('api', location.href).href.replace(/^http/, 'ws'));
       await new Promise<void>((resolve, reject) => {
         ws.onopen = () => resolve();
         ws.onerror = () => reject(new Error('socket failed'));
@@ -47,16 +49,49 @@ describe('the app in browser mode', () => {
   });
 
   it('refuses a socket with a wrong token, seen from the page', async () => {
-    // Without a token in its URL the page's socket would pass on the HttpOnly cookie the page load set; a wrong token in the URL wins over it.
     const outcome = await app.page.evaluate(
       () =>
         new Promise<string>((resolve) => {
-          const ws = new WebSocket(`ws://${location.host}/api?token=wrong`);
+          const ws = new WebSocket(`ws://${location.host}/wrong/api`);
           ws.onopen = () => resolve('open');
           ws.onclose = () => resolve('closed');
         }),
     );
     expect(outcome).toBe('closed');
+  });
+
+  it('leaves the browser nothing that another service on 127.0.0.1 receives', async () => {
+    // Cookies are not scoped to a port: a service on any other port of 127.0.0.1 the
+    // browser visits would get every cookie the lab set. It sets none, and its pages send
+    // no Referer, so the token never leaves the lab.
+    const requests: { url: string; headers: http.IncomingHttpHeaders }[] = [];
+    const other = http.createServer((request, response) => {
+      requests.push({ url: request.url ?? '', headers: request.headers });
+      response.end('<!doctype html><title>another service</title>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', () => resolve()));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
+    // A browser profile of its own that opens the lab, as a user's browser does.
+    const context = await app.browser.newContext();
+    const probe = await context.newPage();
+    try {
+      await probe.goto(app.url, { waitUntil: 'load' });
+      // A visit of its own, and one the lab's page starts (a link followed from it).
+      await probe.evaluate((url) => { window.location.href = url; }, otherUrl);
+      await probe.waitForURL(otherUrl);
+      const fresh = await context.newPage();
+      await fresh.goto(otherUrl);
+      await fresh.close();
+      expect(await context.cookies()).toEqual([]);
+      expect(requests.length).toBeGreaterThanOrEqual(2);
+      for (const request of requests) {
+        expect(request.headers.cookie).toBeUndefined();
+        expect(JSON.stringify(request)).not.toContain(app.server.token);
+      }
+    } finally {
+      await context.close();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it("runs Monaco's workers from the app's own origin under the Content-Security-Policy", async () => {

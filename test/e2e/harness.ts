@@ -76,7 +76,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<StartedAp
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   page.on('response', (response) => {
-    if (response.status() >= 400) errors.push(`http ${response.status()}: ${response.url().replace(/token=[0-9a-f]+/, 'token=…')}`);
+    if (response.status() >= 400) errors.push(`http ${response.status()}: ${response.url().replaceAll(server.token, '…')}`);
   });
   const url = `${server.url}${options.hash ?? ''}`;
   const close = async (): Promise<void> => {

@@ -80,6 +80,8 @@ export const importReportSchema = z.object({
   reusedRecords: z.number().int(),
   /** Files left out, each with why. */
   skipped: z.array(skippedFileSchema),
+  /** What the user should know about the imported data (labels with no images). */
+  warnings: z.array(z.string()),
   durationMs: z.number(),
   /** Records per second over the whole import. */
   rate: z.number(),

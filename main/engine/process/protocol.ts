@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { backendFaultSchema, backendNameSchema } from '../../../common/training/backend';
 import { runEventSchema } from '../../../common/api/methods/runs';
+import { transferSourceSchema } from '../../../common/training/transferSource';
 
 /**
  * The messages between the main side and a training process. Plain structured-clonable
@@ -16,6 +17,11 @@ export const parentMessageSchema = z.discriminatedUnion('type', [
     runDir: z.string(),
     /** Folder of the dataset cache to stream from. */
     datasetDir: z.string(),
+    /**
+     * Where the initial weights come from, as the main side checked it; run.json's copy is
+     * not what the process reads paths from.
+     */
+    initialWeights: transferSourceSchema.nullable(),
     backend: backendNameSchema.nullable(),
     /** Backends earlier runs failed on, skipped with a notice (see main/engine/backendFaultLog.ts). */
     avoid: z.array(backendFaultSchema).default([]),

@@ -3,6 +3,7 @@ import { LabError } from '../../../common/errors';
 import type { BackendFault, BackendName } from '../../../common/training/backend';
 import type { RunEvent } from '../../../common/api/methods/runs';
 import type { RunStatus } from '../../../common/training/runSpec';
+import type { TransferSource } from '../../../common/training/transferSource';
 import type { LabEvent } from '../../../common/api/events';
 import { checkpointDir, readRunSpec, updateRunSpec } from '../../project/runRepository';
 import { childMessageSchema, TRAINING_PROCESS_ENV, type ParentMessage } from './protocol';
@@ -13,6 +14,8 @@ export interface RunLaunch {
   runId: string;
   runDir: string;
   datasetDir: string;
+  /** The run's initial weights with their paths checked by the caller, or null. */
+  initialWeights: TransferSource | null;
   backend: BackendName | null;
   /** Backends earlier runs failed on: skipped unless asked for by name. */
   avoid: BackendFault[];

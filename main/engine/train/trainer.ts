@@ -101,6 +101,20 @@ export interface TrainResult {
   history: EpochRecord[];
 }
 
+/**
+ * The error that stops a run whose loss is no longer finite: what to try, and which
+ * checkpoint the run can resume from; before the first epoch ends there is none.
+ *
+ * @param lastGoodEpoch the epoch of the last checkpoint, 0 when none was saved.
+ */
+function nonFiniteLossError(loss: number, epoch: number, batch: number, learningRate: number, lastGoodEpoch: number): LabError {
+  const remedy = `The learning rate (${learningRate.toPrecision(3)}) is likely too high or the inputs are not scaled: lower the learning rate, or enable gradient clipping (clipnorm or clipvalue).`;
+  const checkpoint = lastGoodEpoch > 0
+    ? `The last good checkpoint is epoch ${lastGoodEpoch}; resume from it after the change.`
+    : 'No checkpoint was saved yet (no epoch finished), so there is nothing to resume: start the run again after the change.';
+  return new LabError('TRAIN_NAN', `Expected a finite loss. Received: loss=${loss} at epoch ${epoch}, batch ${batch}. ${remedy} ${checkpoint}`, { field: 'loss', received: loss, epoch, batch, lastGoodEpoch });
+}
+
 /** Trainer state saved with the last checkpoint so a resumed run continues exactly. */
 interface TrainerState {
   epoch: number;
@@ -249,11 +263,7 @@ export class Trainer {
       let learningRate = schedule.rateAt(globalStep, epoch);
       const results = new StepResults(STEPS_UNREAD, (step) => {
         if (!Number.isFinite(step.loss)) {
-          throw new LabError(
-            'TRAIN_NAN',
-            `Expected a finite loss. Received: loss=${step.loss} at epoch ${step.epoch}, batch ${step.batch}. The learning rate (${step.learningRate.toPrecision(3)}) is likely too high or the inputs are not scaled; lower it or enable clipnorm. The last good checkpoint is epoch ${lastGoodEpoch}.`,
-            { field: 'loss', received: step.loss, epoch: step.epoch, batch: step.batch, lastGoodEpoch },
-          );
+          throw nonFiniteLossError(step.loss, step.epoch, step.batch, step.learningRate, lastGoodEpoch);
         }
         totals.examples += step.examples;
         totals.lossSum += step.loss * step.examples;

@@ -1,14 +1,52 @@
 import h5wasm, { type Group, type Dataset, type File as H5File } from 'h5wasm/node';
 import { LabError, received } from '../../../common/errors';
 
-/** Opens an HDF5 file with h5wasm, waiting for its module once. */
-export async function openH5(filePath: string, mode: 'r' | 'w' | 'a'): Promise<H5File> {
-  await h5wasm.ready;
+let throwingErrorsActivated = false;
+
+/**
+ * Waits for h5wasm's module, once. HDF5 reports errors by printing an HDF5-DIAG trace to
+ * stderr and carrying on with a failure status h5wasm does not check (a failed write
+ * leaves a corrupt file without an error); h5wasm's throwing error handler turns every
+ * such report into a JavaScript error instead, which the readers and writers turn into
+ * named LabErrors.
+ */
+export async function hdf5Ready(): Promise<void> {
+  const module = await h5wasm.ready;
+  if (!throwingErrorsActivated) {
+    module.activate_throwing_error_handler();
+    throwingErrorsActivated = true;
+  }
+}
+
+/**
+ * Opens an HDF5 file with h5wasm (see `hdf5Ready`).
+ *
+ * @param displayPath the file errors name, when `filePath` is a scratch copy of it
+ */
+export async function openH5(filePath: string, mode: 'r' | 'w' | 'a', displayPath = filePath): Promise<H5File> {
+  await hdf5Ready();
   try {
     return new h5wasm.File(filePath, mode);
   } catch (error) {
-    throw new LabError(mode === 'r' ? 'IO_BAD_FORMAT' : 'IO_WRITE_FAILED', `Expected ${mode === 'r' ? 'a readable' : 'a writable'} HDF5 file. ${received('path', filePath)}`, { path: filePath, cause: String(error) });
+    throw new LabError(mode === 'r' ? 'IO_BAD_FORMAT' : 'IO_WRITE_FAILED', `Expected ${mode === 'r' ? 'a readable' : 'a writable'} HDF5 file (${hdf5Reason(error)}). ${received('path', displayPath)}`, { path: displayPath });
   }
+}
+
+/**
+ * What went wrong, from an HDF5-DIAG error (the text h5wasm's throwing handler puts in
+ * the JavaScript error): the system's message for an I/O failure (`File too large`), else
+ * the innermost HDF5 message (`addr overflow, addr = 5693, size = 49, eoa = 2048`),
+ * without the source paths and line numbers of the trace.
+ */
+export function hdf5Reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const system = /error message = '([^']*)'/.exec(text);
+  if (system?.[1]) return system[1];
+  const frames = [...text.matchAll(/#\d+: .* in [\w]+\(\): ([^\n]+)/g)];
+  const innermost = frames.at(-1)?.[1]?.trim();
+  if (innermost) return innermost;
+  const firstLine = text.split('\n')[0]?.trim() ?? '';
+  return firstLine.length > 200 ? `${firstLine.slice(0, 200)}…` : firstLine;
 }
 
 /** Creates (or reuses) the group at a slash-separated path below `root`. */

@@ -6,7 +6,9 @@ import { kerasLayerOrder } from './kerasLayerOrder';
 import { kerasModelConfig } from './kerasModelConfig';
 import { kerasOptimizer } from './kerasOptimizer';
 import { kerasConfigToGraph } from './kerasGraphImport';
-import { getDataset, getGroup, openH5, readFloatDataset, stringAttribute, stringListAttribute, writeFloatDataset } from './h5Access';
+import { openH5, writeFloatDataset } from './h5Access';
+import { readHdf5Isolated } from './hdf5Isolation';
+import { parseJsonText } from '../fileErrors';
 
 /** The tf.keras version the `.h5` layout follows. */
 export const KERAS2_VERSION = '2.15.0';
@@ -70,39 +72,24 @@ function shortWeightName(name: string): string {
 
 /**
  * Reads a Keras 2 HDF5 model written by tf.keras (or by Model Lab): the architecture from
- * `model_config` and each layer's weights in `weight_names` order.
+ * `model_config` and each layer's weights in `weight_names` order. HDF5 runs on its own
+ * thread (see `readHdf5Isolated`), so a damaged file cannot stall or end the lab.
  *
- * @throws LabError `IO_BAD_FORMAT` when the file has no `model_config` (a weights-only file);
- *   `LAYER_UNSUPPORTED` naming a layer the catalog lacks.
+ * @throws LabError `IO_BAD_FORMAT` naming the file and what is wrong with it (a
+ *   weights-only file, damaged HDF5, a config that is not JSON); `LAYER_UNSUPPORTED`
+ *   naming a layer the catalog lacks.
  */
 export async function readKerasH5(filePath: string): Promise<KerasImport> {
-  const file = await openH5(filePath, 'r');
-  try {
-    const configText = stringAttribute(file, 'model_config');
-    if (configText === null) throw new LabError('IO_BAD_FORMAT', `Expected a Keras model file with a model_config attribute (not a weights-only file). ${received('path', filePath)}`, { path: filePath });
-    const graph = kerasConfigToGraph(JSON.parse(configText) as unknown);
-    const root = getGroup(file, 'model_weights');
-    const weights: LayerWeights[] = [];
-    if (root !== null) {
-      for (const node of graph.nodes) {
-        const group = getGroup(root, node.name);
-        if (group === null) continue;
-        const weightNames = stringListAttribute(group, 'weight_names');
-        if (weightNames.length === 0) continue;
-        weights.push({
-          layer: node.name,
-          type: node.type,
-          weights: weightNames.map((weightName) => {
-            const dataset = getDataset(group, weightName);
-            if (dataset === null) throw new LabError('IO_BAD_FORMAT', `Expected weight dataset model_weights/${node.name}/${weightName}. ${received('path', filePath)}`, { path: filePath, nodeName: node.name });
-            const { data, shape } = readFloatDataset(dataset, weightName);
-            return { name: shortWeightName(weightName), shape, data };
-          }),
-        });
-      }
-    }
-    return { graph, weights, kerasVersion: stringAttribute(file, 'keras_version') };
-  } finally {
-    file.close();
+  const contents = await readHdf5Isolated({ kind: 'keras-h5', file: filePath }, filePath);
+  if (contents.modelConfig === null) throw new LabError('IO_BAD_FORMAT', `Expected a Keras model file with a model_config attribute (not a weights-only file). ${received('path', filePath)}`, { path: filePath });
+  const graph = kerasConfigToGraph(parseJsonText(contents.modelConfig, 'the model_config attribute', filePath));
+  const byLayer = new Map(contents.layers);
+  const weights: LayerWeights[] = [];
+  for (const node of graph.nodes) {
+    const saved = byLayer.get(node.name);
+    if (saved === undefined || saved.length === 0) continue;
+    weights.push({ layer: node.name, type: node.type, weights: saved.map((weight) => ({ ...weight, name: shortWeightName(weight.name) })) });
   }
+  return { graph, weights, kerasVersion: contents.kerasVersion };
 }
+

@@ -58,7 +58,10 @@ function inboundOf(layer: Record<string, unknown>, name: string): string[] {
   const names: string[] = [];
   if (Array.isArray(node)) {
     // tf.keras 2: [[layer_name, node_index, tensor_index, kwargs], ...]
-    for (const entry of node) if (Array.isArray(entry) && typeof entry[0] === 'string') names.push(entry[0]);
+    for (const entry of node) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw badConfig(`Expected each input of layer "${name}" in inbound_nodes as [layer_name, node_index, tensor_index, kwargs].`, entry, 'inbound_nodes');
+      names.push(entry[0]);
+    }
   } else if (isRecord(node)) {
     keras3History(node['args'], names);
   }

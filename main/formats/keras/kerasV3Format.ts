@@ -9,9 +9,10 @@ import { kerasModelConfig } from './kerasModelConfig';
 import { kerasLayerOrder } from './kerasLayerOrder';
 import { kerasClassOf } from './kerasModelConfig';
 import { kerasLayoutToGraph, readKerasConfigLayout, type KerasLayerEntry } from './kerasGraphImport';
-import { ensureGroup, getGroup, openH5, readFloatDataset, writeFloatDataset } from './h5Access';
+import { ensureGroup, openH5, writeFloatDataset } from './h5Access';
 import type { KerasImport } from './h5Format';
-import h5wasm, { type File as H5File } from 'h5wasm/node';
+import { readHdf5Isolated } from './hdf5Isolation';
+import { parseJsonText } from '../fileErrors';
 
 /** The Keras 3 version whose `.keras` layout is written. */
 export const KERAS3_VERSION = '3.6.0';
@@ -80,29 +81,14 @@ export async function buildKerasArchive(graph: ModelGraph, weights: readonly Lay
   });
 }
 
-/** Weights of the layers in the order Keras saved them. */
-function readArchiveWeights(h5: H5File, layers: readonly KerasLayerEntry[], sequential: boolean, types: Map<string, string>): LayerWeights[] {
+/**
+ * Puts the variables read from an archive's weights file onto their layers: Keras saves
+ * the `layers` list of a model as `layers/<snake_case(class)>[_n]/vars`, in order.
+ */
+function archiveGroupPaths(layers: readonly KerasLayerEntry[], sequential: boolean): { saved: KerasLayerEntry[]; paths: string[] } {
   // Sequential.layers leaves out its InputLayer, so it takes no place in the numbering.
-  const saved = sequential ? layers.filter((layer) => layer.className !== 'InputLayer') : layers;
-  const paths = kerasVariablePaths(saved.map((layer) => layer.className));
-  const result: LayerWeights[] = [];
-  saved.forEach((layer, index) => {
-    const vars = getGroup(h5, paths[index] as string);
-    if (vars === null) return;
-    const keys = vars.keys().filter((key) => /^\d+$/.test(key)).sort((a, b) => Number(a) - Number(b));
-    if (keys.length === 0) return;
-    result.push({
-      layer: layer.name,
-      type: types.get(layer.name) ?? layer.className,
-      weights: keys.map((key) => {
-        const dataset = vars.get(key);
-        if (!(dataset instanceof h5wasm.Dataset)) throw new LabError('IO_BAD_FORMAT', `Expected a dataset at ${paths[index]}/${key}. ${received('layer', layer.name)}`, { nodeName: layer.name });
-        const { data, shape } = readFloatDataset(dataset, `${paths[index]}/${key}`);
-        return { name: key, shape, data };
-      }),
-    });
-  });
-  return result;
+  const saved = sequential ? layers.filter((layer) => layer.className !== 'InputLayer') : [...layers];
+  return { saved, paths: kerasVariablePaths(saved.map((layer) => layer.className)) };
 }
 
 /**
@@ -122,21 +108,25 @@ export async function readKerasArchive(filePath: string): Promise<KerasImport> {
   }
   const configBytes = files[KERAS_ARCHIVE_FILES.config];
   if (configBytes === undefined) throw new LabError('IO_BAD_FORMAT', `Expected ${KERAS_ARCHIVE_FILES.config} inside the .keras archive. ${received('files', Object.keys(files))}`, { path: filePath });
-  const layout = readKerasConfigLayout(JSON.parse(strFromU8(configBytes)) as unknown);
+  const layout = readKerasConfigLayout(parseJsonText(strFromU8(configBytes), `${KERAS_ARCHIVE_FILES.config} of the archive`, filePath));
   const graph = kerasLayoutToGraph(layout);
   const metadataBytes = files[KERAS_ARCHIVE_FILES.metadata];
-  const metadata = metadataBytes === undefined ? {} : (JSON.parse(strFromU8(metadataBytes)) as { keras_version?: unknown });
+  const metadata = metadataBytes === undefined ? null : parseJsonText(strFromU8(metadataBytes), `${KERAS_ARCHIVE_FILES.metadata} of the archive`, filePath);
+  const savedVersion = typeof metadata === 'object' && metadata !== null ? (metadata as { keras_version?: unknown }).keras_version : undefined;
+  const kerasVersion = typeof savedVersion === 'string' ? savedVersion : null;
   const weightBytes = files[KERAS_ARCHIVE_FILES.weights];
-  if (weightBytes === undefined) return { graph, weights: [], kerasVersion: typeof metadata.keras_version === 'string' ? metadata.keras_version : null };
+  if (weightBytes === undefined) return { graph, weights: [], kerasVersion };
   const types = new Map(graph.nodes.map((node) => [node.name, node.type]));
-  const weights = await withScratchFile(async (file) => {
+  const { saved, paths } = archiveGroupPaths(layout.layers, layout.kind === 'Sequential');
+  const variables = await withScratchFile(async (file) => {
     await fs.writeFile(file, weightBytes);
-    const h5 = await openH5(file, 'r');
-    try {
-      return readArchiveWeights(h5, layout.layers, layout.kind === 'Sequential', types);
-    } finally {
-      h5.close();
-    }
+    return readHdf5Isolated({ kind: 'archive-variables', file, groupPaths: paths }, filePath);
   });
-  return { graph, weights, kerasVersion: typeof metadata.keras_version === 'string' ? metadata.keras_version : null };
+  const weights: LayerWeights[] = [];
+  saved.forEach((layer, index) => {
+    const values = variables[index];
+    if (values === null || values === undefined || values.length === 0) return;
+    weights.push({ layer: layer.name, type: types.get(layer.name) ?? layer.className, weights: values });
+  });
+  return { graph, weights, kerasVersion };
 }

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { main } from '../../../main/cli';
 import { defaultLabOptions } from '../../../main/api/defaultOptions';
-import { isInside } from '../../../main/api/paths';
+import { isInside } from '../../../main/install/isInside';
 import { encodeIdx } from '../../../main/data/idx';
 import { createWsClient, type WsLabClient } from '../../../renderer/api/wsClient';
 import { LabError } from '../../../common/errors';

@@ -10,7 +10,8 @@ import { dispatchLabMethod } from '../../../main/api/dispatch';
 import { createDialogHandlers } from '../../../main/api/dialogHandlers';
 import type { LabHandlers } from '../../../common/api/labApi';
 import type { LabEndpoint } from '../../../common/api/labEndpoint';
-import type { WireServerMessage, WireResponse } from '../../../common/api/wire';
+import type { WireResponse } from '../../../common/api/wire';
+import { nextResponse, openSocket } from './socketHelpers';
 import { createWsClient } from '../../../renderer/api/wsClient';
 import { LabError } from '../../../common/errors';
 
@@ -64,81 +65,76 @@ function get(pathAndQuery: string, headers: Record<string, string> = {}): Promis
   });
 }
 
-/** Opens a socket; resolves with it, or rejects with the HTTP status of a refused upgrade. */
-function connect(query = `?token=${server.token}`, options: WebSocket.ClientOptions = {}, wsPath = '/api'): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${server.host}:${server.port}${wsPath}${query}`, options);
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_request, response) => reject(new Error(`status ${response.statusCode}`)));
-    ws.once('error', reject);
-  });
+/** Opens a socket at `wsPath` (the server's own socket URL by default). */
+function connect(wsPath = `/${server.token}/api`, options: WebSocket.ClientOptions = {}): Promise<WebSocket> {
+  return openSocket(`ws://${server.host}:${server.port}${wsPath}`, options);
 }
 
 /** Sends raw text and waits for the next response message. */
 function exchange(ws: WebSocket, text: string | Buffer): Promise<WireResponse> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData): void => {
-      const message = JSON.parse(String(data)) as WireServerMessage;
-      if (message.kind !== 'response') return;
-      ws.off('message', onMessage);
-      resolve(message);
-    };
-    ws.on('message', onMessage);
-    ws.send(text);
-  });
+  const answer = nextResponse(ws);
+  ws.send(text);
+  return answer;
 }
 
 describe('access token', () => {
-  it('prints a loopback URL with the token', () => {
+  it('prints a loopback URL with the token as the first segment of its path', () => {
     expect(server.host).toBe('127.0.0.1');
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/${server.token}/`);
+    expect(server.socketUrl).toBe(`ws://127.0.0.1:${server.port}/${server.token}/api`);
     expect(server.token).toMatch(/^[0-9a-f]{48}$/);
   });
 
-  it('refuses HTTP without the token or with a wrong one (401)', async () => {
+  it('refuses HTTP without the token in the path, with a wrong one, or with it anywhere else (401)', async () => {
     expect((await get('/')).status).toBe(401);
     expect((await get('/app.js')).status).toBe(401);
-    expect((await get('/?token=wrong')).status).toBe(401);
+    expect((await get('/wrong/')).status).toBe(401);
     // The last digit is flipped, so the wrong token differs from the real one whatever it ends in.
     const lastDigit = server.token.slice(-1);
     const nearMiss = `${server.token.slice(0, -1)}${lastDigit === '0' ? '1' : '0'}`;
-    expect((await get(`/?token=${nearMiss}`)).status).toBe(401);
-    expect((await get('/', { cookie: 'model_lab_token=wrong' })).status).toBe(401);
+    expect((await get(`/${nearMiss}/`)).status).toBe(401);
+    expect((await get(`/?token=${server.token}`)).status).toBe(401);
+    expect((await get('/', { cookie: `model_lab_token=${server.token}` })).status).toBe(401);
+    expect((await get(`/static/${server.token}/`)).status).toBe(401);
   });
 
-  it('serves the page with the token and sets a cookie the assets load with', async () => {
-    const page = await get(`/?token=${server.token}`);
+  it('serves the page and its assets below the token and sets no cookie', async () => {
+    const page = await get(`/${server.token}/`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Model Lab</title>');
-    expect(page.headers['set-cookie']?.[0]).toMatch(/^model_lab_token=[0-9a-f]+; HttpOnly; SameSite=Strict; Path=\//);
+    expect(page.headers['set-cookie']).toBeUndefined();
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-    const asset = await get('/app.js', { cookie: `model_lab_token=${server.token}` });
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    const asset = await get(`/${server.token}/app.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('text/javascript');
+    expect(asset.headers['set-cookie']).toBeUndefined();
+    const bare = await get(`/${server.token}`);
+    expect([bare.status, bare.headers.location]).toEqual([301, `/${server.token}/`]);
   });
 
   it('refuses WebSocket upgrades without the right token, on another path or from another origin', async () => {
-    await expect(connect('')).rejects.toThrow('status 401');
-    await expect(connect('?token=nope')).rejects.toThrow('status 401');
-    await expect(connect(`?token=${server.token}`, {}, '/other')).rejects.toThrow('status 404');
-    await expect(connect(`?token=${server.token}`, { origin: 'https://evil.example' })).rejects.toThrow('status 403');
-    const sameOrigin = await connect(`?token=${server.token}`, { origin: server.origin });
+    await expect(connect('/api')).rejects.toThrow('status 401');
+    await expect(connect('/nope/api')).rejects.toThrow('status 401');
+    await expect(connect(`/api?token=${server.token}`)).rejects.toThrow('status 401');
+    await expect(connect(`/${server.token}/other`)).rejects.toThrow('status 404');
+    await expect(connect(`/${server.token}/api`, { origin: 'https://evil.example' })).rejects.toThrow('status 403');
+    const sameOrigin = await connect(`/${server.token}/api`, { origin: server.origin });
     sameOrigin.close();
   });
 });
 
 describe('path traversal', () => {
   it('never serves files outside the app folder', async () => {
-    const cookie = { cookie: `model_lab_token=${server.token}` };
     for (const attempt of ['/../next-to-static.txt', '/%2e%2e/next-to-static.txt', '/..%2fnext-to-static.txt', '/%2e%2e%5cnext-to-static.txt', '/a%00.js']) {
-      const response = await get(attempt, cookie);
+      const response = await get(`/${server.token}${attempt}`);
       expect(response.status, attempt).toBeGreaterThanOrEqual(400);
       expect(response.body).not.toContain('not served');
     }
   });
 
   it('refuses API paths that leave the allowed roots, through .. or a symlink (API_PATH_DENIED)', async () => {
-    const client = createWsClient({ url: `ws://${server.host}:${server.port}/api?token=${server.token}`, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
+    const client = createWsClient({ url: server.socketUrl, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
     try {
       const listing = await client.listDirectory({ path: path.join(allowed, 'data') });
       expect(listing.entries.map((e) => e.name)).toEqual(['a.png']);
@@ -172,7 +168,7 @@ describe('malformed messages', () => {
 
 describe('load and events', () => {
   it('serves 200 concurrent requests over several sockets, each answered with its own result', async () => {
-    const clients = Array.from({ length: 4 }, () => createWsClient({ url: `ws://${server.host}:${server.port}/api?token=${server.token}`, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket }));
+    const clients = Array.from({ length: 4 }, () => createWsClient({ url: server.socketUrl, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket }));
     try {
       const calls = Array.from({ length: 200 }, (_, i) => clients[i % clients.length]!.ping({ message: `m${i}` }));
       const results = await Promise.all(calls);
@@ -183,8 +179,8 @@ describe('load and events', () => {
   });
 
   it('forwards every event to every authenticated socket', async () => {
-    const first = createWsClient({ url: `ws://${server.host}:${server.port}/api?token=${server.token}`, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
-    const second = createWsClient({ url: `ws://${server.host}:${server.port}/api?token=${server.token}`, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
+    const first = createWsClient({ url: server.socketUrl, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
+    const second = createWsClient({ url: server.socketUrl, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
     try {
       const seen: string[] = [];
       const both = new Promise<void>((resolve) => {
@@ -209,17 +205,17 @@ describe('load and events', () => {
 
 describe('Host header (DNS rebinding)', () => {
   it('refuses pages and sockets for a forged Host with a 403 that says what to do, before looking at the token', async () => {
-    const page = await get(`/?token=${server.token}`, { host: `evil.example:${server.port}` });
+    const page = await get(`/${server.token}/`, { host: `evil.example:${server.port}` });
     expect(page.status).toBe(403);
     expect(page.body).toContain('Received: Host="evil.example:');
     expect(page.body).toContain('--allow-host evil.example');
     expect((await get('/', { host: 'attacker.test' })).status).toBe(403);
-    await expect(connect(`?token=${server.token}`, { headers: { host: `evil.example:${server.port}` } })).rejects.toThrow('status 403');
+    await expect(connect(`/${server.token}/api`, { headers: { host: `evil.example:${server.port}` } })).rejects.toThrow('status 403');
   });
 
   it('answers loopback names and the bound address', async () => {
     for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, 'LOCALHOST', `[::1]:${server.port}`]) {
-      expect((await get(`/?token=${server.token}`, { host })).status, host).toBe(200);
+      expect((await get(`/${server.token}/`, { host })).status, host).toBe(200);
     }
     expect(server.hosts).toEqual(expect.arrayContaining(['localhost', '127.0.0.1', '::1']));
   });
@@ -228,7 +224,7 @@ describe('Host header (DNS rebinding)', () => {
     const proxied = await startLabServer({ endpoint: { invoke: async () => null, onEvent: () => () => undefined }, staticDir, allowedHosts: ['Lab.Example.org'] });
     try {
       const request = (host: string): Promise<number> => new Promise((resolve, reject) => {
-        http.get({ host: proxied.host, port: proxied.port, path: `/?token=${proxied.token}`, headers: { host } }, (response) => {
+        http.get({ host: proxied.host, port: proxied.port, path: `/${proxied.token}/`, headers: { host } }, (response) => {
           response.resume();
           resolve(response.statusCode ?? 0);
         }).on('error', reject);

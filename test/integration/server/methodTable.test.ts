@@ -28,7 +28,7 @@ type Listener = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unkno
 beforeAll(async () => {
   service = await createLabService({ dataDir, allowedRoots: [dataDir] });
   server = await startLabServer({ endpoint: service, staticDir: dataDir });
-  wsClient = createWsClient({ url: `ws://127.0.0.1:${server.port}/api?token=${server.token}`, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
+  wsClient = createWsClient({ url: server.socketUrl, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
   const handlers = new Map<string, Listener>();
   const ipcMain: IpcMainLike = { handle: (channel, listener) => handlers.set(channel, listener), removeHandler: (channel) => handlers.delete(channel) };
   bindLabIpc(ipcMain, service, () => true);

@@ -27,7 +27,7 @@ describe('model-lab serve', () => {
       const timer = setTimeout(() => reject(new Error(`no URL printed within 45 s: ${output}`)), 45_000);
       child?.stdout?.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}/.exec(output);
+        const match = /http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{48}\//.exec(output);
         if (match) {
           clearTimeout(timer);
           resolve(match[0]);
@@ -38,7 +38,7 @@ describe('model-lab serve', () => {
     const withToken = await fetch(url);
     expect(withToken.status).toBe(200);
     expect(await withToken.text()).toContain('Model Lab');
-    expect((await fetch(url.replace(/\?token=.*$/, ''))).status).toBe(401);
+    expect((await fetch(url.replace(/\/[0-9a-f]{48}\/$/, '/'))).status).toBe(401);
     const exitCode = await new Promise<number | null>((resolve) => {
       child?.on('exit', (code) => resolve(code));
       child?.kill('SIGINT');

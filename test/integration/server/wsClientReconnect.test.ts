@@ -24,7 +24,7 @@ describe('createWsClient', () => {
   it('fails calls in flight with API_TRANSPORT when the server goes away, and reconnects for the next call', async () => {
     const token = 'a'.repeat(48);
     const first = await startLabServer({ endpoint, staticDir, token });
-    const client = createWsClient({ url: `ws://127.0.0.1:${first.port}/api?token=${token}`, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
+    const client = createWsClient({ url: first.socketUrl, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
     try {
       expect((await client.ping({ message: 'one' })).message).toBe('one');
       const inFlight = client.getSystemInfo({}).catch((error: unknown) => error);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { droppedFilePath, isSafeExternalUrl, isTrustedAppUrl } from '../../../electron/security';
+import type { WebContents } from 'electron';
+import { droppedFilePath, hardenWebContents, isSafeExternalUrl, isTrustedAppUrl } from '../../../electron/security';
 
 const trusted = { rendererFileUrl: 'file:///opt/model-lab/dist/renderer/', devServerOrigin: 'http://127.0.0.1:5173' };
 
@@ -44,5 +45,37 @@ describe('droppedFilePath', () => {
   it('ignores the app itself and non-file URLs', () => {
     expect(droppedFilePath('file:///opt/model-lab/dist/renderer/index.html', trusted)).toBeUndefined();
     expect(droppedFilePath('https://example.org/model.h5', trusted)).toBeUndefined();
+  });
+});
+
+describe('malformed percent-encoding', () => {
+  const malformed = 'file:///opt/model-lab/dist/renderer/%E0%A4%A.html';
+
+  it('is not trusted and does not throw', () => {
+    expect(() => isTrustedAppUrl(malformed, trusted)).not.toThrow();
+    expect(isTrustedAppUrl(malformed, trusted)).toBe(false);
+  });
+
+  it('is not taken for a dropped file', () => {
+    expect(droppedFilePath('file:///home/user/%E0%A4%A.h5', trusted)).toBeUndefined();
+  });
+
+  it('is stopped by the navigation handler before anything else runs', () => {
+    type Listener = (event: { preventDefault(): void }, url: string) => void;
+    const listeners = new Map<string, Listener>();
+    const contents = {
+      setWindowOpenHandler: () => undefined,
+      on: (name: string, listener: Listener) => listeners.set(name, listener),
+      getURL: () => 'file:///opt/model-lab/dist/renderer/index.html',
+      session: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined },
+    };
+    const opened: string[] = [];
+    hardenWebContents(contents as unknown as WebContents, { trusted, openInSystemBrowser: (url) => opened.push(url), openDroppedFile: (file) => opened.push(file) });
+    for (const name of ['will-navigate', 'will-redirect']) {
+      let prevented = false;
+      expect(() => listeners.get(name)?.({ preventDefault: () => { prevented = true; } }, malformed)).not.toThrow();
+      expect(prevented).toBe(true);
+    }
+    expect(opened).toEqual([]);
   });
 });

@@ -358,3 +358,43 @@ describe('analyzeGraph: arbitrary graphs', () => {
     }
   });
 });
+
+describe('node ids that are names of Object.prototype members', () => {
+  const ids = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+  const build = (denseUnits: unknown): ReturnType<typeof graphOf> => {
+    const nodes = [
+      node(ids[0] as string, 'Input', { shape: [28, 28, 1] }, { name: 'input_1' }),
+      node(ids[1] as string, 'Flatten', {}, { name: 'flatten' }),
+      node(ids[2] as string, 'Dense', { units: denseUnits }, { name: 'dense' }),
+      node(ids[3] as string, 'Dense', { units: 10 }, { name: 'dense_1' }),
+      node(ids[4] as string, 'Activation', { activation: 'softmax' }, { name: 'activation' }),
+    ];
+    return graphOf(nodes, chain(nodes));
+  };
+
+  it('are analysed like any other id', () => {
+    const analysis = analyzeGraph(build(32));
+    expect(analysis.valid).toBe(true);
+    expect(analysis.order).toEqual(ids);
+    expect(Object.keys(analysis.shapes)).toEqual(ids);
+    expect(Object.keys(analysis.params)).toEqual(ids);
+    expect(analysis.params['__proto__']).toEqual({ trainable: 0, nonTrainable: 0 });
+    expect(analysis.shapes['__proto__']).toEqual([null, 28, 28, 1]);
+    expect(analysis.shapes['constructor']).toEqual([null, 784]);
+    expect(analysis.params['toString']).toEqual({ trainable: 784 * 32 + 32, nonTrainable: 0 });
+    expect(analysis.totals.total).toBe(784 * 32 + 32 + 33 * 10);
+    // What a transport sends: the entries survive JSON.
+    expect(Object.keys((JSON.parse(JSON.stringify(analysis)) as typeof analysis).shapes)).toEqual(ids);
+  });
+
+  it('leave no inherited member where a shape or count is unknown', () => {
+    const analysis = analyzeGraph(build(0));
+    expect(analysis.valid).toBe(false);
+    expect(analysis.shapes['toString']).toBeUndefined();
+    expect(analysis.params['hasOwnProperty']).toBeUndefined();
+    expect(analysis.shapes['valueOf']).toBeUndefined();
+    const summary = formatSummary(build(0));
+    expect(summary).toContain('dense (Dense)');
+    expect(summary).toMatch(/dense \(Dense\) +\?/);
+  });
+});

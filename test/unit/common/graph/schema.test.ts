@@ -49,6 +49,15 @@ describe('parseModelGraph', () => {
     expect(error.details).toMatchObject({ field: 'schemaVersion' });
   });
 
+  it('refuses a schemaVersion that is not a whole number by name instead of reading it as version 1', () => {
+    for (const version of ['2', 1.5, null]) {
+      const error = parseError(() => parseModelGraph({ schemaVersion: version, name: 'm', nodes: [], edges: [] }));
+      expect(error.code).toBe('GRAPH_PARSE');
+      expect(error.details).toMatchObject({ field: 'schemaVersion' });
+      expect(error.message).toContain(`schemaVersion=${JSON.stringify(version)}`);
+    }
+  });
+
   it('migrates a version 1 graph (from/to/input edges, no trainable flag)', () => {
     const graph = parseModelGraph({
       name: 'legacy',

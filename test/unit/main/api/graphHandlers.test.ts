@@ -58,6 +58,24 @@ describe('graph LabApi methods', () => {
     expect((await service.call('generateCode', { graph, language: 'tfjs' })).code).toContain('tf.');
   });
 
+  it('summarizes a graph whose node ids are names of Object.prototype members', async () => {
+    const graph = getTemplate('mnist-cnn').build();
+    const ids = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+    // The last layers (two Dense among them) take the ids.
+    const first = graph.nodes.length - ids.length;
+    const renamed = new Map(graph.nodes.map((node, index) => [node.id, ids[index - first] ?? node.id]));
+    const hostile = {
+      ...graph,
+      nodes: graph.nodes.map((node) => ({ ...node, id: renamed.get(node.id) as string })),
+      edges: graph.edges.map((edge) => ({ ...edge, source: renamed.get(edge.source) as string, target: renamed.get(edge.target) as string })),
+    };
+    const expected = (await service.call('summarizeGraph', { graph })).text;
+    expect((await service.call('summarizeGraph', { graph: hostile })).text).toBe(expected);
+    // A layer whose shape cannot be inferred shows `?` rather than what Object.prototype holds under its id.
+    const broken = { ...hostile, nodes: hostile.nodes.map((node) => (node.type === 'Dense' ? { ...node, params: { ...node.params, units: 0 } } : node)) };
+    expect((await service.call('summarizeGraph', { graph: broken })).text).toMatch(/\(Dense\) +\?/);
+  });
+
   it('refuses malformed input and unknown templates with their codes', async () => {
     expect(await codeOf(() => service.invoke('analyzeGraph', { graph: { nodes: 'none' } }))).toBe('API_BAD_INPUT');
     expect(await codeOf(() => service.invoke('generateCode', { graph: getTemplate('mlp').build(), language: 'cobol' }))).toBe('API_BAD_INPUT');

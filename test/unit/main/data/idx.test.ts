@@ -81,4 +81,49 @@ describe('IDX files', () => {
     await expect(importDataset({ path: dir, kind: 'idx', options: importOptionsSchema.parse({}) }, { datasetsRoot: path.join(work, 'cache') }))
       .rejects.toMatchObject({ code: 'DATASET_IDX_COUNT' });
   });
+
+  describe('labels far above the classes present', () => {
+    /** A train pair of `labels.length` 4x3 images with these labels. */
+    async function pairWith(name: string, labels: number[]): Promise<string> {
+      const dir = path.join(work, name);
+      await fs.mkdir(dir);
+      const { images } = makeSet(labels.length);
+      await fs.writeFile(path.join(dir, 'train-images-idx3-ubyte'), encodeIdx([labels.length, 4, 3], images));
+      await fs.writeFile(path.join(dir, 'train-labels-idx1-ubyte'), encodeIdx([labels.length], Uint8Array.from(labels)));
+      return dir;
+    }
+    const digitsAnd255 = [...Array.from({ length: 30 }, (_, i) => i % 10), 255, 255];
+
+    it('refuses a stray 255 that would make 256 classes, naming the labels file and what to do', async () => {
+      const dir = await pairWith('stray-255', digitsAnd255);
+      const error = await importDataset({ path: dir, kind: 'idx', options: importOptionsSchema.parse({}) }, { datasetsRoot: path.join(work, 'cache') }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DATASET_BAD_FILE', details: { path: path.join(dir, 'train-labels-idx1-ubyte'), field: 'labels' } });
+      const { message } = error as Error;
+      expect(message).toContain('11 distinct labels');
+      expect(message).toContain('255');
+      expect(message).toContain('256 classes, 245 of them empty');
+      expect(message).toContain('classNames');
+    });
+
+    it('imports it when class names for every label are given, with a warning about the empty classes', async () => {
+      const dir = await pairWith('stray-255-asked', digitsAnd255);
+      const classNames = Array.from({ length: 256 }, (_, i) => `c${i}`);
+      const { info, report } = await importDataset({ path: dir, kind: 'idx', classNames, options: importOptionsSchema.parse({}) }, { datasetsRoot: path.join(work, 'cache') });
+      expect(info.classes).toHaveLength(256);
+      expect(report.warnings).toEqual([expect.stringContaining('245 of the 256 labels have no images')]);
+    });
+
+    it('warns about a few missing labels and imports them as empty classes', async () => {
+      const dir = await pairWith('gap', Array.from({ length: 30 }, (_, i) => [0, 1, 3][i % 3] as number));
+      const { info, report } = await importDataset({ path: dir, kind: 'idx', options: importOptionsSchema.parse({}) }, { datasetsRoot: path.join(work, 'cache') });
+      expect(info.classes).toEqual(['0', '1', '2', '3']);
+      expect(report.warnings).toEqual([expect.stringContaining('label 2')]);
+    });
+
+    it('says nothing when every label from 0 up is present', async () => {
+      const dir = await pairWith('complete', Array.from({ length: 30 }, (_, i) => i % 3));
+      const { report } = await importDataset({ path: dir, kind: 'idx', options: importOptionsSchema.parse({}) }, { datasetsRoot: path.join(work, 'cache') });
+      expect(report.warnings).toEqual([]);
+    });
+  });
 });

@@ -1,4 +1,6 @@
 import fs from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -51,6 +53,44 @@ describe('project folders', () => {
     const recovered = await readProject(dir, true);
     expect(recovered.project.name).toBe('Autosaved');
     expect(recovered.recoveredFrom).toMatch(/autosave/);
+  });
+
+  it('offers the newest autosave when project.json is gone, and opens it when asked', async () => {
+    const parent = await tempDir();
+    const { dir, project } = await createProject(parent, 'Gone', tinyGraph());
+    await saveProject(dir, { ...project, name: 'Older' }, { autosave: true });
+    await new Promise((r) => setTimeout(r, 2));
+    await saveProject(dir, { ...project, name: 'Newest' }, { autosave: true });
+    const [newest] = await listAutosaves(dir);
+    await fs.rm(path.join(dir, 'project.json'));
+    const error = await readProject(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LabError);
+    expect((error as LabError).code).toBe('PROJECT_DAMAGED');
+    expect((error as LabError).details?.field).toBe('project.json');
+    expect((error as LabError).details?.['autosave']).toBe(newest);
+    expect((error as LabError).message).toContain('project.json is missing');
+    expect((error as LabError).message).toContain(newest);
+    const recovered = await readProject(dir, true);
+    expect(recovered.project.name).toBe('Newest');
+    expect(recovered.recoveredFrom).toBe(newest);
+  });
+
+  it('still says PROJECT_NOT_FOUND for a folder with neither project.json nor autosaves', async () => {
+    const dir = await tempDir();
+    await expect(readProject(dir, true)).rejects.toMatchObject({ code: 'PROJECT_NOT_FOUND' });
+  });
+
+  it('refuses a schemaVersion that is not a whole number, by name, instead of reading it as version 1', async () => {
+    const parent = await tempDir();
+    const { dir } = await createProject(parent, 'S', tinyGraph());
+    const file = path.join(dir, 'project.json');
+    const raw = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    for (const version of ['2', 2.5, null, 0]) {
+      await fs.writeFile(file, JSON.stringify({ ...raw, schemaVersion: version }));
+      const error = await readProject(dir).catch((e: unknown) => e);
+      expect(error, JSON.stringify(version)).toMatchObject({ code: 'PROJECT_DAMAGED', details: { field: 'schemaVersion' } });
+      expect((error as LabError).message).toContain(`schemaVersion=${JSON.stringify(version)}`);
+    }
   });
 
   it('reports invalid JSON as damaged, naming the JSON itself', async () => {
@@ -110,5 +150,25 @@ describe('project folders', () => {
     await writeFileAtomic(file, 'two');
     expect(await fs.readFile(file, 'utf8')).toBe('two');
     expect(await fs.readdir(dir)).toEqual(['a.json']);
+  });
+});
+
+describe('atomic writes onto special files', () => {
+  it('write into a pipe instead of replacing it with a regular file', async () => {
+    const dir = await tempDir();
+    const fifo = path.join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // A reader that does not block: the write must find it there, and nothing hangs if the pipe is gone.
+    const reader = await fs.open(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    try {
+      await writeFileAtomic(fifo, 'through the pipe');
+      expect((await fs.lstat(fifo)).isFIFO()).toBe(true);
+      const buffer = Buffer.alloc(64);
+      const { bytesRead } = await reader.read(buffer, 0, buffer.length, null);
+      expect(buffer.subarray(0, bytesRead).toString('utf8')).toBe('through the pipe');
+    } finally {
+      await reader.close();
+    }
+    expect(await fs.readdir(dir)).toEqual(['pipe']);
   });
 });

@@ -15,21 +15,22 @@ function fakeBridge(): LabClient {
 
 describe('pickLabClient', () => {
   it('uses the desktop bridge when window.lab exists', async () => {
-    const picked = pickLabClient({ lab: fakeBridge(), location: { protocol: 'file:', host: '', search: '' } });
+    const picked = pickLabClient({ lab: fakeBridge(), location: { protocol: 'file:', host: '', pathname: '/opt/model-lab/index.html' } });
     expect(picked.transport).toBe('ipc');
     await expect(picked.client.ping({ message: 'hi' })).resolves.toEqual({ message: 'hi', receivedAt: 'now' });
   });
 
-  it('falls back to a WebSocket carrying the page token', () => {
-    const picked = pickLabClient({ location: { protocol: 'http:', host: '127.0.0.1:8123', search: '?token=abc123' } });
+  it('falls back to a WebSocket below the page token', () => {
+    const picked = pickLabClient({ location: { protocol: 'http:', host: '127.0.0.1:8123', pathname: '/abc123/' } });
     expect(picked.transport).toBe('websocket');
     expect(typeof picked.client.getSystemInfo).toBe('function');
     (picked.client as unknown as { close(): void }).close();
   });
 
-  it('builds ws:// or wss:// URLs with the encoded token', () => {
-    expect(labSocketUrl({ protocol: 'http:', host: '127.0.0.1:8123', search: '?token=a%2Bb&x=1' })).toBe('ws://127.0.0.1:8123/api?token=a%2Bb');
-    expect(labSocketUrl({ protocol: 'https:', host: 'lab.local', search: '' })).toBe('wss://lab.local/api?token=');
+  it('builds ws:// or wss:// URLs below the token segment of the page path', () => {
+    expect(labSocketUrl({ protocol: 'http:', host: '127.0.0.1:8123', pathname: '/0a1b2c/' })).toBe('ws://127.0.0.1:8123/0a1b2c/api');
+    expect(labSocketUrl({ protocol: 'http:', host: '127.0.0.1:8123', pathname: '/0a1b2c/index.html' })).toBe('ws://127.0.0.1:8123/0a1b2c/api');
+    expect(labSocketUrl({ protocol: 'https:', host: 'lab.local', pathname: '/0a1b2c/' })).toBe('wss://lab.local/0a1b2c/api');
   });
 });
 

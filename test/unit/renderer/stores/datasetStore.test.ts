@@ -20,7 +20,7 @@ const info = {
   splits: { train: 8, validation: 1, test: 1 }, classCounts: { train: [4, 4], validation: [1, 0], test: [0, 1] },
   fingerprint: 'f', createdAt: '', cacheDir: '/cache/ds1', skipped: [],
 } satisfies DatasetInfo;
-const report = { importId: 'x', reused: false, decoded: 10, reusedRecords: 0, skipped: [{ path: '/data/bars/a/bad.png', reason: 'not an image' }], durationMs: 10, rate: 1000 };
+const report = { importId: 'x', reused: false, decoded: 10, reusedRecords: 0, skipped: [{ path: '/data/bars/a/bad.png', reason: 'not an image' }], warnings: [], durationMs: 10, rate: 1000 };
 
 beforeEach(() => {
   fake.client = createFakeLabClient();

@@ -106,6 +106,15 @@ describe('trainingStore', () => {
     expect(store.status).toBe('failed');
     expect(store.endMessage?.text).toContain('last saved epoch 1');
   });
+
+  it('names no saved epoch when a run fails before its first checkpoint', async () => {
+    fake.client.startRun.mockResolvedValue({ runId: 'r1', runDir: '/runs/r1' });
+    const store = useTrainingStore();
+    await store.start({ graph, dataset: 'd1' });
+    fake.client.emit({ type: 'run.failed', runId: 'r1', code: 'TRAIN_NAN', reason: 'Expected a finite loss.', lastGoodEpoch: 0 });
+    expect(store.endMessage?.text).not.toContain('epoch 0');
+    expect(store.endMessage?.text).toContain('no epoch saved');
+  });
 });
 
 describe('resuming a stopped run', () => {

@@ -53,7 +53,7 @@ async function startFakeRun(): Promise<{ supervisor: RunSupervisor; child: FakeC
   const launcher: ProcessLauncher = { launch: () => child };
   const events: LabEvent[] = [];
   const supervisor = new RunSupervisor(launcher, (event) => events.push(event), '/entry.ts');
-  const end = supervisor.start({ runId: 'r1', runDir: workDir, datasetDir: workDir, backend: 'cpu', avoid: [], resume: false });
+  const end = supervisor.start({ runId: 'r1', runDir: workDir, datasetDir: workDir, initialWeights: null, backend: 'cpu', avoid: [], resume: false });
   child.message({ type: 'ready', pid: child.pid });
   return { supervisor, child, events, end };
 }

@@ -125,6 +125,35 @@ describe('Trainer', () => {
     }
   });
 
+  it('says there is no checkpoint yet, and what to try, when the loss fails in the first epoch', async () => {
+    const { make, runDir } = await setup({ epochs: 3, batchSize: 8, optimizer: { name: 'sgd', learningRate: 1e30 } });
+    const error = await make().run().then(() => null, (e: unknown) => e);
+    expect((error as LabError).code).toBe('TRAIN_NAN');
+    expect(await checkpointDir(runDir, 'last')).toBeNull();
+    const { message, details } = error as LabError;
+    expect(message).not.toMatch(/checkpoint is epoch/);
+    expect(message).toMatch(/no checkpoint/i);
+    expect(message).toMatch(/learning rate/);
+    expect(message).toMatch(/clipnorm/);
+    expect(details?.['lastGoodEpoch']).toBe(0);
+  });
+
+  it('names the last checkpoint when the loss fails after one was saved', async () => {
+    const { make, runDir } = await setup({ epochs: 2, batchSize: 16, optimizer: { name: 'sgd', learningRate: 0.01 } });
+    await make().run();
+    const spec = await readRunSpec(runDir);
+    // The same run continued with a learning rate that makes the loss overflow at once.
+    const hyperparameters = { ...spec.hyperparameters, epochs: 4, optimizer: { ...spec.hyperparameters.optimizer, learningRate: 1e30 } };
+    const resumed = new Trainer({
+      tf, model: compileGraph(spec.graph, tf, { seed: 1 }), cache: memoryDatasetCache(syntheticDataset()), hyperparameters,
+      runId: 'run-test', runDir, backend: report, emit: () => undefined, resume: true,
+    });
+    const error = await resumed.run().then(() => null, (e: unknown) => e);
+    expect((error as LabError).code).toBe('TRAIN_NAN');
+    expect((error as LabError).message).toMatch(/last good checkpoint is epoch 2/);
+    expect((error as LabError).details?.['lastGoodEpoch']).toBe(2);
+  });
+
   it('resumes from the last checkpoint and continues the epoch count', async () => {
     const { runDir, make, events } = await setup({ epochs: 2, batchSize: 16, optimizer: { name: 'adamw', learningRate: 0.01 } });
     await make().run();
