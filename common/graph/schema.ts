@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LabError } from '../errors';
+import { basePreprocessingSchema } from '../data/basePreprocessing';
 
 /**
  * The ModelGraph: the single description of an architecture (DESIGN.md principle 1).
@@ -44,6 +45,8 @@ export const graphMetadataSchema = z
   .object({
     description: z.string().optional(),
     template: z.string().optional(),
+    /** The input preprocessing of a pretrained base (`preprocess_input`), applied wherever the model is fed. */
+    inputPreprocessing: basePreprocessingSchema.optional(),
     createdAt: z.string().optional(),
     updatedAt: z.string().optional(),
   })
