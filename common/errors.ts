@@ -45,6 +45,9 @@ export const LAB_ERROR_CODES = [
   'RUN_NOT_FOUND',
   'TRANSFER_NO_WEIGHTS',
   'BACKEND_UNAVAILABLE',
+  // Pretrained weights files
+  'WEIGHTS_ARCHITECTURE_MISMATCH',
+  'WEIGHTS_TOP_MISMATCH',
   // Projects and files
   'PROJECT_NOT_FOUND',
   'PROJECT_EXISTS',

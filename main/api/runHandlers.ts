@@ -243,7 +243,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       const tf = await tfOnce();
       const { model } = await loadRunModel(tf, runDir, spec, input.checkpoint);
       try {
-        return await predictFiles(tf, model, files, info.preprocessing, info.imageShape, info.classes, input.top, spec.hyperparameters.fromLogits);
+        return await predictFiles(tf, model, files, info.preprocessing, info.imageShape, info.classes, input.top, spec.hyperparameters.fromLogits, spec.graph.metadata.inputPreprocessing);
       } finally {
         model.dispose();
       }
@@ -255,7 +255,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       const { model } = await loadRunModel(tf, runDir, spec, input.checkpoint);
       try {
         const record = input.record ?? cache.indices('test')[0] ?? cache.indices('validation')[0] ?? 0;
-        return await computeFeatureMaps(tf, model, cache, record, input.maxChannels);
+        return await computeFeatureMaps(tf, model, cache, record, input.maxChannels, spec.graph.metadata.inputPreprocessing);
       } finally {
         model.dispose();
         cache.dispose();

@@ -17,6 +17,7 @@ import { parentMessageSchema, type ParentMessage } from './protocol';
 import { connectParentPort } from './parentPort';
 import { describeInitialWeights, loadInitialWeights } from '../../transfer/initialWeights';
 import { describeTrainingEnd } from '../train/endReason';
+import { pixelTransformOf } from '../../../common/data/basePreprocessing';
 
 const port = connectParentPort();
 const control = new ManualControl();
@@ -69,6 +70,7 @@ async function train(message: Extract<ParentMessage, { type: 'start' }>): Promis
     const trainer = new Trainer({
       tf, model, cache, hyperparameters: spec.hyperparameters, runId: message.runId, runDir: message.runDir,
       backend: report, emit: (event) => void emit(event), control, resume: message.resume,
+      inputTransform: pixelTransformOf(cache.info.preprocessing, spec.graph.metadata.inputPreprocessing),
     });
     const result = await trainer.run();
     const status = result.reason === 'stopped' ? 'stopped' : 'completed';

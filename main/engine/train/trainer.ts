@@ -6,6 +6,7 @@ import type { BackendReport } from '../../../common/training/backend';
 import type { RunEvent } from '../../../common/api/methods/runs';
 import type { EpochRecord } from '../../../common/training/epochRecord';
 import type { Hyperparameters } from '../../../common/training/hyperparameters';
+import { pixelTransformOf, type PixelTransform } from '../../../common/data/basePreprocessing';
 import type { LabEventOf } from '../../../common/api/events';
 import type { DatasetCache } from '../../data/datasetCache';
 import { augmentBatch, isAugmentationEnabled } from '../../data/augment';
@@ -91,6 +92,8 @@ export interface TrainerOptions {
   afterEpoch?: (epoch: number) => void;
   /** Minimum milliseconds between run.batch events (default 100: at most 10 per second). */
   batchEventIntervalMs?: number;
+  /** How cached pixels become the model's input (default: the dataset's own `pixel * scale + offset`). */
+  inputTransform?: PixelTransform;
 }
 
 /** How a run ended when it did not fail. */
@@ -160,12 +163,14 @@ export class Trainer {
   private readonly encoding: TargetEncoding;
   private weights: Float32Array | null = null;
   private readonly control: TrainingControl;
+  private readonly inputTransform: PixelTransform;
   private lastBatchEvent = 0;
 
   constructor(private readonly options: TrainerOptions) {
     this.tf = options.tf;
     this.hp = options.hyperparameters;
     this.control = options.control ?? NO_CONTROL;
+    this.inputTransform = options.inputTransform ?? pixelTransformOf(options.cache.info.preprocessing, null);
     this.optimizer = createOptimizer(this.tf, this.hp.optimizer);
     const outputShape = options.model.outputs[0]?.shape ?? [];
     const units = outputShape[outputShape.length - 1] ?? 1;
@@ -342,7 +347,7 @@ export class Trainer {
     const wantAccuracy = hp.metrics.includes('accuracy');
     const wantTopK = hp.metrics.includes('top_k_accuracy');
     const stats = tf.tidy(() => {
-      let x: tfjs.Tensor4D = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
+      let x: tfjs.Tensor4D = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, this.inputTransform);
       if (hp.augmentation && isAugmentationEnabled(hp.augmentation)) x = augmentBatch(tf, x, hp.augmentation, hp.seed * 7919 + step);
       const targets = encodeTargets(tf, raw.labels, this.encoding, this.classes);
       const sampleWeights = this.weights ? tf.tensor1d(Array.from(raw.labels, (label) => this.weights?.[label] ?? 1)) : null;
@@ -376,7 +381,7 @@ export class Trainer {
       const raw = await readBatch(cache, indices.subarray(start, start + batchSize));
       const count = raw.indices.length;
       const packed = tf.tidy(() => {
-        const x = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
+        const x = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, this.inputTransform);
         const output = model.apply(toModelInput(tf, x, model), { training: false }) as tfjs.Tensor;
         const labels = tf.tensor1d(raw.labels, 'int32');
         const targets = encodeTargets(tf, raw.labels, this.encoding, this.classes);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ModelGraph } from '../../../common/graph/schema';
 import { LabError, received } from '../../../common/errors';
 import { hyperparametersSchema, type Hyperparameters } from '../../../common/training/hyperparameters';
@@ -79,7 +80,12 @@ export async function readKerasH5(filePath: string): Promise<KerasImport> {
   const file = await openH5(filePath, 'r');
   try {
     const configText = stringAttribute(file, 'model_config');
-    if (configText === null) throw new LabError('IO_BAD_FORMAT', `Expected a Keras model file with a model_config attribute (not a weights-only file). ${received('path', filePath)}`, { path: filePath });
+    if (configText === null) {
+      const weightsOnly = 'layer_names' in file.attrs;
+      throw new LabError('IO_BAD_FORMAT', weightsOnly
+        ? `${path.basename(filePath)} is a weights-only file (layer_names, no model_config), such as Keras Applications' ImageNet weights: it has no architecture to open. Use "Start from a trained model… ▸ a template with ImageNet weights from a Keras weights file" (CLI: model-lab transfer <template> --weights-file). ${received('path', filePath)}`
+        : `Expected a Keras model file with a model_config attribute. ${received('path', filePath)}`, { path: filePath });
+    }
     const graph = kerasConfigToGraph(JSON.parse(configText) as unknown);
     const root = getGroup(file, 'model_weights');
     const weights: LayerWeights[] = [];
