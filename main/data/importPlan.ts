@@ -33,4 +33,6 @@ export interface ImportPlan {
   sourceFiles: RecordSource[];
   /** The standard dataset the files are, recognised by content; null otherwise. */
   knownDataset: DatasetInfo['knownDataset'] | null;
+  /** Frees what the plan holds open (an adapted copy's source cache) once the import ends. */
+  release?: () => void;
 }
