@@ -14,6 +14,7 @@ import { nodeProcessLauncher } from '../engine/process/launcher';
 import { RunSupervisor, type RunEnd, type RunLaunch } from '../engine/process/runSupervisor';
 import { clearBackendFault, faultsToAvoid, readBackendFaults, recordBackendFault } from '../engine/backendFaultLog';
 import { checkGraphFitsDataset } from '../engine/train/graphFit';
+import { fineTunePlanOf } from '../engine/train/trainingPhases';
 import { resolveTransferSourcePaths } from './transferPaths';
 import { projectRunsDir } from '../project/projectStore';
 import { summarizeRun } from '../project/runSummary';
@@ -130,6 +131,8 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       const datasetDir = await resolveDatasetDir(context, input.dataset, input.projectDir);
       const info = await readDatasetInfo(datasetDir);
       checkGraphFitsDataset(input.graph, info);
+      // A fine-tuning phase that names no layer of the graph is refused now, not at epoch N.
+      fineTunePlanOf(input.graph, input.hyperparameters);
       const now = new Date();
       const id = newRunId(now);
       const backendPreference = input.backend ?? parseBackendName(context.options.backend) ?? null;

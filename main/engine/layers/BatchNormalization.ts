@@ -37,13 +37,22 @@ interface BatchNormalizationInternals {
 export class BatchNormalization extends TfjsBatchNormalizationClass {
   static className = 'BatchNormalization';
 
+  /**
+   * Runs in inference mode even while trainable: what calling a Keras base with
+   * `training=False` does to its BatchNormalization layers. Fine-tuning sets it on the
+   * layers it unfreezes, so their moving statistics stay the pretrained ones while gamma
+   * and beta train. Not part of the layer's config (Keras has no such argument).
+   */
+  inferenceOnly = false;
+
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const layer = this as unknown as BatchNormalizationInternals;
     const { gamma, beta } = layer;
     const lastAxis = x !== undefined && (layer.axis === -1 || layer.axis === x.rank - 1);
-    if (!this.trainable || kwargs['training'] !== true || !lastAxis || gamma === null || beta === null || x.rank < 2 || x.dtype !== 'float32' || !hasFusedBatchNorm(tf)) {
-      return super.call(inputs, this.trainable ? kwargs : { ...kwargs, training: false });
+    const training = this.trainable && !this.inferenceOnly;
+    if (!training || kwargs['training'] !== true || !lastAxis || gamma === null || beta === null || x.rank < 2 || x.dtype !== 'float32' || !hasFusedBatchNorm(tf)) {
+      return super.call(inputs, training ? kwargs : { ...kwargs, training: false });
     }
     return tf.tidy(() => {
       const { y, mean, variance } = batchNormTraining(tf, x, gamma.read(), beta.read(), layer.epsilon);

@@ -18,6 +18,7 @@ import { connectParentPort } from './parentPort';
 import { describeInitialWeights, loadInitialWeights } from '../../transfer/initialWeights';
 import { describeTrainingEnd } from '../train/endReason';
 import { pixelTransformOf } from '../../../common/data/basePreprocessing';
+import { fineTunePlanOf } from '../train/trainingPhases';
 
 const port = connectParentPort();
 const control = new ManualControl();
@@ -71,6 +72,7 @@ async function train(message: Extract<ParentMessage, { type: 'start' }>): Promis
       tf, model, cache, hyperparameters: spec.hyperparameters, runId: message.runId, runDir: message.runDir,
       backend: report, emit: (event) => void emit(event), control, resume: message.resume,
       inputTransform: pixelTransformOf(cache.info.preprocessing, spec.graph.metadata.inputPreprocessing),
+      fineTune: fineTunePlanOf(spec.graph, spec.hyperparameters),
     });
     const result = await trainer.run();
     const status = result.reason === 'stopped' ? 'stopped' : 'completed';

@@ -19,6 +19,7 @@ import { createOptimizer, setLearningRate, transformGradients } from './optimize
 import { batchLoss, encodeTargets, inTopK, perExampleLoss, predictedClasses, targetEncoding, type TargetEncoding } from './losses';
 import { LearningRateSchedule, type ScheduleState } from './schedules';
 import { MonitorTracker, type MonitorState } from './monitor';
+import { TrainingPhases, type FineTunePlan, type PhasesState } from './trainingPhases';
 import { pixelsToTensor, prefetchBatches, readBatch, toModelInput, withResidentRecords, type RawBatch } from './batches';
 import { StepResults } from './stepResults';
 import type { Tfjs as TfModule } from '../backend';
@@ -94,6 +95,8 @@ export interface TrainerOptions {
   batchEventIntervalMs?: number;
   /** How cached pixels become the model's input (default: the dataset's own `pixel * scale + offset`). */
   inputTransform?: PixelTransform;
+  /** Phase 2 of a two-phase fine-tuning run (`fineTunePlanOf`); absent for one phase. */
+  fineTune?: FineTunePlan | null;
 }
 
 /** How a run ended when it did not fail. */
@@ -111,6 +114,8 @@ interface TrainerState {
   earlyStopping: MonitorState | null;
   schedule: ScheduleState;
   history: EpochRecord[];
+  /** Absent in checkpoints of one-phase runs written before phases existed. */
+  phases?: PhasesState;
 }
 
 /** Sums of one pass over a split. */
@@ -158,7 +163,8 @@ export function classWeights(setting: Hyperparameters['classWeight'], labels: Ar
 export class Trainer {
   private readonly tf: TfModule;
   private readonly hp: Hyperparameters;
-  private readonly optimizer: tfjs.Optimizer;
+  private optimizer: tfjs.Optimizer;
+  private readonly phases: TrainingPhases;
   private readonly classes: number;
   private readonly encoding: TargetEncoding;
   private weights: Float32Array | null = null;
@@ -172,6 +178,7 @@ export class Trainer {
     this.control = options.control ?? NO_CONTROL;
     this.inputTransform = options.inputTransform ?? pixelTransformOf(options.cache.info.preprocessing, null);
     this.optimizer = createOptimizer(this.tf, this.hp.optimizer);
+    this.phases = new TrainingPhases(this.hp.epochs, options.fineTune ?? null);
     const outputShape = options.model.outputs[0]?.shape ?? [];
     const units = outputShape[outputShape.length - 1] ?? 1;
     this.classes = options.cache.info.classes.length;
@@ -207,9 +214,10 @@ export class Trainer {
     if (train.length === 0) throw new LabError('DATASET_EMPTY', 'Expected training examples. Received: train=0', { field: 'train' });
     this.weights = classWeights(hp.classWeight, Array.from(train, (i) => cache.labels[i] as number), this.classes);
     const stepsPerEpoch = Math.ceil(train.length / hp.batchSize);
-    const schedule = new LearningRateSchedule(hp.lrSchedule, hp.optimizer.learningRate, stepsPerEpoch * hp.epochs);
+    let schedule = new LearningRateSchedule(hp.lrSchedule, hp.optimizer.learningRate, stepsPerEpoch * hp.epochs);
     const best = new MonitorTracker(hp.checkpoint.monitor, hp.checkpoint.mode);
-    const early = hp.earlyStopping ? new MonitorTracker(hp.earlyStopping.monitor, hp.earlyStopping.mode, hp.earlyStopping.minDelta) : null;
+    const newEarlyStopping = (): MonitorTracker | null => (hp.earlyStopping ? new MonitorTracker(hp.earlyStopping.monitor, hp.earlyStopping.mode, hp.earlyStopping.minDelta) : null);
+    let early = newEarlyStopping();
     let history: EpochRecord[] = [];
     let globalStep = 0;
     let startEpoch = 1;
@@ -220,6 +228,7 @@ export class Trainer {
         globalStep = state.globalStep;
         best.restore(state.best);
         if (early && state.earlyStopping) early.restore(state.earlyStopping);
+        if (this.phases.phaseOf(state.epoch) === 2) schedule = this.phases.fineTuneSchedule(stepsPerEpoch);
         schedule.restore(state.schedule);
         history = state.history;
       }
@@ -231,14 +240,20 @@ export class Trainer {
       trainExamples: train.length, validationExamples: validation.length, stepsPerEpoch, initialEpoch: startEpoch,
     });
 
-    const variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+    let variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
     const runStart = performance.now();
     let runImages = 0;
     let reason: TrainResult['reason'] = 'completed';
     let lastGoodEpoch = startEpoch - 1;
     // The training split's pixels stay in memory for the run when they fit (batches.ts).
     const trainRecords = await withResidentRecords(cache, train);
-    for (let epoch = startEpoch; epoch <= hp.epochs; epoch++) {
+    for (let epoch = startEpoch; epoch <= this.phases.lastEpoch; epoch++) {
+      if (this.phases.startsFineTuning(epoch)) {
+        options.emit({ type: 'log', level: 'info', message: this.enterFineTuning() });
+        variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+        schedule = this.phases.fineTuneSchedule(stepsPerEpoch);
+        early = newEarlyStopping();
+      }
       const epochStart = performance.now();
       const order = Int32Array.from(train);
       if (hp.shuffle) shuffleInPlace(order, createRandom(hp.seed * 1_000_003 + epoch));
@@ -259,7 +274,7 @@ export class Trainer {
         totals.correct += step.correct;
         totals.topK += step.topK;
         runImages += step.examples;
-        this.maybeEmitBatch(step.epoch, step.batch, stepsPerEpoch, totals, runImages, runStart, (hp.epochs - step.epoch) * stepsPerEpoch + (stepsPerEpoch - step.batch), hp.batchSize);
+        this.maybeEmitBatch(step.epoch, step.batch, stepsPerEpoch, totals, runImages, runStart, (this.phases.lastEpoch - step.epoch) * stepsPerEpoch + (stepsPerEpoch - step.batch), hp.batchSize);
       });
       for await (const raw of prefetchBatches(trainRecords, order, hp.batchSize)) {
         // A macrotask turn per batch lets pause/stop messages in even when reads are cached.
@@ -290,14 +305,16 @@ export class Trainer {
       if (validation.length > 0) Object.assign(logs, this.logsFrom(await this.evaluatePass(validation), 'val_'));
       // Nothing of an epoch a faulted GPU may have corrupted is recorded: the last good checkpoint stays.
       await throwIfGpuFaulted(tf);
+      const phase = this.phases.phaseOf(epoch);
       const record: EpochRecord = {
         epoch, logs, learningRate, seconds: (performance.now() - epochStart) / 1000,
         imagesPerSecond: totals.examples / Math.max(trainSeconds, 1e-9), time: new Date().toISOString(),
+        ...(phase === undefined ? {} : { phase }),
       };
       history.push(record);
       await appendEpochRecord(options.runDir, record);
-      const diagnosis = diagnoseRun(history, { classes: this.classes, epochs: hp.epochs, learningRate });
-      options.emit({ type: 'run.epoch', runId: options.runId, epochs: hp.epochs, record, diagnosis });
+      const diagnosis = diagnoseRun(history, { classes: this.classes, epochs: this.phases.lastEpoch, learningRate });
+      options.emit({ type: 'run.epoch', runId: options.runId, epochs: this.phases.lastEpoch, record, diagnosis });
 
       const improved = best.update(epoch, logs);
       const bestValue = best.valueFrom(logs);
@@ -309,7 +326,9 @@ export class Trainer {
       if (plateauMessage) options.emit({ type: 'log', level: 'info', message: plateauMessage });
       // Keras EarlyStopping: from `startFromEpoch` (0-based) on, stop once `patience` epochs passed without improvement.
       const earlyStop = early !== null && epoch - 1 >= (hp.earlyStopping?.startFromEpoch ?? 0) && !early.update(epoch, logs) && early.wait >= (hp.earlyStopping?.patience ?? 0);
-      const state: TrainerState = { epoch, globalStep, best: best.state(), earlyStopping: early?.state() ?? null, schedule: schedule.state(), history };
+      // Keras's EarlyStopping ends phase 1's fit: phase 2 follows at the next epoch.
+      const nextPhase = earlyStop && this.phases.endPhase1Early(epoch);
+      const state: TrainerState = { epoch, globalStep, best: best.state(), earlyStopping: early?.state() ?? null, schedule: schedule.state(), history, phases: this.phases.state() };
       await writeCheckpoint(options.runDir, 'last', epoch, async (dir) => {
         await this.saveModel(dir);
         await saveOptimizerState(this.optimizer, path.join(dir, CHECKPOINT_FILES.optimizer), tf);
@@ -325,11 +344,12 @@ export class Trainer {
       });
       options.afterEpoch?.(epoch);
       if (earlyStop) {
-        reason = 'early_stopping';
         if (hp.earlyStopping?.restoreBestWeights) {
           const bestCheckpoint = await checkpointDir(options.runDir, 'best');
           if (bestCheckpoint) await loadWeightsInto(model, bestCheckpoint.dir, tf);
         }
+        if (nextPhase) continue;
+        reason = 'early_stopping';
         break;
       }
     }
@@ -427,12 +447,29 @@ export class Trainer {
     await throwIfGpuFaulted(this.tf);
   }
 
-  /** Loads the last checkpoint (weights, optimizer, trainer state); null when the run has none. */
+  /**
+   * Phase 2 begins: unfreezes the top of the base and swaps in a fresh optimizer at the
+   * fine-tuning learning rate. Returns the log line saying so.
+   */
+  private enterFineTuning(): string {
+    const message = this.phases.unfreeze(this.options.model);
+    this.optimizer.dispose();
+    this.optimizer = this.phases.fineTuneOptimizer(this.tf, this.hp);
+    return message;
+  }
+
+  /**
+   * Loads the last checkpoint (weights, optimizer, trainer state); null when the run has
+   * none. A checkpoint inside phase 2 unfreezes first, so the phase 2 optimizer takes its state.
+   */
   private async restore(): Promise<TrainerState | null> {
     const last = await checkpointDir(this.options.runDir, 'last');
     if (!last) return null;
+    const state = JSON.parse(await fs.readFile(path.join(last.dir, CHECKPOINT_FILES.state), 'utf8')) as TrainerState;
+    this.phases.restore(state.phases);
+    if (this.phases.phaseOf(state.epoch) === 2) this.enterFineTuning();
     await loadWeightsInto(this.options.model, last.dir, this.tf);
     await loadOptimizerState(this.optimizer, path.join(last.dir, CHECKPOINT_FILES.optimizer), this.tf);
-    return JSON.parse(await fs.readFile(path.join(last.dir, CHECKPOINT_FILES.state), 'utf8')) as TrainerState;
+    return state;
   }
 }

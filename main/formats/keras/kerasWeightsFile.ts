@@ -85,6 +85,22 @@ function layerGroup(root: Group, name: string, filePath: string): Group {
 }
 
 /**
+ * True for an HDF5 file with Keras's weights layout and no architecture (`layer_names` at
+ * the root, no `model_config`): a weights-only file, which needs a template to go into.
+ */
+export async function isKerasWeightsOnlyFile(filePath: string): Promise<boolean> {
+  const signature = await readSignature(filePath).catch(() => null);
+  if (signature === null || !signature.equals(HDF5_SIGNATURE)) return false;
+  const file = await openH5(filePath, 'r').catch(() => null);
+  if (file === null) return false;
+  try {
+    return 'layer_names' in file.attrs && !('model_config' in file.attrs);
+  } finally {
+    file.close();
+  }
+}
+
+/**
  * Reads a weights file's structure: every layer in `layer_names` order with its weights'
  * names and shapes. Nothing but shapes is read, so even a 500 MB file answers at once.
  *
