@@ -10,7 +10,8 @@ import { initBackend, type Tfjs } from '../../../../../main/engine/backend';
 import { compileGraph, type TfjsLayersModel } from '../../../../../main/engine/compile';
 import { ManualControl, Trainer, type TrainerEvent } from '../../../../../main/engine/train/trainer';
 import { fineTunePlanOf } from '../../../../../main/engine/train/trainingPhases';
-import { createRunDir, readHistory } from '../../../../../main/project/runStore';
+import { checkpointDir, createRunDir, readHistory } from '../../../../../main/project/runStore';
+import { loadWeightsInto } from '../../../../../main/engine/train/checkpointIo';
 import { LabError } from '../../../../../common/errors';
 import { memoryDatasetCache, syntheticDataset, syntheticRunSpec } from './datasetFixture';
 
@@ -99,6 +100,14 @@ describe('two-phase fine-tuning', () => {
       for (const index of MOVING) expect(afterFineTune.get(name)?.[index], `${name} weight ${index}`).toEqual(initial.get(name)?.[index]);
     }
     model.dispose();
+
+    // The run's graph still has the base frozen: a checkpoint saved after unfreezing (which
+    // reorders model.weights) loads into it for evaluation and export.
+    const reloaded = compileGraph(graph, tf, { seed: 9 });
+    const last = await checkpointDir(runDir, 'last');
+    await loadWeightsInto(reloaded, last?.dir ?? '', tf);
+    expect(weightsOf(reloaded)).toEqual(afterFineTune);
+    reloaded.dispose();
   });
 
   it('resumes inside phase 2 with the base unfrozen and the fine-tuning rate', async () => {
