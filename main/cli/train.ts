@@ -263,7 +263,7 @@ export function followRun(service: LabService, runId: string, io: CliIo, json: b
  */
 export const trainCommand: CliCommand = {
   name: 'train',
-  usage: 'train <graph.json | template> --data <dataset> [--epochs --batch --optimizer --lr --augment --initial-weights --fine-tune-from --fine-tune-epochs --fine-tune-lr --backend --json]',
+  usage: 'train <graph.json | template> --data <dataset> [--epochs --batch --optimizer --lr --augment --initial-weights --fine-tune-* --backend --json]',
   description: 'Train a model in its own process with live progress; Ctrl-C stops and keeps checkpoints.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);

@@ -6,7 +6,6 @@ import type { CliCommand } from './command';
 import { parseClassesOption, parseCommandArgs, printProblems, readGraphFile, templateRequestOf } from './graphArgument';
 import { parseTransferSourceArgument } from './transferSourceArgument';
 import { refuseGraphFile, type TransferGraphSource } from '../transfer/transferSource';
-import { describeInitialWeights } from '../transfer/initialWeights';
 
 const HELP = `Usage: model-lab transfer <run-id | model-file> --classes N [options]
        model-lab transfer <graph.json> --no-weights --classes N [options]
@@ -22,8 +21,8 @@ the kept layers from the trained weights. A graph file holds no weights: with
 With --weights-file, the base is a Keras Applications template (vgg16, vgg19, resnet50,
 inceptionv3, mobilenetv2) with the weights of a Keras weights file, such as the ImageNet
 files Keras downloads for weights='imagenet' (Model Lab never downloads them; fetch the
-file yourself). The file is checked against the template at once; train with
-\`--initial-weights FILE.h5 --weights-template <template-id> [--no-top ...]\`.
+file yourself). The file is checked against the template at once; train the new model
+with \`model-lab train graph.json --data ... --initial-weights FILE.h5\`.
 
   --classes N          classes of the new task (required)
   --weights-file FILE  a Keras weights .h5 file for the template named first
@@ -110,7 +109,7 @@ function parseDropoutOption(text: string): number {
  */
 export const transferCommand: CliCommand = {
   name: 'transfer',
-  usage: 'transfer <run-id | model-file | graph.json --no-weights | template-id --weights-file FILE.h5> --classes N [--cut-at LAYER] [--freeze all|none|N] [--head-dropout R] [--out graph.json]',
+  usage: 'transfer <run-id | model-file | graph.json --no-weights | template --weights-file F.h5> --classes N [--cut-at L] [--freeze all|none|N] [--head-dropout R] [--out graph.json]',
   description: 'Build a new model on a trained one: keep its layers up to a cut, freeze them, add a new classifier head.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -164,7 +163,11 @@ export const transferCommand: CliCommand = {
     io.out(`Frozen layers (${result.frozen.length}): ${result.frozen.join(', ') || 'none'}\n`);
     io.out(`Trainable layers (${trainable.length}): ${trainable.join(', ')}\n`);
     io.out(`New head: ${head.join(', ')}\n`);
-    if (result.weights) io.out(`${describeInitialWeights(result.weights)}\n`);
+    if (result.weights && 'weightsPath' in source) {
+      const skipped = result.weights.skipped.map((entry) => `${entry.layer} (${entry.reason})`).join(', ');
+      io.out(`${path.basename(source.weightsPath)} fits: it will fill ${plural(result.weights.initialised.length, 'layer')}, matched by ${result.weights.matchedBy ?? 'name'}${skipped ? `; skipped: ${skipped}` : ''}.\n`);
+      io.out(`Train it with: model-lab train ${values.out ?? '<graph.json>'} --data <dataset> --initial-weights ${source.weightsPath}\n`);
+    }
     if (values.out !== undefined) io.out(`Wrote ${path.resolve(values.out)}\n`);
     const { problems } = await service.call('analyzeGraph', { graph: result.graph });
     printProblems(io, problems);
