@@ -56,3 +56,8 @@ export function inputMismatch(modelInput: readonly (number | null)[] | undefined
     adapter: { targetSize: [height, width], colorMode },
   };
 }
+
+/** The adapter's button label in the Data and Train views, which error messages quote: `Make a 75×75 RGB copy`. */
+export function adapterLabel(adapter: InputAdapter): string {
+  return `Make a ${adapter.targetSize.join('×')} ${adapter.colorMode === 'rgb' ? 'RGB' : 'grayscale'} copy`;
+}

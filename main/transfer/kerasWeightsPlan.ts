@@ -99,7 +99,7 @@ function mismatchAdvice(target: WeightsTarget, layer: TargetLayer, file: KerasFi
   const kernel = file.weights[0]?.shape;
   const want = layer.shapes[0];
   if (layer === first && kernel?.length === 4 && want?.length === 4 && kernel[2] !== want[2]) {
-    return ` ImageNet weights take ${kernel[2]} input channels: build the template with ${kernel[2]} channels and make the dataset RGB (Data view: "Make a copy at the model's size").`;
+    return ` ImageNet weights take ${kernel[2]} input channels: build the template with ${kernel[2]} channels and make an RGB copy of the dataset (the "Make a … RGB copy" button of the Data and Train views, or model-lab data adapt <dataset> --mode rgb).`;
   }
   if (layer.top) {
     return ` The top only fits the file at Keras's default input size with its class count: turn include_top off (the base keeps its weights) and train a new head.`;

@@ -2,7 +2,7 @@ import { LabError } from '../../../common/errors';
 import type { ModelGraph } from '../../../common/graph/schema';
 import type { DatasetInfo } from '../../../common/api/methods/datasets';
 import { analyzeGraph } from '../../../common/graph/analysis';
-import { inputMismatch } from '../../../common/data/inputFit';
+import { adapterLabel, inputMismatch } from '../../../common/data/inputFit';
 
 /**
  * Checks before a run starts that the graph compiles, takes the dataset's images (an
@@ -28,7 +28,7 @@ export function checkGraphFitsDataset(graph: ModelGraph, info: Pick<DatasetInfo,
   const mismatch = inputMismatch(inputShape, info, graph.metadata.inputPreprocessing);
   if (mismatch !== null) {
     // The adapter is `adaptDataset` (Data view, or `model-lab data adapt`); details carry its arguments.
-    const how = mismatch.adapter ? ` (Data view: "Make a copy at the model's size"; CLI: model-lab data adapt <dataset> --size ${mismatch.adapter.targetSize.join('x')} --mode ${mismatch.adapter.colorMode})` : '';
+    const how = mismatch.adapter ? ` (Data and Train views: "${adapterLabel(mismatch.adapter)}"; CLI: model-lab data adapt <dataset> --size ${mismatch.adapter.targetSize.join('x')} --mode ${mismatch.adapter.colorMode})` : '';
     throw new LabError('TRAIN_BAD_CONFIG', `Expected input layer ${nameOf(inputId)} to take the images of ${info.name} (${info.imageShape.join('x')}). ${mismatch.message}${how} Received: shape=${JSON.stringify(inputShape)}`, {
       field: 'graph', nodeId: inputId, nodeName: nameOf(inputId), received: inputShape, ...(mismatch.adapter ? { adapter: mismatch.adapter } : {}),
     });

@@ -16,7 +16,7 @@ describe('checkGraphFitsDataset', () => {
   it('offers the resize / channel adapter with its arguments when the images do not fit', () => {
     expect(() => checkGraphFitsDataset(tinyGraph(16, 3), info)).toThrow(expect.objectContaining({
       code: 'TRAIN_BAD_CONFIG',
-      message: expect.stringContaining('model-lab data adapt <dataset> --size 16x16 --mode grayscale'),
+      message: expect.stringContaining('(Data and Train views: "Make a 16×16 grayscale copy"; CLI: model-lab data adapt <dataset> --size 16x16 --mode grayscale)'),
       details: expect.objectContaining({ adapter: { targetSize: [16, 16], colorMode: 'grayscale' } }),
     }));
   });
