@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-import { flushPromises, mount } from '@vue/test-utils';
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../../../common/templates';
 import { createFakeLabClient } from './fakeLabClient';
 
@@ -35,6 +35,9 @@ async function mountView() {
   await flushPromises();
   return wrapper;
 }
+
+// A view left mounted by an earlier test re-renders and makes its own Pinia the active one again.
+enableAutoUnmount(afterEach);
 
 beforeEach(() => {
   fake.client = createFakeLabClient();
