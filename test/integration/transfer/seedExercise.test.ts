@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli';
 import { epochRecordSchema } from '../../../common/training/epochRecord';
 import { modelCardSchema } from '../../../common/api/methods/models';
+import type { ModelGraph } from '../../../common/graph/schema';
 import { readKerasH5 } from '../../../main/formats/keras/h5Format';
 import { readKerasWeightValues } from '../../../main/formats/keras/kerasWeightsFile';
 import { bufferIo } from '../../unit/main/cli/bufferIo';
@@ -108,17 +109,23 @@ describe('the transfer exercise: VGG16 on cats and dogs, head then top block', (
       const exported = await cli('export', runId, '--format', format, '--out', path.join(root, 'export', format, file), '--json');
       expect(exported.stderr).toBe('');
       expect(exported.code).toBe(0);
-      const result = JSON.parse(exported.stdout) as { verification: { inputs: string; maxAbsDiff: number; tolerance: number } };
+      const result = JSON.parse(exported.stdout) as { modelCardPath: string; verification: { inputs: string; maxAbsDiff: number; tolerance: number } };
       // Verified on held-out images fed through the base's preprocessing, as in training.
       expect(result.verification.inputs).toBe('test-split');
       expect(result.verification.maxAbsDiff).toBeLessThanOrEqual(result.verification.tolerance);
-      cards.push(modelCardSchema.parse(JSON.parse(await fs.readFile(path.join(root, 'export', format, 'model-card.json'), 'utf8'))));
+      expect(result.modelCardPath).toBe(path.join(root, 'export', format, `${file}.model-card.json`));
+      cards.push(modelCardSchema.parse(JSON.parse(await fs.readFile(result.modelCardPath, 'utf8'))));
     }
     for (const card of cards) {
       expect(card.inputPreprocessing).toMatchObject({ module: 'vgg16', mode: 'caffe', channelOrder: 'bgr', scale: [1, 1, 1], offset: [-103.939, -116.779, -123.68] });
       expect(card.normalization).toBeNull();
       expect(card.classNames).toEqual(['cats', 'dogs']);
     }
+
+    // The exported model brings its preprocessing back: a model built on it is fed as it was trained.
+    const reused = await cli('transfer', path.join(root, 'export', 'h5', 'cats-dogs.h5'), '--classes', '3', '--json');
+    expect(reused.code).toBe(0);
+    expect((JSON.parse(reused.stdout) as { graph: ModelGraph }).graph.metadata.inputPreprocessing).toEqual({ module: 'vgg16', mode: 'caffe' });
 
     // The frozen blocks keep the file's weights to the last digit; the fine-tuned block moved.
     const h5 = await readKerasH5(path.join(root, 'export', 'h5', 'cats-dogs.h5'));
