@@ -13,6 +13,8 @@ import { fineTunePlanOf } from '../../../../../main/engine/train/trainingPhases'
 import { checkpointDir, createRunDir, readHistory } from '../../../../../main/project/runStore';
 import { loadWeightsInto } from '../../../../../main/engine/train/checkpointIo';
 import { LabError } from '../../../../../common/errors';
+import { registerWebGpuKernels } from '../../../../../main/engine/kernels/webgpu/index';
+import { startWebGpuBackend } from '../kernels/webgpu/webgpuTestBackend';
 import { memoryDatasetCache, syntheticDataset, syntheticRunSpec } from './datasetFixture';
 
 let tf: Tfjs;
@@ -155,4 +157,34 @@ describe('two-phase fine-tuning', () => {
     expect(fineTunePlanOf(graph, hyperparametersSchema.parse({}))).toBeNull();
     expect(plan('block1_bn')()?.layers).toEqual(['block1_bn', 'block1_relu', 'block2_conv', 'block2_bn', 'block2_relu', 'pool', 'predictions']);
   });
+
+  it('on webgpu (lavapipe), whose fused batch normalization trains every trainable one, the unfrozen BatchNormalization keeps its moving statistics and the run ends where cpu ends', async () => {
+    /** Trains both phases on `backend` and returns the weights before and after and the last loss. */
+    const fineTuneOn = async (backend: 'cpu' | 'webgpu') => {
+      await tf.setBackend(backend);
+      const { graph, make } = await setup(FINE_TUNE);
+      const model = compileGraph(graph, tf, { seed: 3 });
+      try {
+        const initial = weightsOf(model);
+        const result = await make(model).run();
+        return { initial, final: weightsOf(model), loss: result.history.at(-1)?.logs['loss'] as number };
+      } finally {
+        model.dispose();
+      }
+    };
+    const cpu = await fineTuneOn('cpu');
+    await startWebGpuBackend();
+    registerWebGpuKernels();
+    try {
+      const gpu = await fineTuneOn('webgpu');
+      for (const name of ['block1_bn', 'block2_bn']) {
+        for (const index of MOVING) expect(gpu.final.get(name)?.[index], `${name} weight ${index}`).toEqual(gpu.initial.get(name)?.[index]);
+      }
+      expect(gpu.final.get('block2_bn')?.slice(0, 2)).not.toEqual(gpu.initial.get('block2_bn')?.slice(0, 2));
+      expect(gpu.final.get('block1_conv')).toEqual(gpu.initial.get('block1_conv'));
+      expect(Math.abs(gpu.loss - cpu.loss) / cpu.loss).toBeLessThan(1e-3);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  }, 120_000);
 });
