@@ -45,6 +45,9 @@ export const LAB_ERROR_CODES = [
   'TRANSFER_NO_WEIGHTS',
   'GRID_NOT_FOUND',
   'BACKEND_UNAVAILABLE',
+  // Pretrained weights files
+  'WEIGHTS_ARCHITECTURE_MISMATCH',
+  'WEIGHTS_TOP_MISMATCH',
   // Projects and files
   'PROJECT_NOT_FOUND',
   'PROJECT_EXISTS',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** How images become grayscale or RGB tensors. */
 export const colorModeSchema = z.enum(['grayscale', 'rgb']);
+export type ColorMode = z.infer<typeof colorModeSchema>;
 export const resizeModeSchema = z.enum(['squash', 'center-crop', 'letterbox']);
 
 /** How images were turned into tensors; recorded so export and prediction do the same. */

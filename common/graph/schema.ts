@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LabError } from '../errors';
 import { declaredSchemaVersion } from '../schemaVersion';
+import { basePreprocessingSchema } from '../data/basePreprocessing';
 
 /**
  * The ModelGraph: the single description of an architecture (DESIGN.md principle 1).
@@ -45,6 +46,8 @@ export const graphMetadataSchema = z
   .object({
     description: z.string().optional(),
     template: z.string().optional(),
+    /** The input preprocessing of a pretrained base (`preprocess_input`), applied wherever the model is fed. */
+    inputPreprocessing: basePreprocessingSchema.optional(),
     createdAt: z.string().optional(),
     updatedAt: z.string().optional(),
   })

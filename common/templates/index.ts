@@ -7,12 +7,15 @@ import { cifar10CnnTemplate } from './cifar10Cnn';
 import { lenet5Template } from './lenet5';
 import { alexnetTemplate } from './alexnet';
 import { vgg16Template } from './vgg16';
+import { vgg19Template } from './vgg19';
 import { smallResnetTemplate } from './smallResnet';
 import { smallInceptionTemplate } from './smallInception';
 import { resnet50Template } from './resnet50';
 import { mobilenetV2Template } from './mobilenetV2';
+import { inceptionV3Template } from './inceptionV3';
 
-export type { ModelTemplate, TemplateOptions } from './types';
+export type { KerasApplication, ModelTemplate, PoolingMode, TemplateOptions, TemplateRequest } from './types';
+export { poolingModeSchema, templateRequestSchema } from './types';
 export { GraphBuilder, type TensorRef } from './builder';
 
 /** Every template, in the order the template picker lists them (smallest first). */
@@ -23,10 +26,12 @@ export const TEMPLATES: readonly ModelTemplate[] = [
   lenet5Template,
   alexnetTemplate,
   vgg16Template,
+  vgg19Template,
   smallResnetTemplate,
   smallInceptionTemplate,
   resnet50Template,
   mobilenetV2Template,
+  inceptionV3Template,
 ];
 
 /**
@@ -46,8 +51,10 @@ export function getTemplate(id: string): ModelTemplate {
 }
 
 /**
- * Builds a template's graph with the given input shape and class count (defaults when omitted).
- * @throws LabError `TEMPLATE_NOT_FOUND`, or `TEMPLATE_BAD_OPTIONS` for a malformed shape or class count.
+ * Builds a template's graph with the given input shape, class count and, for the Keras
+ * Applications, `include_top` and `pooling` (defaults when omitted).
+ * @throws LabError `TEMPLATE_NOT_FOUND`, or `TEMPLATE_BAD_OPTIONS` for a malformed shape or
+ *   class count, an input smaller than the architecture takes, or an argument it lacks.
  */
 export function buildTemplate(id: string, options: TemplateOptions = {}): ModelGraph {
   return getTemplate(id).build(options);

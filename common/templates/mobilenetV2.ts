@@ -1,4 +1,5 @@
 import { GraphBuilder, type TensorRef } from './builder';
+import { applicationPooling } from './applicationPooling';
 import { defineTemplate } from './types';
 
 /** MobileNetV2's BatchNormalization arguments (`epsilon=1e-3, momentum=0.999`). */
@@ -76,10 +77,20 @@ function invertedResBlock(b: GraphBuilder, input: FeatureMap, filters: number, s
 }
 
 /**
- * MobileNetV2 (alpha 1.0) with its top (`keras.applications.MobileNetV2(include_top=True,
- * weights=None)`): the same layers, names and arguments as Keras, including ReLU(6.),
- * `correct_pad` before every stride-2 depthwise convolution and the unnamed
- * `global_average_pooling2d`.
+ * `expanded_conv_project_BN` closes block 0, `block_{n}_project_BN` or `block_{n}_add` block n,
+ * and `out_relu` the last 1×1 convolution `Conv_1`: MobileNetV2 fine-tunes whole blocks.
+ */
+function mobilenetV2BlockEnd(layerName: string): string | null {
+  if (layerName === 'out_relu') return 'Conv_1';
+  if (layerName === 'expanded_conv_project_BN') return 'expanded_conv';
+  return /^(block_\d+)_(project_BN|add)$/.exec(layerName)?.[1] ?? null;
+}
+
+/**
+ * MobileNetV2 (alpha 1.0) as `keras.applications.MobileNetV2(include_top, weights=None,
+ * input_shape, pooling, classes)`: the same layers, names and arguments as Keras, including
+ * ReLU(6.), `correct_pad` before every stride-2 depthwise convolution and the unnamed
+ * `global_average_pooling2d`. The model name records the input rows, as Keras's does.
  */
 export const mobilenetV2Template = defineTemplate({
   id: 'mobilenetv2',
@@ -88,7 +99,14 @@ export const mobilenetV2Template = defineTemplate({
   defaultInputShape: [224, 224, 3],
   defaultClasses: 1000,
   inputRank: 3,
-  create({ inputShape, classes }) {
+  application: {
+    module: 'mobilenet_v2',
+    minSize: 32,
+    topLayers: ['predictions'],
+    weightsFiles: { top: 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5', noTop: 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5' },
+    blockEnd: mobilenetV2BlockEnd,
+  },
+  create({ inputShape, classes, includeTop, pooling }) {
     const [rows = 0, cols = 0] = inputShape;
     const b = new GraphBuilder(`mobilenetv2_${ALPHA.toFixed(2)}_${rows}`, this.description);
     const input = b.input(inputShape);
@@ -105,8 +123,12 @@ export const mobilenetV2Template = defineTemplate({
     x = b.layer('Conv2D', { filters: lastBlockFilters, kernel_size: [1, 1], use_bias: false }, map.tensor, 'Conv_1');
     x = b.layer('BatchNormalization', BN_PARAMS, x, 'Conv_1_bn');
     x = b.layer('ReLU', { max_value: 6 }, x, 'out_relu');
-    x = b.layer('GlobalAveragePooling2D', {}, x);
-    b.layer('Dense', { units: classes, activation: 'softmax' }, x, 'predictions');
+    if (includeTop) {
+      x = b.layer('GlobalAveragePooling2D', {}, x);
+      b.layer('Dense', { units: classes, activation: 'softmax' }, x, 'predictions');
+    } else {
+      applicationPooling(b, x, pooling);
+    }
     return b.build('mobilenetv2');
   },
 });

@@ -1,4 +1,5 @@
 import { GraphBuilder, type TensorRef } from './builder';
+import { applicationPooling } from './applicationPooling';
 import { defineTemplate } from './types';
 
 /** `keras.applications.resnet` uses this epsilon in every BatchNormalization. */
@@ -37,9 +38,15 @@ function stackV1(b: GraphBuilder, input: TensorRef, filters: number, blocks: num
   return x;
 }
 
+/** `pool1_pool` closes the stem (`conv1`), `conv{s}_block{b}_out` stage `conv{s}`: ResNet fine-tunes whole stages. */
+function resnetBlockEnd(layerName: string): string | null {
+  if (layerName === 'pool1_pool') return 'conv1';
+  return /^(conv\d+)_block\d+_out$/.exec(layerName)?.[1] ?? null;
+}
+
 /**
- * ResNet50 with its top (`keras.applications.ResNet50(include_top=True, weights=None)`):
- * the same layers, names and arguments as `keras/src/applications/resnet.py`.
+ * ResNet50 as `keras.applications.ResNet50(include_top, weights=None, input_shape, pooling,
+ * classes)`: the same layers, names and arguments as `keras/src/applications/resnet.py`.
  */
 export const resnet50Template = defineTemplate({
   id: 'resnet50',
@@ -48,7 +55,14 @@ export const resnet50Template = defineTemplate({
   defaultInputShape: [224, 224, 3],
   defaultClasses: 1000,
   inputRank: 3,
-  create({ inputShape, classes }) {
+  application: {
+    module: 'resnet50',
+    minSize: 32,
+    topLayers: ['predictions'],
+    weightsFiles: { top: 'resnet50_weights_tf_dim_ordering_tf_kernels.h5', noTop: 'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5' },
+    blockEnd: resnetBlockEnd,
+  },
+  create({ inputShape, classes, includeTop, pooling }) {
     const b = new GraphBuilder('resnet50', this.description);
     let x = b.input(inputShape);
     x = b.layer('ZeroPadding2D', { padding: [[3, 3], [3, 3]] }, x, 'conv1_pad');
@@ -61,8 +75,12 @@ export const resnet50Template = defineTemplate({
     x = stackV1(b, x, 128, 4, 2, 'conv3');
     x = stackV1(b, x, 256, 6, 2, 'conv4');
     x = stackV1(b, x, 512, 3, 2, 'conv5');
-    x = b.layer('GlobalAveragePooling2D', {}, x, 'avg_pool');
-    b.layer('Dense', { units: classes, activation: 'softmax' }, x, 'predictions');
+    if (includeTop) {
+      x = b.layer('GlobalAveragePooling2D', {}, x, 'avg_pool');
+      b.layer('Dense', { units: classes, activation: 'softmax' }, x, 'predictions');
+    } else {
+      applicationPooling(b, x, pooling, { avg: 'avg_pool', max: 'max_pool' });
+    }
     return b.build('resnet50');
   },
 });

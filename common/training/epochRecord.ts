@@ -8,5 +8,7 @@ export const epochRecordSchema = z.object({
   seconds: z.number(),
   imagesPerSecond: z.number(),
   time: z.string(),
+  /** With fine-tuning: 1 while the base is frozen, 2 once its top is unfrozen. Absent for one-phase runs. */
+  phase: z.union([z.literal(1), z.literal(2)]).optional(),
 });
 export type EpochRecord = z.infer<typeof epochRecordSchema>;

@@ -6,6 +6,7 @@ import { metricNameSchema } from './metrics';
 import { optimizerSchema } from './optimizers';
 import { lrScheduleSchema } from './schedules';
 import { transferSourceSchema } from './transferSource';
+import { fineTuneSchema } from './fineTune';
 
 /**
  * Training hyperparameters. Field names are camelCase versions of the Keras argument
@@ -44,6 +45,8 @@ export const hyperparametersSchema = z.object({
   augmentation: augmentationSchema.nullable().default(null),
   /** Weights to start from: layers of the same name and weight shapes in this run or model file. */
   initialWeights: transferSourceSchema.optional(),
+  /** A second phase that unfreezes the top of the base and trains on at a lower learning rate; null trains one phase. */
+  fineTune: fineTuneSchema.nullable().default(null),
 });
 export type Hyperparameters = z.infer<typeof hyperparametersSchema>;
 export type HyperparametersInput = z.input<typeof hyperparametersSchema>;

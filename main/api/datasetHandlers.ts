@@ -14,7 +14,7 @@ import { listBuiltinDatasets, locateBuiltin } from '../data/builtins';
 import { renameDatasetClasses } from '../data/classNames';
 
 type DatasetMethodName = 'importDataset' | 'cancelImport' | 'listDatasets' | 'getDatasetInfo' | 'getDatasetStats' | 'getSampleGrid'
-  | 'previewAugmentation' | 'renameClasses' | 'deleteDataset' | 'listBuiltinDatasets' | 'downloadBuiltinDataset';
+  | 'previewAugmentation' | 'renameClasses' | 'deleteDataset' | 'listBuiltinDatasets' | 'downloadBuiltinDataset' | 'adaptDataset';
 
 /** Where built-in datasets are downloaded to. */
 export function downloadsRoot(context: LabContext): string {
@@ -68,6 +68,14 @@ export function createDatasetHandlers(context: LabContext): Pick<LabHandlers, Da
         { path: source, kind: input.kind, name: input.name, classNames: input.classNames, options: input.options },
         { datasetsRoot: await cacheRoot(context, input.root), importId, signal, onProgress: (event) => context.emit(event), confine: (file) => resolveAllowedPath(context, file) },
       );
+    }),
+
+    adaptDataset: (input) => track(input.importId, async (importId, signal) => {
+      const root = await cacheRoot(context, input.root);
+      const source = await datasetDirIn(root, input.id);
+      // Splits come from the source (every record keeps its own), so nothing is carved again.
+      const options = { targetSize: input.targetSize, colorMode: input.colorMode, resizeMode: 'squash' as const, validationSplit: 0, testSplit: 0, seed: 1 };
+      return importDataset({ path: source, kind: 'cache', options }, { datasetsRoot: root, importId, signal, onProgress: (event) => context.emit(event) });
     }),
 
     async cancelImport({ importId }) {

@@ -3,6 +3,7 @@ import type { TemplateInfo } from '../../common/api/methods/graph';
 import { analyzeGraph } from '../../common/graph/analysis';
 import { formatSummary } from '../../common/graph/summary';
 import { TEMPLATES, getTemplate } from '../../common/templates';
+import { basePreprocessingOf } from '../../common/data/basePreprocessing';
 import { generateKerasCode, generateTfjsCode } from '../../common/codegen';
 import type { LabContext } from './labContext';
 
@@ -19,22 +20,29 @@ export function createGraphHandlers(_context: LabContext): GraphHandlers {
     analyzeGraph: async ({ graph }) => analyzeGraph(graph),
     summarizeGraph: async ({ graph }) => ({ text: formatSummary(graph, analyzeGraph(graph)) }),
     async listTemplates() {
-      templateInfos ??= TEMPLATES.map((template) => ({
-        id: template.id,
-        title: template.title,
-        description: template.description,
-        inputShape: [...template.defaultInputShape],
-        classes: template.defaultClasses,
-        totalParams: analyzeGraph(template.build()).totals.total,
-      }));
+      templateInfos ??= TEMPLATES.map((template) => {
+        const info: TemplateInfo = {
+          id: template.id,
+          title: template.title,
+          description: template.description,
+          inputShape: [...template.defaultInputShape],
+          classes: template.defaultClasses,
+          totalParams: analyzeGraph(template.build()).totals.total,
+        };
+        const application = template.application;
+        if (application) {
+          info.application = {
+            minSize: application.minSize,
+            totalParamsWithoutTop: analyzeGraph(template.build({ includeTop: false })).totals.total,
+            preprocessing: basePreprocessingOf(application.module),
+            weightsFiles: { ...application.weightsFiles },
+          };
+        }
+        return info;
+      });
       return templateInfos.map((info) => ({ ...info, inputShape: [...info.inputShape] }));
     },
-    createFromTemplate: async ({ id, inputShape, classes }) => {
-      const options: { inputShape?: number[]; classes?: number } = {};
-      if (inputShape !== undefined) options.inputShape = inputShape;
-      if (classes !== undefined) options.classes = classes;
-      return getTemplate(id).build(options);
-    },
+    createFromTemplate: async ({ id, ...options }) => getTemplate(id).build(options),
     generateCode: async ({ graph, language }) => ({ code: language === 'keras' ? generateKerasCode(graph) : generateTfjsCode(graph) }),
   };
 }

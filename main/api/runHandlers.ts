@@ -15,6 +15,7 @@ import { RunSupervisor, type RunEnd, type RunLaunch } from '../engine/process/ru
 import { clearBackendFault, faultsToAvoid, readBackendFaults, recordBackendFault } from '../engine/backendFaultLog';
 import { trainingEntryPath } from '../training/trainingEntryPath';
 import { checkGraphFitsDataset } from '../engine/train/graphFit';
+import { fineTunePlanOf } from '../engine/train/trainingPhases';
 import { resolveTransferSourcePaths } from './transferPaths';
 import { projectRunsDir } from '../project/projectRepository';
 import { summarizeRun } from '../project/runSummary';
@@ -165,6 +166,8 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       const datasetDir = await resolveDatasetDir(context, input.dataset, input.projectDir);
       const info = await readDatasetInfo(datasetDir);
       checkGraphFitsDataset(input.graph, info);
+      // A fine-tuning phase that names no layer of the graph is refused now, not at epoch N.
+      fineTunePlanOf(input.graph, input.hyperparameters);
       const now = new Date();
       const id = newRunId(now);
       const backendPreference = input.backend ?? parseBackendName(context.options.backend) ?? null;
@@ -278,7 +281,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       const tf = await tfOnce();
       const { model } = await loadRunModel(tf, runDir, spec, input.checkpoint);
       try {
-        return await predictFiles(tf, model, files, info.preprocessing, info.imageShape, info.classes, input.top, spec.hyperparameters.fromLogits);
+        return await predictFiles(tf, model, files, info.preprocessing, info.imageShape, info.classes, input.top, spec.hyperparameters.fromLogits, spec.graph.metadata.inputPreprocessing);
       } finally {
         model.dispose();
       }
@@ -290,7 +293,7 @@ export function createRunHandlers(context: LabContext, disposables: IDisposable[
       const { model } = await loadRunModel(tf, runDir, spec, input.checkpoint);
       try {
         const record = input.record ?? cache.indices('test')[0] ?? cache.indices('validation')[0] ?? 0;
-        return await computeFeatureMaps(tf, model, cache, record, input.maxChannels);
+        return await computeFeatureMaps(tf, model, cache, record, input.maxChannels, spec.graph.metadata.inputPreprocessing);
       } finally {
         model.dispose();
         cache.dispose();

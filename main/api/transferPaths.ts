@@ -10,6 +10,7 @@ import { resolveAllowedPath } from './paths';
  */
 export async function resolveTransferSourcePaths(context: LabContext, source: TransferSource): Promise<TransferSource> {
   if ('modelPath' in source) return { modelPath: await resolveAllowedPath(context, source.modelPath) };
+  if ('weightsPath' in source) return { ...source, weightsPath: await resolveAllowedPath(context, source.weightsPath) };
   if (source.projectDir === undefined) return { ...source };
   return { ...source, projectDir: await resolveAllowedPath(context, source.projectDir) };
 }

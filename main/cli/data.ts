@@ -17,12 +17,15 @@ const HELP = `Usage:
   model-lab data builtins [--json]
   model-lab data download <mnist | fashion-mnist | cifar10 | fashion-mnist-sample> [--json]
   model-lab data rename-class <dataset-id> <label | current name> <new name> [--json]
+  model-lab data adapt <dataset-id> --size 75x75 [--mode rgb|grayscale] [--json]
 
 Imports image folders (one subfolder per class; optional train/, validation/, test/),
 IDX files (MNIST) and CIFAR-10 batches into the dataset cache, and shows what is in it.
 MNIST, Fashion-MNIST and CIFAR-10 are recognised by their files' content and get their
 class names; rename-class changes one name (evaluations, exports and model cards of the
-dataset's runs show the new one).
+dataset's runs show the new one). \`adapt\` copies a dataset at another size or colour mode
+(three channels from grayscale), each image keeping its label and split: what a pretrained
+base's input needs.
 `;
 
 /** Parses "28x28" (height x width) or "32" (square). */
@@ -32,6 +35,12 @@ function parseSize(text: string): [number, number] {
   const width = match ? Number(match[2] ?? match[1]) : Number.NaN;
   if (!(height > 0 && width > 0)) throw new LabError('API_BAD_INPUT', `Expected --size as HEIGHTxWIDTH, e.g. 28x28. Received: size=${JSON.stringify(text)}`, { field: 'size', received: text });
   return [height, width];
+}
+
+/** `--size`, which `data adapt` requires. */
+function requireSize(text: string | undefined): [number, number] {
+  if (text === undefined) throw new LabError('API_BAD_INPUT', 'Expected --size HEIGHTxWIDTH for the adapted copy, e.g. 75x75. Received: nothing', { field: 'size' });
+  return parseSize(text);
 }
 
 function parseFraction(name: string, text: string | undefined): number | undefined {
@@ -131,7 +140,7 @@ function printStats(io: CliIo, info: DatasetInfo, stats: DatasetStats): void {
 /** `model-lab data <import|info|list|builtins|download>`. */
 export const dataCommand: CliCommand = {
   name: 'data',
-  usage: 'data <import|info|list|builtins|download> ...',
+  usage: 'data <import|info|list|builtins|download|adapt> ...',
   description: 'Import image folders, IDX or CIFAR-10 files into the dataset cache; show dataset stats.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -180,7 +189,7 @@ export const dataCommand: CliCommand = {
       io.out(`${info.name}: classes ${info.classes.map((name, label) => classLabel(label, name)).join(', ')}\n`);
       return 0;
     }
-    if (sub !== 'import' && sub !== 'info' && sub !== 'download') {
+    if (sub !== 'import' && sub !== 'info' && sub !== 'download' && sub !== 'adapt') {
       io.err(`error: unknown data subcommand "${sub}".\n${HELP}`);
       return 2;
     }
@@ -213,7 +222,9 @@ export const dataCommand: CliCommand = {
       // answers API_BAD_INPUT naming the field.
       const result = sub === 'download'
         ? await service.call('downloadBuiltinDataset', { id: target as 'mnist', importId })
-        : await service.call('importDataset', {
+        : sub === 'adapt'
+          ? await service.call('adaptDataset', { id: target, importId, targetSize: requireSize(values.size), colorMode: (values.mode ?? 'rgb') as 'rgb' })
+          : await service.call('importDataset', {
           path: target,
           kind: (values.kind ?? 'auto') as 'auto',
           ...(values.name ? { name: values.name } : {}),

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LabError, received } from '../../common/errors';
 import { parseModelGraphJson, type ModelGraph } from '../../common/graph/schema';
 import type { GraphAnalysis, GraphProblem } from '../../common/graph/problems';
+import { poolingModeSchema, type PoolingMode, type TemplateRequest } from '../../common/templates';
 import type { LabService } from '../api/labService';
 import type { CliIo } from './command';
 
@@ -15,14 +16,40 @@ import type { CliIo } from './command';
 /** Help lines of the options every graph command accepts. */
 export const GRAPH_SOURCE_HELP = `  --input 32x32x3   input shape of a template, without the batch dimension
   --classes 10      class count of a template's classifier
+  --no-top          Keras Applications (vgg16, vgg19, resnet50, inceptionv3,
+                    mobilenetv2): include_top=False, the base without its classifier
+  --pooling avg|max Keras Applications without top: global pooling of the features
 `;
 
 /** Options every graph command accepts. */
 export const GRAPH_SOURCE_OPTIONS = {
   input: { type: 'string' },
   classes: { type: 'string' },
+  'no-top': { type: 'boolean' },
+  pooling: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
+
+/** The template options a graph command was given (`--input`, `--classes`, `--no-top`, `--pooling`). */
+export interface GraphSourceOptions {
+  input?: string | undefined;
+  classes?: string | undefined;
+  'no-top'?: boolean | undefined;
+  pooling?: string | undefined;
+}
+
+/**
+ * Parses `--pooling avg|max`.
+ *
+ * @throws LabError `API_BAD_INPUT` for any other value.
+ */
+export function parsePoolingOption(text: string): PoolingMode {
+  const parsed = poolingModeSchema.safeParse(text);
+  if (!parsed.success) {
+    throw new LabError('API_BAD_INPUT', `Expected --pooling avg or max (Keras Applications' pooling, with --no-top). ${received('pooling', text)}`, { field: 'pooling', received: text });
+  }
+  return parsed.data;
+}
 
 /**
  * `node:util` `parseArgs`, strict, with its errors turned into `API_BAD_INPUT` so the
@@ -99,7 +126,7 @@ export async function readGraphFile(file: string): Promise<ModelGraph> {
  */
 export async function loadGraphArgument(
   argument: string | undefined,
-  options: { input?: string | undefined; classes?: string | undefined },
+  options: GraphSourceOptions,
   service: () => Promise<LabService>,
 ): Promise<ModelGraph> {
   if (argument === undefined) {
@@ -107,15 +134,27 @@ export async function loadGraphArgument(
   }
   const isFile = looksLikePath(argument) || (await fs.stat(argument).then((s) => s.isFile(), () => false));
   if (isFile) {
-    if (options.input !== undefined || options.classes !== undefined) {
-      throw new LabError('API_BAD_INPUT', `Expected --input and --classes only with a template id; a graph file fixes its own shapes. ${received('graph', argument)}`, { field: options.input !== undefined ? 'input' : 'classes' });
+    const given = (['input', 'classes', 'no-top', 'pooling'] as const).find((name) => options[name] !== undefined);
+    if (given !== undefined) {
+      throw new LabError('API_BAD_INPUT', `Expected --input, --classes, --no-top and --pooling only with a template id; a graph file fixes its own shapes. ${received('graph', argument)}`, { field: given });
     }
     return readGraphFile(argument);
   }
-  const request: { id: string; inputShape?: number[]; classes?: number } = { id: argument };
+  return (await service()).call('createFromTemplate', templateRequestOf(argument, options));
+}
+
+/**
+ * The `createFromTemplate` request of a template id and the graph command's options.
+ *
+ * @throws LabError `API_BAD_INPUT` for a malformed `--input`, `--classes` or `--pooling`.
+ */
+export function templateRequestOf(id: string, options: GraphSourceOptions): TemplateRequest {
+  const request: TemplateRequest = { id };
   if (options.input !== undefined) request.inputShape = parseShapeOption(options.input);
   if (options.classes !== undefined) request.classes = parseClassesOption(options.classes);
-  return (await service()).call('createFromTemplate', request);
+  if (options['no-top'] === true) request.includeTop = false;
+  if (options.pooling !== undefined) request.pooling = parsePoolingOption(options.pooling);
+  return request;
 }
 
 /**

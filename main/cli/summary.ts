@@ -15,7 +15,7 @@ ${GRAPH_SOURCE_HELP}`;
  */
 export const summaryCommand: CliCommand = {
   name: 'summary',
-  usage: 'summary <graph.json | template> [--json] [--input HxWxC] [--classes N]',
+  usage: 'summary <graph.json | template> [--json] [--input HxWxC] [--classes N] [--no-top] [--pooling avg|max]',
   description: 'Print the Keras model.summary() of a graph file or template.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, { ...GRAPH_SOURCE_OPTIONS, json: { type: 'boolean' } });

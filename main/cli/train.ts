@@ -13,6 +13,9 @@ import type { ModelGraph } from '../../common/graph/schema';
 import type { CliCommand, CliIo, ServiceFactory } from './command';
 import { loadGraphArgument, parseCommandArgs } from './graphArgument';
 import { parseTransferSourceArgument } from './transferSourceArgument';
+import type { TransferSource } from '../../common/training/transferSource';
+import { applicationRequestOf } from '../../common/templates/applicationRequest';
+import { isKerasWeightsOnlyFile } from '../formats/keras/kerasWeightsFile';
 
 const HELP = `Usage: model-lab train <graph.json | template-id> --data <dataset-id | folder> [options]
 
@@ -34,7 +37,14 @@ epoch. Ctrl-C stops at the next batch and keeps the best and last checkpoints.
   --project DIR        keep the run in this project's runs/ folder
   --initial-weights S  start from a run's best checkpoint (run id, of --project when given)
                        or a model file (.h5, .keras, model.json): every layer with the same
-                       name and weight shapes takes its weights (see \`model-lab transfer\`)
+                       name and weight shapes takes its weights (see \`model-lab transfer\`);
+                       or a Keras weights file (the ImageNet .h5 files of keras.applications)
+                       for a model built on a Keras Applications template, checked against it
+  --fine-tune-from L   two-phase fine-tuning: after --epochs with the base frozen, unfreeze
+                       layer L and every layer after it (e.g. block5_conv1 of VGG16, conv5_block1_1_conv
+                       of ResNet50, conv2d_80 to train InceptionV3's top two mixed blocks)
+  --fine-tune-epochs N epochs of the fine-tuning phase (default: as many as --epochs)
+  --fine-tune-lr X     learning rate of the fine-tuning phase, fresh optimizer (default 1e-5)
   --name TEXT          run name
   --json               print every event as one JSON line instead
 `;
@@ -54,12 +64,18 @@ export const TRAIN_OPTIONS = {
   backend: { type: 'string' },
   project: { type: 'string' },
   'initial-weights': { type: 'string' },
+  'fine-tune-from': { type: 'string' },
+  'fine-tune-epochs': { type: 'string' },
+  'fine-tune-lr': { type: 'string' },
   name: { type: 'string' },
   input: { type: 'string' },
   classes: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Keras's transfer-learning guide fine-tunes at 1e-5 after training the head at 1e-3. */
+const DEFAULT_FINE_TUNE_RATE = 1e-5;
 
 function positiveNumber(name: string, text: string, integer: boolean): number {
   const value = Number(text);
@@ -193,6 +209,16 @@ export function hyperparametersFrom(values: Record<string, string | boolean | un
   if (text('val-split') !== undefined) hp.validationSplit = positiveNumber('val-split', text('val-split') as string, false);
   if (text('augment') !== undefined) hp.augmentation = parseAugmentOption(text('augment') as string);
   if (text('early-stop') !== undefined) hp.earlyStopping = { patience: positiveNumber('early-stop', text('early-stop') as string, true), restoreBestWeights: true };
+  const fineTuneFrom = text('fine-tune-from');
+  if (fineTuneFrom !== undefined) {
+    hp.fineTune = {
+      fromLayer: fineTuneFrom,
+      epochs: text('fine-tune-epochs') !== undefined ? positiveNumber('fine-tune-epochs', text('fine-tune-epochs') as string, true) : (hp.epochs ?? 1),
+      learningRate: text('fine-tune-lr') !== undefined ? positiveNumber('fine-tune-lr', text('fine-tune-lr') as string, false) : DEFAULT_FINE_TUNE_RATE,
+    };
+  } else if (text('fine-tune-epochs') !== undefined || text('fine-tune-lr') !== undefined) {
+    throw new LabError('API_BAD_INPUT', 'Expected --fine-tune-from LAYER with --fine-tune-epochs and --fine-tune-lr (the layer to unfreeze from). Received: nothing', { field: 'fine-tune-from' });
+  }
   if (text('loss') !== undefined) {
     const loss = lossNameSchema.safeParse(text('loss'));
     if (!loss.success) throw new LabError('API_BAD_INPUT', `Expected --loss to be one of ${lossNameSchema.options.join(', ')}. ${received('loss', text('loss'))}`, { field: 'loss' });
@@ -204,6 +230,21 @@ export function hyperparametersFrom(values: Record<string, string | boolean | un
     throw new LabError('API_BAD_INPUT', `Invalid training option ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`, { field: issue?.path.join('.') });
   }
   return hp;
+}
+
+/**
+ * The `--initial-weights` source: a weights-only Keras file goes into the Keras Applications
+ * template the graph was built from; anything else is a run or a model file.
+ *
+ * @throws LabError `API_BAD_INPUT` for a weights-only file and a graph built on no Keras Application.
+ */
+async function initialWeightsSource(argument: string, projectDir: string | undefined, graph: ModelGraph): Promise<TransferSource> {
+  if (!(await isKerasWeightsOnlyFile(argument))) return parseTransferSourceArgument(argument, projectDir);
+  const template = applicationRequestOf(graph);
+  if (template === null) {
+    throw new LabError('API_BAD_INPUT', `Expected a model built on a Keras Applications template (vgg16, vgg19, resnet50, inceptionv3, mobilenetv2) for the weights-only file ${path.basename(argument)}; build one with \`model-lab transfer <template> --weights-file ${argument}\`. ${received('initial-weights', argument)}`, { field: 'initial-weights', path: argument });
+  }
+  return { weightsPath: path.resolve(argument), template };
 }
 
 /** Draws `[=====>    ]` for a fraction. */
@@ -242,7 +283,7 @@ export function followRun(service: LabService, runId: string, io: CliIo, json: b
       } else if (event.type === 'run.epoch') {
         clearBar();
         const r = event.record;
-        io.out(`Epoch ${r.epoch}/${event.epochs} - ${r.seconds.toFixed(1)}s - ${Math.round(r.imagesPerSecond)} img/s - ${formatLogs(r.logs)} - lr ${r.learningRate.toPrecision(3)}\n`);
+        io.out(`Epoch ${r.epoch}/${event.epochs}${r.phase === 2 ? ' (fine-tuning)' : ''} - ${r.seconds.toFixed(1)}s - ${Math.round(r.imagesPerSecond)} img/s - ${formatLogs(r.logs)} - lr ${r.learningRate.toPrecision(3)}\n`);
         for (const d of event.diagnosis) io.out(`  ${d.kind}: ${d.message} ${d.evidence}\n    try: ${d.suggestions[0] ?? ''}\n`);
       } else if (event.type === 'run.done') {
         clearBar();
@@ -269,7 +310,7 @@ export function followRun(service: LabService, runId: string, io: CliIo, json: b
  */
 export const trainCommand: CliCommand = {
   name: 'train',
-  usage: 'train <graph.json | template> --data <dataset> [--epochs --batch --optimizer --lr --augment --initial-weights --backend --json]',
+  usage: 'train <graph.json | template> --data <dataset> [--epochs --batch --optimizer --lr --augment --initial-weights --fine-tune-* --backend --json]',
   description: 'Train a model in its own process with live progress; Ctrl-C stops and keeps checkpoints.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, TRAIN_OPTIONS);
@@ -280,9 +321,9 @@ export const trainCommand: CliCommand = {
     const dataOption = requireDataOption(values.data);
     const backend = parseBackendOption(values.backend);
     const hyperparameters = hyperparametersFrom(values);
-    if (values['initial-weights'] !== undefined) hyperparameters.initialWeights = await parseTransferSourceArgument(values['initial-weights'], values.project);
     const service = await serviceFactory();
     const { graph, dataset } = await graphAndData(service, positionals[0], dataOption, values, io, serviceFactory);
+    if (values['initial-weights'] !== undefined) hyperparameters.initialWeights = await initialWeightsSource(values['initial-weights'], values.project, graph);
     const { runId, runDir } = await service.call('startRun', {
       graph, dataset, hyperparameters,
       ...(values.project !== undefined ? { projectDir: values.project } : {}),

@@ -3,12 +3,13 @@ import { promises as fs } from 'node:fs';
 import { LabError, received } from '../../common/errors';
 import { plural } from '../../common/text/plural';
 import type { CliCommand } from './command';
-import { parseClassesOption, parseCommandArgs, printProblems, readGraphFile } from './graphArgument';
+import { parseClassesOption, parseCommandArgs, printProblems, readGraphFile, templateRequestOf } from './graphArgument';
 import { parseTransferSourceArgument } from './transferSourceArgument';
 import { refuseGraphFile, type TransferGraphSource } from '../transfer/transferSource';
 
 const HELP = `Usage: model-lab transfer <run-id | model-file> --classes N [options]
        model-lab transfer <graph.json> --no-weights --classes N [options]
+       model-lab transfer <template-id> --weights-file FILE.h5 --classes N [options]
 
 Builds a new model on a trained one: its layers up to a cut layer (default: the layer
 before the classifier head), frozen as asked, plus a new classifier head for N classes.
@@ -17,7 +18,17 @@ with \`model-lab train graph.json --data ... --initial-weights <the same source>
 the kept layers from the trained weights. A graph file holds no weights: with
 --no-weights the new model is built from it and starts from fresh weights.
 
+With --weights-file, the base is a Keras Applications template (vgg16, vgg19, resnet50,
+inceptionv3, mobilenetv2) with the weights of a Keras weights file, such as the ImageNet
+files Keras downloads for weights='imagenet' (Model Lab never downloads them; fetch the
+file yourself). The file is checked against the template at once; train the new model
+with \`model-lab train graph.json --data ... --initial-weights FILE.h5\`.
+
   --classes N          classes of the new task (required)
+  --weights-file FILE  a Keras weights .h5 file for the template named first
+  --input HxWxC        the template's input shape (with --weights-file)
+  --no-top             the template without its top (include_top=False; the usual choice)
+  --pooling avg|max    the template's pooling without top
   --cut-at LAYER       name of the last layer kept from the source
   --freeze MODE        all (default), none, or N: all but the last N kept layers frozen
   --head-dropout R     add Dropout(R) before the new classifier (0 <= R < 1)
@@ -29,6 +40,10 @@ the kept layers from the trained weights. A graph file holds no weights: with
 
 const OPTIONS = {
   classes: { type: 'string' },
+  'weights-file': { type: 'string' },
+  input: { type: 'string' },
+  'no-top': { type: 'boolean' },
+  pooling: { type: 'string' },
   'cut-at': { type: 'string' },
   freeze: { type: 'string' },
   'head-dropout': { type: 'string' },
@@ -94,7 +109,7 @@ function parseDropoutOption(text: string): number {
  */
 export const transferCommand: CliCommand = {
   name: 'transfer',
-  usage: 'transfer <run-id | model-file | graph.json --no-weights> --classes N [--cut-at LAYER] [--freeze all|none|N] [--head-dropout R] [--out graph.json]',
+  usage: 'transfer <run-id | model-file | graph.json --no-weights | template --weights-file F.h5> --classes N [--cut-at L] [--freeze all|none|N] [--head-dropout R] [--out graph.json]',
   description: 'Build a new model on a trained one: keep its layers up to a cut, freeze them, add a new classifier head.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -111,7 +126,16 @@ export const transferCommand: CliCommand = {
     const freeze = values.freeze === undefined ? 'all' : parseFreezeOption(values.freeze);
     const headDropout = values['head-dropout'] === undefined ? undefined : parseDropoutOption(values['head-dropout']);
     const noWeights = values['no-weights'] === true;
-    const source = await transferSourceOf(argument, values.project, noWeights);
+    const templateOptions = { input: values.input, 'no-top': values['no-top'], pooling: values.pooling };
+    if (values['weights-file'] === undefined && Object.values(templateOptions).some((value) => value !== undefined)) {
+      throw new LabError('API_BAD_INPUT', `Expected --input, --no-top and --pooling only with --weights-file (they build the template the file fills). ${received('source', argument)}`, { field: 'weights-file' });
+    }
+    if (values['weights-file'] !== undefined && noWeights) {
+      throw new LabError('API_BAD_INPUT', `Expected either --weights-file (a template with the file's weights) or --no-weights (fresh weights), not both. ${received('source', argument)}`, { field: 'weights-file' });
+    }
+    const source: TransferGraphSource = values['weights-file'] === undefined
+      ? await transferSourceOf(argument, values.project, noWeights)
+      : { weightsPath: path.resolve(values['weights-file']), template: templateRequestOf(argument, templateOptions) };
     const service = await serviceFactory();
     const result = await service.call('createTransferGraph', {
       source, classes, freeze,
@@ -133,12 +157,17 @@ export const transferCommand: CliCommand = {
     const kept = result.baseLayers.filter((name) => !inputs.has(name));
     const trainable = result.graph.nodes.filter((node) => node.trainable && !inputs.has(node.name)).map((node) => node.name);
     const head = result.graph.nodes.filter((node) => !result.baseLayers.includes(node.name)).map((node) => node.name);
-    const sourceName = 'graph' in source ? path.basename(argument) : 'modelPath' in source ? path.basename(source.modelPath) : `run ${source.runId}`;
+    const sourceName = 'graph' in source ? path.basename(argument) : 'modelPath' in source ? path.basename(source.modelPath) : 'weightsPath' in source ? `${source.template.id} with ${path.basename(source.weightsPath)}` : `run ${source.runId}`;
     io.out(`Kept ${plural(kept.length, 'layer')} of ${sourceName}, up to ${kept.at(-1) ?? 'the input'}.\n`);
     if (noWeights) io.out('Weights: none (a graph file has none); the new model starts from fresh weights.\n');
     io.out(`Frozen layers (${result.frozen.length}): ${result.frozen.join(', ') || 'none'}\n`);
     io.out(`Trainable layers (${trainable.length}): ${trainable.join(', ')}\n`);
     io.out(`New head: ${head.join(', ')}\n`);
+    if (result.weights && 'weightsPath' in source) {
+      const skipped = result.weights.skipped.map((entry) => `${entry.layer} (${entry.reason})`).join(', ');
+      io.out(`${path.basename(source.weightsPath)} fits: it will fill ${plural(result.weights.initialised.length, 'layer')}, matched by ${result.weights.matchedBy ?? 'name'}${skipped ? `; skipped: ${skipped}` : ''}.\n`);
+      io.out(`Train it with: model-lab train ${values.out ?? '<graph.json>'} --data <dataset> --initial-weights ${source.weightsPath}\n`);
+    }
     if (values.out !== undefined) io.out(`Wrote ${path.resolve(values.out)}\n`);
     const { problems } = await service.call('analyzeGraph', { graph: result.graph });
     printProblems(io, problems);

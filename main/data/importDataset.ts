@@ -13,11 +13,13 @@ import { computeStoredStats } from './stats';
 import { createProgressCounter } from './progress';
 import { channelsOf } from './preprocess';
 import type { KnownFile } from './knownDatasets';
+import { planCacheImport } from './cacheSource';
 
 /** What to import. */
 export interface ImportRequest {
   path: string;
-  kind: 'auto' | 'folder' | 'idx' | 'cifar10';
+  /** `cache`: an adapted copy of the dataset cached at `path` (see `cacheSource.ts`). */
+  kind: 'auto' | 'folder' | 'idx' | 'cifar10' | 'cache';
   name?: string | undefined;
   classNames?: string[] | undefined;
   options: ImportOptions;
@@ -80,6 +82,7 @@ async function planImport(request: ImportRequest, target: string, onScanned: (fi
     else if (stat.isDirectory()) kind = 'folder';
     else throw new LabError('DATASET_BAD_FILE', `Expected a folder of images, IDX files or CIFAR-10 batches. Received: path=${JSON.stringify(request.path)}`, { path: request.path, field: 'path' });
   }
+  if (kind === 'cache') return planCacheImport(target, request.options);
   if (kind === 'idx') return planIdxImport(target, request.options, request.classNames, knownFiles);
   if (kind === 'cifar10') return planCifarImport(target, request.options, request.classNames, knownFiles);
   if (!stat.isDirectory()) throw new LabError('DATASET_BAD_FILE', `Expected a folder with one subfolder per class. Received: path=${JSON.stringify(request.path)}`, { path: request.path, field: 'path' });
@@ -144,6 +147,15 @@ export async function importDataset(request: ImportRequest, env: ImportEnvironme
     scan.add(files - scannedSoFar);
     scannedSoFar = files;
   }, env.knownFiles, env.confine);
+  try {
+    return await importPlanned(request, env, plan, importId, started, scan);
+  } finally {
+    plan.release?.();
+  }
+}
+
+/** The import once its plan is made: decode (or reuse), split, write and swap in. */
+async function importPlanned(request: ImportRequest, env: ImportEnvironment, plan: ImportPlan, importId: string, started: number, scan: ReturnType<typeof createProgressCounter>): Promise<ImportResult> {
   scan.finish();
   throwIfCancelled(env.signal, importId);
 

@@ -35,4 +35,6 @@ export interface ImportPlan {
   knownDataset: DatasetInfo['knownDataset'] | null;
   /** What the import report should point out (labels with no images). */
   warnings?: string[];
+  /** Frees what the plan holds open (an adapted copy's source cache) once the import ends. */
+  release?: () => void;
 }

@@ -4,6 +4,7 @@ import type { EvaluatedImage, StoredEvaluation } from '../../common/training/eva
 import type { Prediction } from '../../common/training/prediction';
 import type { RunSpec } from '../../common/training/runSpec';
 import type { Preprocessing } from '../../common/data/preprocessing';
+import { pixelTransformOf, type BasePreprocessing } from '../../common/data/basePreprocessing';
 import { LabError } from '../../common/errors';
 import type { DatasetCache } from '../data/datasetCache';
 import { preprocessImageFile } from '../data/preprocess';
@@ -115,7 +116,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<StoredEva
     const raw = await readBatch(cache, indices.subarray(start, start + batchSize));
     const count = raw.indices.length;
     const [lossTensor, probabilityTensor] = tf.tidy(() => {
-      const x = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
+      const x = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, pixelTransformOf(cache.info.preprocessing, spec.graph.metadata.inputPreprocessing));
       const output = model.apply(toModelInput(tf, x, model), { training: false }) as tfjs.Tensor;
       const loss = perExampleLoss(tf, hp.loss, encodeTargets(tf, raw.labels, encoding, classes), output, hp.fromLogits);
       let probabilities: tfjs.Tensor = hp.fromLogits ? (outputUnits === 1 ? tf.sigmoid(output) : tf.softmax(output)) : output;
@@ -179,14 +180,16 @@ export async function evaluateModel(options: EvaluateOptions): Promise<StoredEva
 
 /**
  * Classifies image files with the dataset's own preprocessing (resize, colour mode,
- * scale), so a new image is seen exactly as the training images were.
+ * scale) and the model's base preprocessing when it has one, so a new image is seen
+ * exactly as the training images were.
  */
-export async function predictFiles(tf: Tfjs, model: tfjs.LayersModel, files: readonly string[], preprocessing: Preprocessing, imageShape: readonly [number, number, number], classNames: readonly string[], top: number, fromLogits: boolean): Promise<Prediction[]> {
+export async function predictFiles(tf: Tfjs, model: tfjs.LayersModel, files: readonly string[], preprocessing: Preprocessing, imageShape: readonly [number, number, number], classNames: readonly string[], top: number, fromLogits: boolean, basePreprocessing?: BasePreprocessing): Promise<Prediction[]> {
   const results: Prediction[] = [];
+  const transform = pixelTransformOf(preprocessing, basePreprocessing);
   for (const file of files) {
     const pixels = await preprocessImageFile(file, preprocessing);
     const probabilities = tf.tidy(() => {
-      const output = model.apply(toModelInput(tf, pixelsToTensor(tf, pixels, 1, imageShape, preprocessing.scale, preprocessing.offset), model), { training: false }) as tfjs.Tensor;
+      const output = model.apply(toModelInput(tf, pixelsToTensor(tf, pixels, 1, imageShape, transform), model), { training: false }) as tfjs.Tensor;
       const units = output.shape.at(-1) ?? 1;
       const p = fromLogits ? (units === 1 ? tf.sigmoid(output) : tf.softmax(output)) : output;
       return units === 1 ? tf.concat([tf.sub(1, p), p], 1) : p;

@@ -5,6 +5,7 @@ import type { DatasetCache } from '../data/datasetCache';
 import type { Tfjs } from './backend';
 import { pngDataUrl } from './evaluate';
 import { pixelsToTensor, toModelInput } from './train/batches';
+import { pixelTransformOf, type BasePreprocessing } from '../../common/data/basePreprocessing';
 
 /** TF.js class names of the layers whose outputs are shown as feature maps. */
 const CONV_CLASS_NAMES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
@@ -36,7 +37,7 @@ function channelBytes(values: Float32Array | Int32Array | Uint8Array, height: nu
  *
  * @throws LabError `API_BAD_INPUT` when `record` is outside the cache.
  */
-export async function computeFeatureMaps(tf: Tfjs, model: tfjs.LayersModel, cache: DatasetCache, record: number, maxChannels: number): Promise<FeatureMaps> {
+export async function computeFeatureMaps(tf: Tfjs, model: tfjs.LayersModel, cache: DatasetCache, record: number, maxChannels: number, basePreprocessing?: BasePreprocessing): Promise<FeatureMaps> {
   if (record < 0 || record >= cache.labels.length) {
     throw new LabError('API_BAD_INPUT', `Expected a record index in [0, ${cache.labels.length - 1}]. Received: record=${record}`, { field: 'record' });
   }
@@ -47,7 +48,7 @@ export async function computeFeatureMaps(tf: Tfjs, model: tfjs.LayersModel, cach
   if (convLayers.length === 0) return { record, image, label: cache.info.classes[cache.labels[record] as number] ?? '', layers: [] };
   const outputs = convLayers.map((layer) => layer.output as tfjs.SymbolicTensor);
   const probe = tf.model({ inputs: model.inputs, outputs });
-  const input = tf.tidy(() => toModelInput(tf, pixelsToTensor(tf, pixels, 1, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset), model));
+  const input = tf.tidy(() => toModelInput(tf, pixelsToTensor(tf, pixels, 1, cache.info.imageShape, pixelTransformOf(cache.info.preprocessing, basePreprocessing)), model));
   const predicted = probe.predict(input);
   const tensors = Array.isArray(predicted) ? predicted : [predicted];
   try {

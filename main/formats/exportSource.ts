@@ -8,6 +8,7 @@ import { compileGraph } from '../engine/compile';
 import { loadWeightsInto } from '../engine/train/checkpointIo';
 import { pixelsToTensor, toModelInput } from '../engine/train/batches';
 import { inputTakesImages } from '../../common/graph/imageInput';
+import { pixelTransformOf } from '../../common/data/basePreprocessing';
 import { checkpointDir, readHistory, readRunSpec, type CheckpointKind } from '../project/runRepository';
 import { openDatasetCache } from '../data/datasetCache';
 import { currentClassNames } from '../data/classNames';
@@ -95,9 +96,9 @@ export async function verificationInputs(source: ExportSource, samples: number):
         if (test.length > 0 && inputTakesImages(shape, cache.info.imageShape)) {
           const picked = test.slice(0, Math.min(samples, test.length));
           const pixels = await cache.readImages(picked);
-          const { scale, offset } = cache.info.preprocessing;
+          const transform = pixelTransformOf(cache.info.preprocessing, source.run.spec.graph.metadata.inputPreprocessing);
           // In the model's own input rank, as the exported file takes it: (H, W) models get [N, H, W].
-          const tensor = tf.tidy(() => toModelInput(tf, pixelsToTensor(tf, pixels, picked.length, cache.info.imageShape, scale, offset), source.model));
+          const tensor = tf.tidy(() => toModelInput(tf, pixelsToTensor(tf, pixels, picked.length, cache.info.imageShape, transform), source.model));
           return { tensors: [{ name: names[0] as string, tensor }], kind: 'test-split', samples: picked.length };
         }
       } finally {

@@ -87,11 +87,11 @@ async function readModelFile(file: string, tf: Tfjs): Promise<ImportedModel> {
   const extension = path.extname(file).toLowerCase();
   if (extension === '.h5' || extension === '.hdf5') {
     const imported = await readKerasH5(file);
-    return { format: 'h5', graph: imported.graph, weights: imported.weights, modelCard: await modelCardOf('h5', file) };
+    return withModelCard('h5', imported.graph, imported.weights, await modelCardOf('h5', file));
   }
   if (extension === '.keras') {
     const imported = await readKerasArchive(file);
-    return { format: 'keras', graph: imported.graph, weights: imported.weights, modelCard: await modelCardOf('keras', file) };
+    return withModelCard('keras', imported.graph, imported.weights, await modelCardOf('keras', file));
   }
   if (extension !== '.json') {
     throw new LabError('IO_BAD_FORMAT', `Expected a .h5, .keras or .json model file. ${received('path', file)}`, { path: file });
@@ -100,9 +100,20 @@ async function readModelFile(file: string, tf: Tfjs): Promise<ImportedModel> {
   if (typeof json === 'object' && json !== null && 'modelTopology' in json) {
     const model = parseTfjsModelJson(json, file);
     const graph = kerasConfigToGraph(kerasConfigFromTfjsTopology(model.modelTopology));
-    return { format: 'tfjs', graph, weights: tfjsLayerWeights(await readTfjsWeights(dir, model, file, tf), graph, file), modelCard: await modelCardOf('tfjs', file) };
+    return withModelCard('tfjs', graph, tfjsLayerWeights(await readTfjsWeights(dir, model, file, tf), graph, file), await modelCardOf('tfjs', file));
   }
-  return { format: 'keras-json', graph: kerasConfigToGraph(json), weights: [], modelCard: await modelCardOf('keras-json', file) };
+  return withModelCard('keras-json', kerasConfigToGraph(json), [], await modelCardOf('keras-json', file));
+}
+
+/**
+ * An imported model with its card. The input preprocessing a card records for a pretrained
+ * base goes back into the graph (Keras files have no place for it), so training, evaluating
+ * or building on the model feeds it as it was trained.
+ */
+function withModelCard(format: ImportedModel['format'], graph: ModelGraph, weights: LayerWeights[], modelCard: ModelCard | null): ImportedModel {
+  const base = modelCard?.inputPreprocessing;
+  if (!base || graph.metadata.inputPreprocessing) return { format, graph, weights, modelCard };
+  return { format, graph: { ...graph, metadata: { ...graph.metadata, inputPreprocessing: { module: base.module, mode: base.mode } } }, weights, modelCard };
 }
 
 /** The card of a model file: the one inside it, else its own beside it, else its folder's of the same format. */

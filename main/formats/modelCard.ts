@@ -3,6 +3,7 @@ import path from 'node:path';
 import { modelCardSchema, type ExportFormat, type ModelCard, type Verification } from '../../common/api/methods/models';
 import { analyzeGraph } from '../../common/graph/analysis';
 import type { Preprocessing } from '../../common/data/preprocessing';
+import { describeBasePreprocessing, pixelTransformOf, type BasePreprocessing } from '../../common/data/basePreprocessing';
 import type { ExportSource } from './exportSource';
 import { writeFilesAtomic } from '../project/atomicWrite';
 
@@ -19,9 +20,24 @@ export function modelCardFiles(modelFile: string): { json: string; markdown: str
 /** The one card a folder held before cards were named after their model (read on import only). */
 export const FOLDER_MODEL_CARD = 'model-card.json';
 
+/** The card's record of a base's `preprocess_input`: its name, its words and its exact per-channel recipe. */
+function inputPreprocessingRecord(base: BasePreprocessing): NonNullable<ModelCard['inputPreprocessing']> {
+  const transform = pixelTransformOf({ scale: 1, offset: 0 }, base);
+  return { ...base, description: describeBasePreprocessing(base), channelOrder: transform.reverseChannels ? 'bgr' : 'rgb', scale: [...transform.scale], offset: [...transform.offset] };
+}
+
+/** `pixel * scale + offset` when one scale and offset apply to every channel in RGB order, else null. */
+function scalarNormalization(preprocessing: Preprocessing | null, base: BasePreprocessing | undefined): ModelCard['normalization'] {
+  if (!base) return preprocessing ? { scale: preprocessing.scale, offset: preprocessing.offset } : null;
+  const transform = pixelTransformOf({ scale: 1, offset: 0 }, base);
+  const [scale] = transform.scale;
+  const [offset] = transform.offset;
+  return !transform.reverseChannels && transform.scale.length === 1 && transform.offset.length === 1 && scale !== undefined && offset !== undefined ? { scale, offset } : null;
+}
+
 /**
  * The card of an export: what the model expects (input size, colour mode, resize mode,
- * normalisation), its classes, and how it was trained.
+ * normalisation or the base's preprocess_input), its classes, and how it was trained.
  */
 export function buildModelCard(source: ExportSource, format: ExportFormat, preprocessing: Preprocessing | null, verification: Verification | null, warnings: readonly string[] = [], now = new Date()): ModelCard {
   const analysis = analyzeGraph(source.graph);
@@ -37,7 +53,8 @@ export function buildModelCard(source: ExportSource, format: ExportFormat, prepr
     inputShape,
     colorMode: preprocessing?.colorMode ?? null,
     resizeMode: preprocessing?.resizeMode ?? null,
-    normalization: preprocessing ? { scale: preprocessing.scale, offset: preprocessing.offset } : null,
+    normalization: scalarNormalization(preprocessing, source.graph.metadata.inputPreprocessing),
+    inputPreprocessing: source.graph.metadata.inputPreprocessing ? inputPreprocessingRecord(source.graph.metadata.inputPreprocessing) : null,
     dataset: run ? { name: run.spec.dataset.name, fingerprint: run.spec.dataset.fingerprint } : null,
     metrics: run?.finalLogs ?? null,
     hyperparameters: run ? (JSON.parse(JSON.stringify(run.spec.hyperparameters)) as Record<string, unknown>) : null,
@@ -66,7 +83,8 @@ export function modelCardMarkdown(card: ModelCard): string {
     row('Shape (NHWC, without batch)', JSON.stringify(card.inputShape)),
     row('Colour mode', card.colorMode ?? 'not recorded'),
     row('Resize mode', card.resizeMode ?? 'not recorded'),
-    row('Normalisation', card.normalization ? `pixel * ${card.normalization.scale} + ${card.normalization.offset}` : 'not recorded'),
+    row('Normalisation', card.normalization ? `pixel * ${card.normalization.scale} + ${card.normalization.offset}` : card.inputPreprocessing ? 'per channel, see preprocessing' : 'not recorded'),
+    ...(card.inputPreprocessing ? [row('Preprocessing', `${card.inputPreprocessing.description}; exactly: ${card.inputPreprocessing.channelOrder.toUpperCase()} order, pixel * [${card.inputPreprocessing.scale.join(', ')}] + [${card.inputPreprocessing.offset.join(', ')}]`)] : []),
     '',
     '## Output',
     '',

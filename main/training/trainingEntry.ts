@@ -17,6 +17,8 @@ import { parentMessageSchema, type ParentMessage } from '../engine/process/proto
 import { connectParentPort } from '../engine/process/parentPort';
 import { describeInitialWeights, loadInitialWeights } from '../transfer/initialWeights';
 import { describeTrainingEnd } from '../engine/train/endReason';
+import { pixelTransformOf } from '../../common/data/basePreprocessing';
+import { fineTunePlanOf } from '../engine/train/trainingPhases';
 
 const port = connectParentPort();
 const control = new ManualControl();
@@ -69,6 +71,8 @@ async function train(message: Extract<ParentMessage, { type: 'start' }>): Promis
     const trainer = new Trainer({
       tf, model, cache, hyperparameters: spec.hyperparameters, runId: message.runId, runDir: message.runDir,
       backend: report, emit: (event) => void emit(event), control, resume: message.resume,
+      inputTransform: pixelTransformOf(cache.info.preprocessing, spec.graph.metadata.inputPreprocessing),
+      fineTune: fineTunePlanOf(spec.graph, spec.hyperparameters),
     });
     const result = await trainer.run();
     const status = result.reason === 'stopped' ? 'stopped' : 'completed';

@@ -9,6 +9,7 @@ import { loadWeightsInto } from '../engine/train/checkpointIo';
 import { importModelFile } from '../formats/importModel';
 import { projectRunsDir } from '../project/projectRepository';
 import { checkpointDir, readRunSpec, runDirOf } from '../project/runRepository';
+import { loadApplicationWeights } from './applicationWeights';
 
 /** One weight array of a source layer. */
 interface SourceWeight {
@@ -24,8 +25,8 @@ function sourceRunDir(source: Extract<TransferSource, { runId: string }>, runsRo
   return runDirOf(source.projectDir === undefined ? runsRoot : projectRunsDir(source.projectDir), source.runId);
 }
 
-/** Weights of every layer of the source by layer name. */
-async function readSourceWeights(source: TransferSource, runsRoot: string, tf: Tfjs): Promise<Map<string, SourceWeight[]>> {
+/** Weights of every layer of a run or model file by layer name. */
+async function readSourceWeights(source: Exclude<TransferSource, { weightsPath: string }>, runsRoot: string, tf: Tfjs): Promise<Map<string, SourceWeight[]>> {
   if ('modelPath' in source) {
     const imported = await importModelFile(source.modelPath, tf);
     if (imported.weights.length === 0) {
@@ -69,13 +70,17 @@ function mismatch(target: tfjs.Tensor[], source: SourceWeight[] | undefined): st
 /**
  * Loads a transfer source's weights into `model`: every layer with weights whose name
  * is in the source and whose weight shapes are identical takes them; the others keep
- * their fresh initialisation and are reported with the reason.
+ * their fresh initialisation and are reported with the reason. A Keras weights file
+ * (`weightsPath`) is matched to its template as Keras does (see `loadApplicationWeights`)
+ * and refused when it does not fit.
  *
  * @param runsRoot the runs folder a source run without `projectDir` lives in.
  * @throws LabError `TRAIN_BAD_CONFIG` when no layer matches, `RUN_NOT_FOUND` for a
- *   missing run or checkpoint, `IO_*` for an unreadable model file.
+ *   missing run or checkpoint, `IO_*` for an unreadable model file,
+ *   `WEIGHTS_ARCHITECTURE_MISMATCH` / `WEIGHTS_TOP_MISMATCH` for a weights file that does not fit.
  */
 export async function loadInitialWeights(model: tfjs.LayersModel, source: TransferSource, runsRoot: string, tf: Tfjs): Promise<InitialWeightsReport> {
+  if ('weightsPath' in source) return loadApplicationWeights(model, source, tf);
   const sourceWeights = await readSourceWeights(source, runsRoot, tf);
   const report: InitialWeightsReport = { initialised: [], skipped: [] };
   for (const layer of model.layers) {
@@ -102,5 +107,6 @@ export async function loadInitialWeights(model: tfjs.LayersModel, source: Transf
 /** One log line describing an initial-weights report. */
 export function describeInitialWeights(report: InitialWeightsReport): string {
   const skipped = report.skipped.map((s) => `${s.layer} (${s.reason})`).join(', ');
-  return `Initial weights loaded into ${report.initialised.join(', ')}${skipped ? `; skipped ${skipped}` : ''}.`;
+  const matched = report.matchedBy === 'position' ? ' (matched by position among the layers with weights, as Keras\'s load_weights does: the file numbers its layer names differently)' : '';
+  return `Initial weights loaded into ${report.initialised.join(', ')}${matched}${skipped ? `; skipped ${skipped}` : ''}.`;
 }

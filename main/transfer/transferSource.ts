@@ -6,6 +6,7 @@ import { looksLikeModelGraph, type ModelGraph } from '../../common/graph/schema'
 import type { Tfjs } from '../engine/backend';
 import { importModelFile } from '../formats/importModel';
 import { readRunSpec } from '../project/runRepository';
+import { applicationTarget } from './applicationWeights';
 
 /** How a source reference becomes a place on disk; the API layer checks paths against its allow-list. */
 export interface TransferSourceLocator {
@@ -48,10 +49,12 @@ export async function refuseGraphFile(file: string): Promise<void> {
 
 /**
  * The graph of a transfer source: the graph stored with the run, the graph of an imported
- * Keras / TF.js model file, or a graph given as is (its new model starts from fresh weights).
+ * Keras / TF.js model file, the template a Keras weights file fills, or a graph given as is
+ * (its new model starts from fresh weights).
  *
- * @throws LabError `RUN_NOT_FOUND`, `IO_NOT_FOUND`, `IO_BAD_FORMAT`, `LAYER_UNSUPPORTED`, or
- *   `TRANSFER_NO_WEIGHTS` for a graph file named as a model file.
+ * @throws LabError `RUN_NOT_FOUND`, `IO_NOT_FOUND`, `IO_BAD_FORMAT`, `LAYER_UNSUPPORTED`,
+ *   `TEMPLATE_*` for a weights source's template, or `TRANSFER_NO_WEIGHTS` for a graph file
+ *   named as a model file.
  */
 export async function loadTransferSourceGraph(source: TransferGraphSource, locate: TransferSourceLocator): Promise<ModelGraph> {
   if ('graph' in source) return source.graph;
@@ -59,6 +62,7 @@ export async function loadTransferSourceGraph(source: TransferGraphSource, locat
     const spec = await readRunSpec(await locate.runDir(source.projectDir, source.runId));
     return spec.graph;
   }
+  if ('weightsPath' in source) return applicationTarget(source.template).graph;
   const file = await locate.modelPath(source.modelPath);
   await refuseGraphFile(file);
   const imported = await importModelFile(file, await locate.tf());

@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia';
+import type { InputAdapter } from '../../common/data/inputFit';
 import { computed, ref, shallowRef } from 'vue';
 import type { LabEvent } from '../../common/api/events';
 import type { BuiltinDataset, DatasetInfo, DatasetStats, ImportOptions, ImportReport, SampleGrid } from '../../common/api/methods/datasets';
@@ -99,6 +100,16 @@ export const useDatasetStore = defineStore('dataset', () => {
     return runImport(name, (importId) => labClient.downloadBuiltinDataset({ id, importId }));
   }
 
+  /**
+   * The resize / channel adapter: a copy of dataset `id` at the model's size and colour mode
+   * (three channels from grayscale), every image keeping its label and split; it becomes the
+   * chosen dataset.
+   */
+  function adapt(id: string, adapter: InputAdapter): Promise<DatasetInfo | null> {
+    const name = datasets.value.find((entry) => entry.id === id)?.name ?? id;
+    return runImport(`${name} at ${adapter.targetSize.join('×')} ${adapter.colorMode}`, (importId) => labClient.adaptDataset({ id, importId, ...adapter }));
+  }
+
   /** Cancels the running import; it then ends with an error the view shows. */
   async function cancelImport(): Promise<void> {
     if (importing.value) await labClient.cancelImport({ importId: importing.value.importId });
@@ -148,6 +159,6 @@ export const useDatasetStore = defineStore('dataset', () => {
 
   return {
     datasets, builtins, activeId, active, stats, grid, importing, lastReport, importError, augmentation, previewRecord, preview, previewSeed, loading,
-    refresh, select, importPath, importBuiltin, cancelImport, renameClasses, remove, loadPreview, handleEvent,
+    refresh, select, importPath, importBuiltin, adapt, cancelImport, renameClasses, remove, loadPreview, handleEvent,
   };
 });

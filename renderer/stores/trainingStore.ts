@@ -117,7 +117,12 @@ export const useTrainingStore = defineStore('training', () => {
     history.value.push(record);
     for (const [key, value] of Object.entries(record.logs)) pushPoint(epochSeries, key, { x: record.epoch, y: value }, Number.MAX_SAFE_INTEGER);
     pushPoint(epochSeries, 'lr', { x: record.epoch, y: record.learningRate }, Number.MAX_SAFE_INTEGER);
-    if (previous && rateChanged(previous.learningRate, record.learningRate)) {
+    if (record.phase === 2 && previous?.phase !== 2) {
+      // One run, one chart: the fine-tuning phase starts at this line (a fresh optimizer at its own rate).
+      const rate = record.learningRate < 1e-3 ? record.learningRate.toExponential(1) : record.learningRate.toPrecision(2);
+      markers.value.push({ x: record.epoch - 1, label: `fine-tuning (LR ${rate})`, kind: 'phase' });
+      triggerRef(markers);
+    } else if (previous && rateChanged(previous.learningRate, record.learningRate)) {
       markers.value.push({ x: record.epoch - 1, label: `LR ${previous.learningRate.toPrecision(2)} → ${record.learningRate.toPrecision(2)}`, kind: 'phase' });
       triggerRef(markers);
     }
@@ -132,7 +137,7 @@ export const useTrainingStore = defineStore('training', () => {
       case 'run.started':
         status.value = 'running';
         startInfo.value = { backend: event.backend, totalParams: event.totalParams, trainExamples: event.trainExamples, validationExamples: event.validationExamples, stepsPerEpoch: event.stepsPerEpoch };
-        progress.value = { epoch: event.initialEpoch, epochs: event.hyperparameters.epochs, batch: 0, batches: event.stepsPerEpoch, imagesPerSecond: 0, etaSeconds: 0 };
+        progress.value = { epoch: event.initialEpoch, epochs: event.hyperparameters.epochs + (event.hyperparameters.fineTune?.epochs ?? 0), batch: 0, batches: event.stepsPerEpoch, imagesPerSecond: 0, etaSeconds: 0 };
         if (event.initialEpoch > 1) {
           // Training restarts from the checkpoint at the end of epoch initialEpoch - 1: later points are replaced.
           const resumeX = event.initialEpoch - 1;

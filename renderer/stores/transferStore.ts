@@ -2,6 +2,8 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RunSummary } from '../../common/api/methods/runs';
 import type { TransferSource } from '../../common/training/transferSource';
+import type { InitialWeightsReport } from '../../common/training/initialWeights';
+import type { TemplateRequest } from '../../common/templates';
 import { analyzeGraph } from '../../common/graph/analysis';
 import type { GraphAnalysis } from '../../common/graph/problems';
 import type { ModelGraph } from '../../common/graph/schema';
@@ -31,6 +33,8 @@ export interface TransferPreview {
   baseLayers: string[];
   frozen: string[];
   totals: GraphAnalysis['totals'];
+  /** For a Keras weights file: the layers it will fill and those it skips. */
+  weights: InitialWeightsReport | null;
 }
 
 /** A run can serve as a source once it saved a checkpoint and is no longer training. */
@@ -54,7 +58,8 @@ export function sourceLayersOf(graph: ModelGraph): SourceLayer[] {
 
 /**
  * The "Start from a trained model" dialog: the chosen source (a finished run of the
- * project or a model file), its layers, the cut, freeze, class count and head dropout,
+ * project, a model file, or a Keras Applications template with the weights of a Keras
+ * weights file such as the ImageNet ones), its layers, the cut, freeze, class count and head dropout,
  * and a preview of the resulting model built by the lab. `create` puts the new model on
  * the canvas as one undoable edit and makes the source the Train form's initial weights.
  */
@@ -117,10 +122,13 @@ export const useTransferStore = defineStore('transfer', () => {
       if ('runId' in next) {
         sourceGraph.value = (await labClient.getRun({ runId: next.runId, projectDir: next.projectDir })).spec.graph;
         sourceHasWeights.value = true;
-      } else {
+      } else if ('modelPath' in next) {
         const imported = await labClient.importModel({ path: next.modelPath });
         sourceGraph.value = imported.graph;
         sourceHasWeights.value = imported.hasWeights;
+      } else {
+        sourceGraph.value = await labClient.createFromTemplate(next.template);
+        sourceHasWeights.value = true;
       }
       if (datasetClassCount() === null) classes.value = outputUnits(sourceGraph.value) ?? classes.value;
       try {
@@ -150,6 +158,11 @@ export const useTransferStore = defineStore('transfer', () => {
     return chooseSource({ modelPath });
   }
 
+  /** Chooses a Keras Applications template filled from a Keras weights file (checked by the lab at once). */
+  function chooseWeights(weightsPath: string, template: TemplateRequest): Promise<void> {
+    return chooseSource({ weightsPath, template });
+  }
+
   /** Asks the lab for the transfer model of the current choices. */
   async function refreshPreview(): Promise<void> {
     const current = source.value;
@@ -166,7 +179,7 @@ export const useTransferStore = defineStore('transfer', () => {
         ...(headDropout.value > 0 ? { headDropout: headDropout.value } : {}),
       });
       if (request !== previewRequest) return;
-      preview.value = { ...result, totals: analyzeGraph(result.graph).totals };
+      preview.value = { ...result, totals: analyzeGraph(result.graph).totals, weights: result.weights ?? null };
     } catch (failure) {
       if (request !== previewRequest) return;
       preview.value = null;
@@ -206,7 +219,8 @@ export const useTransferStore = defineStore('transfer', () => {
     const graphStore = useGraphStore();
     const ui = useUiStore();
     const coalesceKey = `transfer:${Date.now()}`;
-    graphStore.replaceGraph(result.graph, `start from ${'runId' in chosen ? `run ${chosen.runId}` : 'a model file'}`, coalesceKey);
+    const what = 'runId' in chosen ? `run ${chosen.runId}` : 'modelPath' in chosen ? 'a model file' : `${chosen.template.id} with a weights file`;
+    graphStore.replaceGraph(result.graph, `start from ${what}`, coalesceKey);
     ui.clearSelection();
     ui.requestLayout(coalesceKey);
     if (sourceHasWeights.value) {
@@ -218,7 +232,7 @@ export const useTransferStore = defineStore('transfer', () => {
 
   return {
     dialogOpen, runs, source, sourceGraph, sourceHasWeights, defaultCut, cutAt, freeze, classes, headDropout, preview, loading, error, layers, canCreate,
-    openDialog, closeDialog, chooseSource, chooseRun, chooseFile, refreshPreview, setOptions, create,
+    openDialog, closeDialog, chooseSource, chooseRun, chooseFile, chooseWeights, refreshPreview, setOptions, create,
   };
 });
 

@@ -14,7 +14,8 @@ export const datasetInfoSchema = z.object({
   id: z.string(),
   name: z.string(),
   source: z.object({
-    kind: z.enum(['folder', 'idx', 'cifar10', 'builtin', 'sample']),
+    /** `adapted`: a copy of another dataset's cache at a new size or colour mode (`path` is that cache). */
+    kind: z.enum(['folder', 'idx', 'cifar10', 'builtin', 'sample', 'adapted']),
     /** Folder or file(s) imported from. */
     path: z.string(),
   }),
@@ -213,6 +214,16 @@ export const datasetMethods = {
     description: 'Removes a dataset cache folder.',
     input: datasetRefSchema,
     output: z.object({ deleted: z.boolean() }),
+  }),
+  adaptDataset: defineMethod({
+    description: "A copy of a dataset at another size or colour mode (three channels from grayscale), each image keeping its label and split: what a pretrained base's input needs. Emits dataset.progress.",
+    input: datasetRefSchema.extend({
+      /** [height, width] of the copy. */
+      targetSize: z.tuple([z.number().int().positive().max(4096), z.number().int().positive().max(4096)]),
+      colorMode: colorModeSchema,
+      importId: z.string().min(1).max(100).optional(),
+    }),
+    output: importResultSchema,
   }),
   listBuiltinDatasets: defineMethod({
     description: 'MNIST, Fashion-MNIST, CIFAR-10 and the bundled sample, with where each comes from.',

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineMethod } from '../method';
 import { modelGraphSchema } from '../../graph/schema';
 import { graphAnalysisSchema } from '../../graph/problems';
+import { basePreprocessingSchema } from '../../data/basePreprocessing';
+import { templateRequestSchema } from '../../templates/types';
 
 export const templateInfoSchema = z.object({
   id: z.string(),
@@ -11,6 +13,16 @@ export const templateInfoSchema = z.object({
   inputShape: z.array(z.number().int().positive()),
   classes: z.number().int().positive(),
   totalParams: z.number(),
+  /** Set for the Keras Applications: they take `include_top` and `pooling` and load ImageNet weights files. */
+  application: z.object({
+    /** Smallest height and width the architecture takes. */
+    minSize: z.number().int().positive(),
+    /** Total parameters with `include_top=False` at the default input shape. */
+    totalParamsWithoutTop: z.number(),
+    preprocessing: basePreprocessingSchema,
+    /** The files `weights='imagenet'` downloads in Keras, with and without the top. */
+    weightsFiles: z.object({ top: z.string(), noTop: z.string() }),
+  }).optional(),
 });
 export type TemplateInfo = z.infer<typeof templateInfoSchema>;
 
@@ -33,12 +45,8 @@ export const graphMethods = {
     output: z.array(templateInfoSchema),
   }),
   createFromTemplate: defineMethod({
-    description: 'A model graph built from a template with the given input shape and class count.',
-    input: z.object({
-      id: z.string(),
-      inputShape: z.array(z.number().int().positive()).optional(),
-      classes: z.number().int().positive().optional(),
-    }),
+    description: "A model graph built from a template with the given input shape and class count, and Keras Applications' include_top and pooling.",
+    input: templateRequestSchema,
     output: modelGraphSchema,
   }),
   generateCode: defineMethod({

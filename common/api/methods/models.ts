@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { basePreprocessingSchema } from '../../data/basePreprocessing';
 import { defineMethod } from '../method';
 import { modelGraphSchema } from '../../graph/schema';
 import { colorModeSchema, resizeModeSchema } from '../../data/preprocessing';
@@ -39,8 +40,19 @@ export const modelCardSchema = z.object({
   inputShape: z.array(z.number().int().nullable()),
   colorMode: colorModeSchema.nullable(),
   resizeMode: resizeModeSchema.nullable(),
-  /** Pixels reach the model as `pixel * scale + offset`. */
+  /** Pixels reach the model as `pixel * scale + offset`; null when per-channel (see `inputPreprocessing`) or unknown. */
   normalization: z.object({ scale: z.number(), offset: z.number() }).nullable(),
+  /**
+   * The pretrained base's `preprocess_input`, when the model has one: applied to 0–255 RGB
+   * pixels instead of `normalization`, as the exact recipe (channels reversed when
+   * `channelOrder` is `bgr`, then `pixel * scale[c] + offset[c]` per channel).
+   */
+  inputPreprocessing: basePreprocessingSchema.extend({
+    description: z.string(),
+    channelOrder: z.enum(['rgb', 'bgr']),
+    scale: z.array(z.number()),
+    offset: z.array(z.number()),
+  }).nullable().default(null),
   dataset: z.object({ name: z.string(), fingerprint: z.string() }).nullable(),
   /** Final logs of the run (`loss`, `accuracy`, `val_loss`, ...). */
   metrics: z.record(z.string(), z.number()).nullable(),

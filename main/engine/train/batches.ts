@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import type { PixelTransform } from '../../../common/data/basePreprocessing';
 import type { DatasetCache } from '../../data/datasetCache';
 import type { Tfjs as TfModule } from '../backend';
 
@@ -71,14 +72,24 @@ export async function* prefetchBatches(cache: DatasetCache, order: Int32Array, b
   }
 }
 
+/** A per-channel factor as a scalar when every channel shares it, else a vector broadcast over the channel axis. */
+function channelFactor(tf: TfModule, values: readonly number[]): number | tfjs.Tensor1D {
+  return values.every((value) => value === values[0]) ? (values[0] as number) : tf.tensor1d([...values]);
+}
+
 /**
- * Turns cached uint8 pixels into the model's float input: `pixel * scale + offset`, the
- * dataset's preprocessing. Call inside `tf.tidy`.
+ * Turns cached uint8 pixels into the model's float input with `transform`: the channel
+ * order reversed when asked (RGB → BGR for caffe-style bases), then `pixel * scale +
+ * offset` per channel. `pixelTransformOf` gives the dataset's own normalisation or the
+ * base model's `preprocess_input`. Call inside `tf.tidy`.
  */
-export function pixelsToTensor(tf: TfModule, pixels: Uint8Array, count: number, shape: readonly [number, number, number], scale: number, offset: number): tfjs.Tensor4D {
+export function pixelsToTensor(tf: TfModule, pixels: Uint8Array, count: number, shape: readonly [number, number, number], transform: PixelTransform): tfjs.Tensor4D {
   const [height, width, channels] = shape;
   const raw = tf.tensor4d(pixels, [count, height, width, channels], 'float32');
-  const scaled = tf.mul(raw, scale);
+  const ordered = transform.reverseChannels ? tf.reverse(raw, -1) : raw;
+  const scale = channelFactor(tf, transform.scale);
+  const scaled = scale === 1 ? ordered : tf.mul(ordered, scale);
+  const offset = channelFactor(tf, transform.offset);
   return (offset === 0 ? scaled : tf.add(scaled, offset)) as tfjs.Tensor4D;
 }
 

@@ -70,8 +70,21 @@ async function readModelFiles(dir: string): Promise<{ json: ModelJsonFile; weigh
 }
 
 /**
- * Loads the weights of a checkpoint folder into `model`, by position. Positional matching
- * keeps working when tfjs gave the rebuilt model's variables different unique names.
+ * The checkpoint's value for each of the model's weights: by the weight's original name
+ * (`block5_conv1/kernel`), which tfjs writes and which does not depend on which layers are
+ * trainable (a fine-tuning run saves after unfreezing, which reorders `model.weights`);
+ * by position when the names do not all match (tfjs versions that wrote unique names).
+ */
+function checkpointOrder(targets: readonly tfjs.LayerVariable[], specs: readonly tfjs.io.WeightsManifestEntry[]): tfjs.io.WeightsManifestEntry[] {
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
+  const named = targets.map((target) => byName.get(target.originalName));
+  return byName.size === specs.length && named.every((spec) => spec !== undefined) ? (named as tfjs.io.WeightsManifestEntry[]) : [...specs];
+}
+
+/**
+ * Loads the weights of a checkpoint folder into `model`, by weight name, else by position.
+ * Positional matching keeps working when tfjs gave the rebuilt model's variables different
+ * unique names.
  *
  * @throws LabError `IO_BAD_FORMAT` when the count or a shape differs.
  */
@@ -84,7 +97,7 @@ export async function loadWeightsInto(model: tfjs.LayersModel, dir: string, tf: 
     tf.dispose(Object.values(named));
     throw new LabError('IO_BAD_FORMAT', `Expected ${targets.length} weights in the checkpoint. Received: weights=${specs.length}`, { path: dir });
   }
-  const values = specs.map((spec) => named[spec.name] as tfjs.Tensor);
+  const values = checkpointOrder(targets, specs).map((spec) => named[spec.name] as tfjs.Tensor);
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i] as tfjs.LayerVariable;
     const value = values[i] as tfjs.Tensor;

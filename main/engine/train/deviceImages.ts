@@ -1,5 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { getKernel, type NamedAttrMap } from '@tensorflow/tfjs-core';
+import type { PixelTransform } from '../../../common/data/basePreprocessing';
 import type { DatasetCache } from '../../data/datasetCache';
 import type { Tfjs as TfModule } from '../backend';
 import { GatherImages, type GatherImagesAttrs } from '../kernels/webgpu/GatherImages';
@@ -16,12 +17,15 @@ export interface DeviceImages {
  * Uploads the uint8 records of `indices` to the GPU once, so that a training step uploads
  * only the batch's record numbers: uploading each batch as float32 (four bytes a pixel,
  * through a staging buffer created for it) cost more than the step's arithmetic on a fast
- * GPU. Only on the webgpu backend with the engine's kernels, and only for splits up to
- * RESIDENT_SPLIT_BYTES that one storage binding of the device can hold; undefined otherwise,
- * and batches are uploaded as before.
+ * GPU. Only on the webgpu backend with the engine's kernels, for a transform of one scale
+ * and one offset (a pretrained base's per-channel or BGR preprocessing is applied as before),
+ * and for splits up to RESIDENT_SPLIT_BYTES that one storage binding of the device can hold;
+ * undefined otherwise, and batches are uploaded as before.
  */
-export async function deviceResidentImages(tf: TfModule, cache: DatasetCache, indices: Int32Array, maxBytes = RESIDENT_SPLIT_BYTES): Promise<DeviceImages | undefined> {
+export async function deviceResidentImages(tf: TfModule, cache: DatasetCache, indices: Int32Array, transform: PixelTransform, maxBytes = RESIDENT_SPLIT_BYTES): Promise<DeviceImages | undefined> {
   if (tf.getBackend() !== 'webgpu' || getKernel(GatherImages, 'webgpu') === undefined || indices.length === 0) return undefined;
+  const [scale, offset] = [transform.scale[0], transform.offset[0]];
+  if (transform.reverseChannels || transform.scale.length !== 1 || transform.offset.length !== 1 || scale === undefined || offset === undefined) return undefined;
   const imageShape = cache.info.imageShape;
   const recordBytes = imageShape[0] * imageShape[1] * imageShape[2];
   const bytes = indices.length * recordBytes;
@@ -36,7 +40,7 @@ export async function deviceResidentImages(tf: TfModule, cache: DatasetCache, in
   const packed = tf.tensor1d(new Int32Array(padded.buffer), 'int32');
   const slotOf = new Map<number, number>();
   sorted.forEach((record, slot) => slotOf.set(record, slot));
-  const attrs: GatherImagesAttrs = { imageShape: [imageShape[0], imageShape[1], imageShape[2]], scale: cache.info.preprocessing.scale, offset: cache.info.preprocessing.offset };
+  const attrs: GatherImagesAttrs = { imageShape: [imageShape[0], imageShape[1], imageShape[2]], scale, offset };
 
   return {
     batch(wanted) {

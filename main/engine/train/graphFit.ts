@@ -2,7 +2,7 @@ import { LabError } from '../../../common/errors';
 import type { ModelGraph } from '../../../common/graph/schema';
 import type { DatasetInfo } from '../../../common/api/methods/datasets';
 import { analyzeGraph } from '../../../common/graph/analysis';
-import { inputTakesImages } from '../../../common/graph/imageInput';
+import { adapterLabel, inputMismatch } from '../../../common/data/inputFit';
 
 /**
  * Checks before a run starts that the graph compiles, takes the dataset's images (an
@@ -25,8 +25,13 @@ export function checkGraphFitsDataset(graph: ModelGraph, info: Pick<DatasetInfo,
   const nameOf = (id: string): string => graph.nodes.find((n) => n.id === id)?.name ?? id;
   const inputId = analysis.inputs[0] as string;
   const inputShape = (analysis.shapes[inputId] ?? []).slice(1);
-  if (!inputTakesImages(inputShape, info.imageShape)) {
-    throw new LabError('TRAIN_BAD_CONFIG', `Expected input layer ${nameOf(inputId)} to take the images of ${info.name} (${info.imageShape.join('x')}). Received: shape=${JSON.stringify(inputShape)}`, { field: 'graph', nodeId: inputId, nodeName: nameOf(inputId), received: inputShape });
+  const mismatch = inputMismatch(inputShape, info, graph.metadata.inputPreprocessing);
+  if (mismatch !== null) {
+    // The adapter is `adaptDataset` (Data view, or `model-lab data adapt`); details carry its arguments.
+    const how = mismatch.adapter ? ` (Data and Train views: "${adapterLabel(mismatch.adapter)}"; CLI: model-lab data adapt <dataset> --size ${mismatch.adapter.targetSize.join('x')} --mode ${mismatch.adapter.colorMode})` : '';
+    throw new LabError('TRAIN_BAD_CONFIG', `Expected input layer ${nameOf(inputId)} to take the images of ${info.name} (${info.imageShape.join('x')}). ${mismatch.message}${how} Received: shape=${JSON.stringify(inputShape)}`, {
+      field: 'graph', nodeId: inputId, nodeName: nameOf(inputId), received: inputShape, ...(mismatch.adapter ? { adapter: mismatch.adapter } : {}),
+    });
   }
   const outputId = analysis.outputs[0] as string;
   const outputShape = (analysis.shapes[outputId] ?? []).slice(1);

@@ -6,6 +6,7 @@ import type { BackendReport } from '../../../common/training/backend';
 import type { RunEvent } from '../../../common/api/methods/runs';
 import type { EpochRecord } from '../../../common/training/epochRecord';
 import type { Hyperparameters } from '../../../common/training/hyperparameters';
+import { pixelTransformOf, type PixelTransform } from '../../../common/data/basePreprocessing';
 import type { LabEventOf } from '../../../common/api/events';
 import type { DatasetCache } from '../../data/datasetCache';
 import { augmentBatch, isAugmentationEnabled } from '../../data/augment';
@@ -18,6 +19,7 @@ import { createOptimizer, setLearningRate, transformGradients } from './optimize
 import { batchLoss, encodeTargets, inTopK, perExampleLoss, predictedClasses, targetEncoding, type TargetEncoding } from './losses';
 import { LearningRateSchedule, type ScheduleState } from './schedules';
 import { MonitorTracker, type MonitorState } from './monitor';
+import { TrainingPhases, type FineTunePlan, type PhasesState } from './trainingPhases';
 import { pixelsToTensor, prefetchBatches, readBatch, toModelInput, withResidentRecords, type RawBatch } from './batches';
 import { StepResults } from './stepResults';
 import { deviceResidentImages, type DeviceImages } from './deviceImages';
@@ -92,6 +94,10 @@ export interface TrainerOptions {
   afterEpoch?: (epoch: number) => void;
   /** Minimum milliseconds between run.batch events (default 100: at most 10 per second). */
   batchEventIntervalMs?: number;
+  /** How cached pixels become the model's input (default: the dataset's own `pixel * scale + offset`). */
+  inputTransform?: PixelTransform;
+  /** Phase 2 of a two-phase fine-tuning run (`fineTunePlanOf`); absent for one phase. */
+  fineTune?: FineTunePlan | null;
 }
 
 /** How a run ended when it did not fail. */
@@ -123,6 +129,8 @@ interface TrainerState {
   earlyStopping: MonitorState | null;
   schedule: ScheduleState;
   history: EpochRecord[];
+  /** Absent in checkpoints of one-phase runs written before phases existed. */
+  phases?: PhasesState;
 }
 
 /** Sums of one pass over a split. */
@@ -170,20 +178,24 @@ export function classWeights(setting: Hyperparameters['classWeight'], labels: Ar
 export class Trainer {
   private readonly tf: TfModule;
   private readonly hp: Hyperparameters;
-  private readonly optimizer: tfjs.Optimizer;
+  private optimizer: tfjs.Optimizer;
+  private readonly phases: TrainingPhases;
   private readonly classes: number;
   private readonly encoding: TargetEncoding;
   private weights: Float32Array | null = null;
   /** The training split on the GPU, when the backend can hold it there (deviceImages.ts). */
   private deviceImages: DeviceImages | undefined;
   private readonly control: TrainingControl;
+  private readonly inputTransform: PixelTransform;
   private lastBatchEvent = 0;
 
   constructor(private readonly options: TrainerOptions) {
     this.tf = options.tf;
     this.hp = options.hyperparameters;
     this.control = options.control ?? NO_CONTROL;
+    this.inputTransform = options.inputTransform ?? pixelTransformOf(options.cache.info.preprocessing, null);
     this.optimizer = createOptimizer(this.tf, this.hp.optimizer);
+    this.phases = new TrainingPhases(this.hp.epochs, options.fineTune ?? null);
     const outputShape = options.model.outputs[0]?.shape ?? [];
     const units = outputShape[outputShape.length - 1] ?? 1;
     this.classes = options.cache.info.classes.length;
@@ -221,9 +233,10 @@ export class Trainer {
     if (train.length === 0) throw new LabError('DATASET_EMPTY', 'Expected training examples. Received: train=0', { field: 'train' });
     this.weights = classWeights(hp.classWeight, Array.from(train, (i) => cache.labels[i] as number), this.classes);
     const stepsPerEpoch = Math.ceil(train.length / hp.batchSize);
-    const schedule = new LearningRateSchedule(hp.lrSchedule, hp.optimizer.learningRate, stepsPerEpoch * hp.epochs);
+    let schedule = new LearningRateSchedule(hp.lrSchedule, hp.optimizer.learningRate, stepsPerEpoch * hp.epochs);
     const best = new MonitorTracker(hp.checkpoint.monitor, hp.checkpoint.mode);
-    const early = hp.earlyStopping ? new MonitorTracker(hp.earlyStopping.monitor, hp.earlyStopping.mode, hp.earlyStopping.minDelta) : null;
+    const newEarlyStopping = (): MonitorTracker | null => (hp.earlyStopping ? new MonitorTracker(hp.earlyStopping.monitor, hp.earlyStopping.mode, hp.earlyStopping.minDelta) : null);
+    let early = newEarlyStopping();
     let history: EpochRecord[] = [];
     let globalStep = 0;
     let startEpoch = 1;
@@ -234,6 +247,7 @@ export class Trainer {
         globalStep = state.globalStep;
         best.restore(state.best);
         if (early && state.earlyStopping) early.restore(state.earlyStopping);
+        if (this.phases.phaseOf(state.epoch) === 2) schedule = this.phases.fineTuneSchedule(stepsPerEpoch);
         schedule.restore(state.schedule);
         history = state.history;
       }
@@ -245,15 +259,21 @@ export class Trainer {
       trainExamples: train.length, validationExamples: validation.length, stepsPerEpoch, initialEpoch: startEpoch,
     });
 
-    const variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+    let variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
     const runStart = performance.now();
     let runImages = 0;
     let reason: TrainResult['reason'] = 'completed';
     let lastGoodEpoch = startEpoch - 1;
     // The training split's pixels stay in memory for the run when they fit (batches.ts).
     const trainRecords = await withResidentRecords(cache, train);
-    this.deviceImages = await deviceResidentImages(tf, trainRecords, train);
-    for (let epoch = startEpoch; epoch <= hp.epochs; epoch++) {
+    this.deviceImages = await deviceResidentImages(tf, trainRecords, train, this.inputTransform);
+    for (let epoch = startEpoch; epoch <= this.phases.lastEpoch; epoch++) {
+      if (this.phases.startsFineTuning(epoch)) {
+        options.emit({ type: 'log', level: 'info', message: this.enterFineTuning() });
+        variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+        schedule = this.phases.fineTuneSchedule(stepsPerEpoch);
+        early = newEarlyStopping();
+      }
       const epochStart = performance.now();
       const order = Int32Array.from(train);
       if (hp.shuffle) shuffleInPlace(order, createRandom(hp.seed * 1_000_003 + epoch));
@@ -270,7 +290,7 @@ export class Trainer {
         totals.correct += step.correct;
         totals.topK += step.topK;
         runImages += step.examples;
-        this.maybeEmitBatch(step.epoch, step.batch, stepsPerEpoch, totals, runImages, runStart, (hp.epochs - step.epoch) * stepsPerEpoch + (stepsPerEpoch - step.batch), hp.batchSize);
+        this.maybeEmitBatch(step.epoch, step.batch, stepsPerEpoch, totals, runImages, runStart, (this.phases.lastEpoch - step.epoch) * stepsPerEpoch + (stepsPerEpoch - step.batch), hp.batchSize);
       });
       for await (const raw of prefetchBatches(trainRecords, order, hp.batchSize)) {
         // A macrotask turn per batch lets pause/stop messages in even when reads are cached.
@@ -301,14 +321,16 @@ export class Trainer {
       if (validation.length > 0) Object.assign(logs, this.logsFrom(await this.evaluatePass(validation), 'val_'));
       // Nothing of an epoch a faulted GPU may have corrupted is recorded: the last good checkpoint stays.
       await throwIfGpuFaulted(tf);
+      const phase = this.phases.phaseOf(epoch);
       const record: EpochRecord = {
         epoch, logs, learningRate, seconds: (performance.now() - epochStart) / 1000,
         imagesPerSecond: totals.examples / Math.max(trainSeconds, 1e-9), time: new Date().toISOString(),
+        ...(phase === undefined ? {} : { phase }),
       };
       history.push(record);
       await appendEpochRecord(options.runDir, record);
-      const diagnosis = diagnoseRun(history, { classes: this.classes, epochs: hp.epochs, learningRate });
-      options.emit({ type: 'run.epoch', runId: options.runId, epochs: hp.epochs, record, diagnosis });
+      const diagnosis = diagnoseRun(history, { classes: this.classes, epochs: this.phases.lastEpoch, learningRate });
+      options.emit({ type: 'run.epoch', runId: options.runId, epochs: this.phases.lastEpoch, record, diagnosis });
 
       const improved = best.update(epoch, logs);
       const bestValue = best.valueFrom(logs);
@@ -320,7 +342,9 @@ export class Trainer {
       if (plateauMessage) options.emit({ type: 'log', level: 'info', message: plateauMessage });
       // Keras EarlyStopping: from `startFromEpoch` (0-based) on, stop once `patience` epochs passed without improvement.
       const earlyStop = early !== null && epoch - 1 >= (hp.earlyStopping?.startFromEpoch ?? 0) && !early.update(epoch, logs) && early.wait >= (hp.earlyStopping?.patience ?? 0);
-      const state: TrainerState = { epoch, globalStep, best: best.state(), earlyStopping: early?.state() ?? null, schedule: schedule.state(), history };
+      // Keras's EarlyStopping ends phase 1's fit: phase 2 follows at the next epoch.
+      const nextPhase = earlyStop && this.phases.endPhase1Early(epoch);
+      const state: TrainerState = { epoch, globalStep, best: best.state(), earlyStopping: early?.state() ?? null, schedule: schedule.state(), history, phases: this.phases.state() };
       await writeCheckpoint(options.runDir, 'last', epoch, async (dir) => {
         await this.saveModel(dir);
         await saveOptimizerState(this.optimizer, path.join(dir, CHECKPOINT_FILES.optimizer), tf);
@@ -336,11 +360,12 @@ export class Trainer {
       });
       options.afterEpoch?.(epoch);
       if (earlyStop) {
-        reason = 'early_stopping';
         if (hp.earlyStopping?.restoreBestWeights) {
           const bestCheckpoint = await checkpointDir(options.runDir, 'best');
           if (bestCheckpoint) await loadWeightsInto(model, bestCheckpoint.dir, tf);
         }
+        if (nextPhase) continue;
+        reason = 'early_stopping';
         break;
       }
     }
@@ -358,7 +383,7 @@ export class Trainer {
     const wantAccuracy = hp.metrics.includes('accuracy');
     const wantTopK = hp.metrics.includes('top_k_accuracy');
     const stats = tf.tidy(() => {
-      let x: tfjs.Tensor4D = this.deviceImages?.batch(raw.indices) ?? pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
+      let x: tfjs.Tensor4D = this.deviceImages?.batch(raw.indices) ?? pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, this.inputTransform);
       if (hp.augmentation && isAugmentationEnabled(hp.augmentation)) x = augmentBatch(tf, x, hp.augmentation, hp.seed * 7919 + step);
       const targets = encodeTargets(tf, raw.labels, this.encoding, this.classes);
       const sampleWeights = this.weights ? tf.tensor1d(Array.from(raw.labels, (label) => this.weights?.[label] ?? 1)) : null;
@@ -392,7 +417,7 @@ export class Trainer {
       const raw = await readBatch(cache, indices.subarray(start, start + batchSize));
       const count = raw.indices.length;
       const packed = tf.tidy(() => {
-        const x = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, cache.info.preprocessing.scale, cache.info.preprocessing.offset);
+        const x = pixelsToTensor(tf, raw.pixels, count, cache.info.imageShape, this.inputTransform);
         const output = model.apply(toModelInput(tf, x, model), { training: false }) as tfjs.Tensor;
         const labels = tf.tensor1d(raw.labels, 'int32');
         const targets = encodeTargets(tf, raw.labels, this.encoding, this.classes);
@@ -438,12 +463,29 @@ export class Trainer {
     await throwIfGpuFaulted(this.tf);
   }
 
-  /** Loads the last checkpoint (weights, optimizer, trainer state); null when the run has none. */
+  /**
+   * Phase 2 begins: unfreezes the top of the base and swaps in a fresh optimizer at the
+   * fine-tuning learning rate. Returns the log line saying so.
+   */
+  private enterFineTuning(): string {
+    const message = this.phases.unfreeze(this.options.model);
+    this.optimizer.dispose();
+    this.optimizer = this.phases.fineTuneOptimizer(this.tf, this.hp);
+    return message;
+  }
+
+  /**
+   * Loads the last checkpoint (weights, optimizer, trainer state); null when the run has
+   * none. A checkpoint inside phase 2 unfreezes first, so the phase 2 optimizer takes its state.
+   */
   private async restore(): Promise<TrainerState | null> {
     const last = await checkpointDir(this.options.runDir, 'last');
     if (!last) return null;
+    const state = JSON.parse(await fs.readFile(path.join(last.dir, CHECKPOINT_FILES.state), 'utf8')) as TrainerState;
+    this.phases.restore(state.phases);
+    if (this.phases.phaseOf(state.epoch) === 2) this.enterFineTuning();
     await loadWeightsInto(this.options.model, last.dir, this.tf);
     await loadOptimizerState(this.optimizer, path.join(last.dir, CHECKPOINT_FILES.optimizer), this.tf);
-    return JSON.parse(await fs.readFile(path.join(last.dir, CHECKPOINT_FILES.state), 'utf8')) as TrainerState;
+    return state;
   }
 }

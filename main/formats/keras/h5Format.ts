@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ModelGraph } from '../../../common/graph/schema';
 import { LabError, received } from '../../../common/errors';
 import { hyperparametersSchema, type Hyperparameters } from '../../../common/training/hyperparameters';
@@ -81,7 +82,11 @@ function shortWeightName(name: string): string {
  */
 export async function readKerasH5(filePath: string): Promise<KerasImport> {
   const contents = await readHdf5Isolated({ kind: 'keras-h5', file: filePath }, filePath);
-  if (contents.modelConfig === null) throw new LabError('IO_BAD_FORMAT', `Expected a Keras model file with a model_config attribute (not a weights-only file). ${received('path', filePath)}`, { path: filePath });
+  if (contents.modelConfig === null) {
+    throw new LabError('IO_BAD_FORMAT', contents.weightsOnly
+      ? `${path.basename(filePath)} is a weights-only file (layer_names, no model_config), such as Keras Applications' ImageNet weights: it has no architecture to open. Use "Start from a trained model… ▸ a template with ImageNet weights from a Keras weights file" (CLI: model-lab transfer <template> --weights-file). ${received('path', filePath)}`
+      : `Expected a Keras model file with a model_config attribute. ${received('path', filePath)}`, { path: filePath });
+  }
   const graph = kerasConfigToGraph(parseJsonText(contents.modelConfig, 'the model_config attribute', filePath));
   const byLayer = new Map(contents.layers);
   const weights: LayerWeights[] = [];

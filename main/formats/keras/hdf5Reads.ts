@@ -16,6 +16,8 @@ const KERAS_WEIGHTS_MEMBER = 'model.weights.h5';
 export interface KerasH5Contents {
   /** The `model_config` attribute (JSON text), null for a weights-only file. */
   modelConfig: string | null;
+  /** True for a weights-only file (layers listed at the root, as Keras Applications' ImageNet weights). */
+  weightsOnly: boolean;
   kerasVersion: string | null;
   /** Each layer group under `model_weights` with its weights in `weight_names` order, as [layer, weights] pairs. */
   layers: [string, WeightArray[]][];
@@ -48,7 +50,7 @@ export async function readKerasH5Contents(filePath: string): Promise<KerasH5Cont
         layers.push([layer, weights]);
       }
     }
-    return { modelConfig, kerasVersion, layers };
+    return { modelConfig, weightsOnly: modelConfig === null && 'layer_names' in file.attrs, kerasVersion, layers };
   } finally {
     file.close();
   }

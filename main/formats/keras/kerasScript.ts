@@ -154,6 +154,7 @@ def make_strategy(name):
 export function generateKerasTrainingScript(options: KerasScriptOptions): string {
   const { graph, hyperparameters: hp, preprocessing, classNames } = options;
   const validation = scriptValidationSplit(hp, options.datasetSplits);
+  const base = graph.metadata.inputPreprocessing;
   const optimizer = kerasOptimizer(hp.optimizer);
   const schedule = scheduleCode(hp.lrSchedule, hp.optimizer.learningRate);
   const optimizerArgs = Object.entries(optimizer.config)
@@ -208,9 +209,11 @@ export function generateKerasTrainingScript(options: KerasScriptOptions): string
     `IMAGE_SIZE = ${size === null ? 'None' : `(${size[0]}, ${size[1]})`}`,
     `COLOR_MODE = ${pythonValue(colorMode)}`,
     `RESIZE_MODE = ${pythonValue(preprocessing?.resizeMode ?? 'squash')}`,
-    '# Pixels reach the model as pixel * SCALE + OFFSET (pixel in [0, 255]).',
+    '# Pixels reach the model as pixel * SCALE + OFFSET (pixel in [0, 255]), or through the',
+    "# pretrained base's preprocess_input when it has one (what its ImageNet weights expect).",
     `SCALE = ${pythonValue(preprocessing?.scale ?? 1 / 255)}`,
     `OFFSET = ${pythonValue(preprocessing?.offset ?? 0)}`,
+    `PREPROCESS_INPUT = ${base ? `keras.applications.${base.module}.preprocess_input` : 'None'}`,
     `BATCH_SIZE = ${hp.batchSize}`,
     `EPOCHS = ${hp.epochs}`,
     `SEED = ${hp.seed}`,
@@ -255,6 +258,8 @@ export function generateKerasTrainingScript(options: KerasScriptOptions): string
     '        images = tf.cast(images, tf.float32) / 255.0',
     ...(augmentation.length > 0 ? ['        if training:', '            images = augment(images)'] : []),
     ...(takesRank2 ? ['        images = tf.squeeze(images, axis=-1)  # the model takes (height, width) images'] : []),
+    '        if PREPROCESS_INPUT is not None:',
+    '            return PREPROCESS_INPUT(images * 255.0), labels',
     '        return images * (255.0 * SCALE) + OFFSET, labels',
     '',
     '    autotune = tf.data.AUTOTUNE',

@@ -120,10 +120,33 @@ describe('model-lab templates', () => {
   it('lists every template with its input shape, classes and total parameters', async () => {
     const result = await run('templates');
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n')[0]).toMatch(/^ID\s+TITLE\s+INPUT\s+CLASSES\s+PARAMS$/);
-    expect(result.stdout).toMatch(/resnet50\s+ResNet50\s+224x224x3\s+1000\s+25,636,712/);
-    const json = JSON.parse((await run('templates', '--json')).stdout) as { id: string; totalParams: number }[];
+    expect(result.stdout.split('\n')[0]).toMatch(/^ID\s+TITLE\s+INPUT\s+CLASSES\s+PARAMS\s+WITHOUT TOP\s+MIN SIZE\s+PREPROCESSING$/);
+    expect(result.stdout).toMatch(/resnet50\s+ResNet50\s+224x224x3\s+1000\s+25,636,712\s+23,587,712\s+32x32\s+resnet50 \(caffe\)/);
+    expect(result.stdout).toMatch(/inceptionv3\s+InceptionV3\s+299x299x3\s+1000\s+23,851,784\s+21,802,784\s+75x75\s+inception_v3 \(tf\)/);
+    expect(result.stdout).toMatch(/^lenet5\s+LeNet-5\s+32x32x1\s+10\s+61,706$/m);
+    const json = JSON.parse((await run('templates', '--json')).stdout) as { id: string; totalParams: number; application?: { totalParamsWithoutTop: number } }[];
     expect(json.find((t) => t.id === 'resnet50')?.totalParams).toBe(25_636_712);
+    expect(json.find((t) => t.id === 'vgg16')?.application?.totalParamsWithoutTop).toBe(14_714_688);
+  });
+});
+
+describe('model-lab summary of Keras Applications', () => {
+  it('takes include_top and pooling as --no-top and --pooling', async () => {
+    const result = await run('summary', 'vgg19', '--no-top', '--pooling', 'avg', '--input', '64x64x3');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Total params: 20,024,384');
+    // Keras wraps the long class name onto the next line of the table.
+    expect(result.stdout).toMatch(/global_average_pooling2d \(\s+\(None, 512\)\s+0\s+GlobalAveragePooling2D\)/);
+    expect(result.stdout).not.toContain('fc1');
+  });
+
+  it('refuses an input the base cannot take, pooling with the top, and --no-top on another template', async () => {
+    const small = await run('summary', 'inceptionv3', '--no-top', '--input', '32x32x3');
+    expect(small.code).toBe(1);
+    expect(small.stderr).toMatch(/^error \[TEMPLATE_BAD_OPTIONS\].*at least 75x75/);
+    expect((await run('summary', 'vgg16', '--pooling', 'max')).stderr).toMatch(/^error \[TEMPLATE_BAD_OPTIONS\].*include_top=False/);
+    expect((await run('summary', 'lenet5', '--no-top')).stderr).toMatch(/^error \[TEMPLATE_BAD_OPTIONS\]/);
+    expect((await run('summary', 'vgg16', '--no-top', '--pooling', 'mean')).stderr).toMatch(/^error \[API_BAD_INPUT\].*mean/);
   });
 });
 

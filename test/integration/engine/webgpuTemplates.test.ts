@@ -14,17 +14,18 @@ import { createTestRun, startSoftwareWebGpu } from './softwareWebGpu';
 
 /**
  * Input size and batch per template: the smallest square input each accepts (five poolings
- * for VGG16, AlexNet's 11×11 stride 4), and for the BatchNormalization networks enough
+ * for VGG16 and VGG19, AlexNet's 11×11 stride 4, InceptionV3's 75×75), and for the BatchNormalization networks enough
  * positions per channel that the batch statistics of their last blocks are not erratic.
  */
 const SETUPS: Readonly<Record<string, { size: number; batch: number }>> = {
   mlp: { size: 8, batch: 4 }, 'mnist-cnn': { size: 10, batch: 4 }, 'cifar10-cnn': { size: 10, batch: 4 }, lenet5: { size: 16, batch: 4 },
   alexnet: { size: 67, batch: 4 }, vgg16: { size: 32, batch: 4 }, 'small-inception': { size: 8, batch: 4 },
   'small-resnet': { size: 16, batch: 4 }, mobilenetv2: { size: 16, batch: 4 }, resnet50: { size: 16, batch: 8 },
+  vgg19: { size: 32, batch: 4 }, inceptionv3: { size: 75, batch: 8 },
 };
 
 /**
- * The big templates (VGG16, AlexNet, ResNet50: 20-34 million parameters) take tens of
+ * The big templates (VGG16, VGG19, AlexNet, ResNet50, InceptionV3: 20-40 million parameters) take tens of
  * seconds a step on lavapipe, most of it shader compilation and the naive filter gradient.
  */
 const TEMPLATE_TIMEOUT_MS = 600_000;

@@ -80,6 +80,19 @@ describe('model cards belong to their model', () => {
     expect(imported.modelCard).toMatchObject({ format, classNames: CLASSES_B, source: { runId: RUN_B } });
   });
 
+  it.each(['h5', 'keras'] as const)('a pretrained base\'s preprocessing comes back from a %s file\'s card into the imported graph', async (format) => {
+    const graph = tinyGraph();
+    const withBase = { ...graph, metadata: { ...graph.metadata, inputPreprocessing: { module: 'mobilenet_v2', mode: 'tf' } as const } };
+    const outPath = path.join(root, 'preprocessing', `model.${format}`);
+    await lab.call('exportModel', { graph: withBase, format, outPath });
+    const imported = await lab.call('importModel', { path: outPath });
+    expect(imported.modelCard?.inputPreprocessing).toMatchObject({ module: 'mobilenet_v2', mode: 'tf', scale: [1 / 127.5] });
+    expect(imported.graph.metadata.inputPreprocessing).toEqual({ module: 'mobilenet_v2', mode: 'tf' });
+    const plain = path.join(root, 'preprocessing', `plain.${format}`);
+    await lab.call('exportModel', { graph, format, outPath: plain });
+    expect((await lab.call('importModel', { path: plain })).graph.metadata.inputPreprocessing).toBeUndefined();
+  });
+
   it('a folder written by the previous version (one model-card.json) still imports, for the format it describes only', async () => {
     const dir = path.join(root, 'previous');
     await fs.mkdir(dir, { recursive: true });

@@ -229,9 +229,10 @@ describe('templates: Keras applications layer names and arguments', () => {
 describe('template lookup', () => {
   it('lists every template once with its defaults', () => {
     expect(TEMPLATES.map((t) => t.id)).toEqual([
-      'mlp', 'mnist-cnn', 'cifar10-cnn', 'lenet5', 'alexnet', 'vgg16', 'small-resnet', 'small-inception', 'resnet50', 'mobilenetv2',
+      'mlp', 'mnist-cnn', 'cifar10-cnn', 'lenet5', 'alexnet', 'vgg16', 'vgg19', 'small-resnet', 'small-inception', 'resnet50', 'mobilenetv2', 'inceptionv3',
     ]);
-    for (const id of ['resnet50', 'vgg16', 'mobilenetv2']) {
+    expect(getTemplate('inceptionv3').defaultInputShape).toEqual([299, 299, 3]);
+    for (const id of ['resnet50', 'vgg16', 'vgg19', 'mobilenetv2']) {
       expect(getTemplate(id).defaultInputShape).toEqual([224, 224, 3]);
       expect(getTemplate(id).defaultClasses).toBe(1000);
     }

@@ -63,4 +63,13 @@ describe('generateKerasTrainingScript', () => {
     expect(script).toContain('        images = tf.squeeze(images, axis=-1)  # the model takes (height, width) images');
     expect(generateKerasTrainingScript({ graph: buildTemplate('mnist-cnn', {}), hyperparameters: hyperparametersSchema.parse({}), preprocessing: null, classNames: null, datasetSplits: null })).not.toContain('tf.squeeze');
   });
+
+  it("feeds a pretrained base through its keras.applications preprocess_input instead of SCALE and OFFSET", () => {
+    const graph = buildTemplate('inceptionv3', { includeTop: false, pooling: 'avg', inputShape: [75, 75, 3] });
+    const script = generateKerasTrainingScript({ graph, hyperparameters: hyperparametersSchema.parse({}), preprocessing: null, classNames: null, datasetSplits: null });
+    expect(script).toContain('PREPROCESS_INPUT = keras.applications.inception_v3.preprocess_input');
+    expect(script).toContain('            return PREPROCESS_INPUT(images * 255.0), labels');
+    const plain = generateKerasTrainingScript({ graph: buildTemplate('mnist-cnn', {}), hyperparameters: hyperparametersSchema.parse({}), preprocessing: null, classNames: null, datasetSplits: null });
+    expect(plain).toContain('PREPROCESS_INPUT = None');
+  });
 });

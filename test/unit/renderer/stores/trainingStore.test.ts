@@ -75,6 +75,25 @@ describe('trainingStore', () => {
     expect(store.endMessage?.text).toBe('Trained 2 epochs');
   });
 
+  it('draws one chart for both fine-tuning phases, with a marker where phase 2 starts', async () => {
+    fake.client.startRun.mockResolvedValue({ runId: 'r1', runDir: '/runs/r1' });
+    const store = useTrainingStore();
+    await store.start({ graph, dataset: 'd1' });
+    const hyperparameters = hyperparametersSchema.parse({ epochs: 2, fineTune: { fromLayer: 'block5_conv1', epochs: 2, learningRate: 1e-5 } });
+    fake.client.emit({ ...(started('r1') as Extract<LabEvent, { type: 'run.started' }>), hyperparameters });
+    expect(store.progress?.epochs).toBe(4);
+    const phased = (epoch: number, phase: 1 | 2, learningRate: number): LabEvent => {
+      const event = epochEvent('r1', epoch, learningRate) as Extract<LabEvent, { type: 'run.epoch' }>;
+      return { ...event, epochs: 4, record: { ...event.record, phase } };
+    };
+    fake.client.emit(phased(1, 1, 0.001));
+    fake.client.emit(phased(2, 1, 0.001));
+    fake.client.emit(phased(3, 2, 1e-5));
+    fake.client.emit(phased(4, 2, 1e-5));
+    expect(store.epochSeries['loss']?.map((point) => point.x)).toEqual([1, 2, 3, 4]);
+    expect(store.markers).toEqual([{ x: 2, label: 'fine-tuning (LR 1.0e-5)', kind: 'phase' }]);
+  });
+
   it('ignores events of other runs', async () => {
     fake.client.startRun.mockResolvedValue({ runId: 'r1', runDir: '/runs/r1' });
     const store = useTrainingStore();

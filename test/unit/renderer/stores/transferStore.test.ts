@@ -127,6 +127,25 @@ describe('transferStore', () => {
     expect(useGraphStore().graph.name).toBe(`${sourceGraph.name}_transfer`);
   });
 
+  it('builds on a Keras Applications template filled from a weights file, showing what the file fills', async () => {
+    const template = { id: 'vgg16', inputShape: [32, 32, 3], includeTop: false, pooling: null };
+    const base = buildTemplate('vgg16', template);
+    fake.client.createFromTemplate.mockResolvedValue(base);
+    const report = { initialised: ['block1_conv1'], skipped: [{ layer: 'dense', reason: 'not in vgg16.h5: a new layer' }], matchedBy: 'name' as const };
+    fake.client.createTransferGraph.mockImplementation(async (input: { cutAt?: string; classes: number }) =>
+      ({ ...buildTransferGraph(base, { cutAt: input.cutAt ?? 'block5_pool', classes: input.classes, freeze: 'all' }), weights: report }));
+    const transfer = useTransferStore();
+    await transfer.openDialog();
+    await transfer.chooseWeights('/w/vgg16.h5', template);
+    expect(fake.client.createFromTemplate).toHaveBeenCalledWith(template);
+    expect(transfer.layers.at(-1)?.name).toBe('block5_pool');
+    expect(transfer.preview?.weights).toEqual(report);
+    transfer.create();
+    expect(useGraphStore().undoLabel).toBe('start from vgg16 with a weights file');
+    expect(useTrainingStore().form.initialWeights).toEqual({ weightsPath: '/w/vgg16.h5', template });
+    expect(useGraphStore().graph.metadata['inputPreprocessing']).toEqual({ module: 'vgg16', mode: 'caffe' });
+  });
+
   it('drops a preview answer that arrives after a newer request', async () => {
     const transfer = useTransferStore();
     await transfer.openDialog();

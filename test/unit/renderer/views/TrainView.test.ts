@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-import { flushPromises, mount } from '@vue/test-utils';
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../../../common/templates';
 import { createFakeLabClient } from './fakeLabClient';
 
@@ -37,6 +37,9 @@ async function mountView() {
   // (useStore in a component does), so the test reaches this view's stores through its Pinia.
   return Object.assign(wrapper, { pinia });
 }
+
+// A view left mounted by an earlier test re-renders and makes its own Pinia the active one again.
+enableAutoUnmount(afterEach);
 
 beforeEach(() => {
   fake.client = createFakeLabClient();
@@ -87,10 +90,44 @@ describe('TrainView', () => {
     expect(wrapper.find('[data-testid="train-stop"]').exists()).toBe(true);
   });
 
-  it('warns when the data does not fit the model input', async () => {
+  it('warns when the data does not fit the model input and offers the resize / channel adapter', async () => {
     const wrapper = await mountView();
     useDatasetStore(wrapper.pinia).datasets = [{ ...dataset, imageShape: [32, 32, 3] } as never];
     await flushPromises();
-    expect(wrapper.get('[data-testid="fit-warning"]').text()).toContain('28×28×1');
+    const mismatch = await vi.waitFor(() => wrapper.get('[data-testid="input-mismatch"]'));
+    expect(mismatch.text()).toContain('The model takes 28×28×1 images');
+    expect(wrapper.get('[data-testid="adapt-dataset"]').text()).toBe('Make a 28×28 grayscale copy');
+    expect(wrapper.get('[data-testid="model-preprocessing"]').text()).toContain("the dataset's normalisation");
+  });
+
+  it('shows a pretrained base\'s preprocessing and offers an RGB copy of grayscale data at the base\'s size', async () => {
+    const wrapper = await mountView();
+    useGraphStore().openGraph(buildTemplate('vgg16', { inputShape: [32, 32, 3], classes: 10, includeTop: false, pooling: 'avg' }));
+    await flushPromises();
+    expect(wrapper.get('[data-testid="model-preprocessing"]').text()).toContain('vgg16.preprocess_input (caffe): RGB → BGR, minus the ImageNet mean');
+    expect(wrapper.get('[data-testid="input-mismatch"]').text()).toContain('(three channels from grayscale)');
+    expect(wrapper.get('[data-testid="adapt-dataset"]').text()).toBe('Make a 32×32 RGB copy');
+  });
+
+  it('the adapter makes a copy of the dataset at the model\'s size and colour mode and trains on it', async () => {
+    const wrapper = await mountView();
+    const rgb = { ...dataset, imageShape: [32, 32, 3] };
+    const copy = { ...dataset, id: 'ds2', name: 'bars at 28×28 grayscale' };
+    useDatasetStore().datasets = [rgb as never];
+    fake.client.adaptDataset.mockResolvedValue({ info: copy, report: { importId: 'x', reused: false, decoded: 10, reusedRecords: 0, skipped: [], durationMs: 1, rate: 1 } });
+    fake.client.listDatasets.mockResolvedValue([rgb, copy]);
+    fake.client.listBuiltinDatasets.mockResolvedValue([]);
+    fake.client.getDatasetStats.mockResolvedValue({ id: 'ds2' });
+    fake.client.getSampleGrid.mockResolvedValue({ classes: [] });
+    await flushPromises();
+    await wrapper.get('[data-testid="adapt-dataset"]').trigger('click');
+    await flushPromises();
+    expect(fake.client.adaptDataset.mock.calls[0]?.[0]).toMatchObject({ id: 'ds1', targetSize: [28, 28], colorMode: 'grayscale' });
+    expect(useDatasetStore().activeId).toBe('ds2');
+    expect(wrapper.find('[data-testid="input-mismatch"]').exists()).toBe(false);
+    fake.client.startRun.mockResolvedValue({ runId: 'r1', runDir: '/r1' });
+    await wrapper.get('[data-testid="train-start"]').trigger('click');
+    await flushPromises();
+    expect(fake.client.startRun.mock.calls[0]?.[0]).toMatchObject({ dataset: 'ds2' });
   });
 });

@@ -117,6 +117,26 @@ describe('TransferDialog', () => {
     wrapper.unmount();
   });
 
+  it('offers a template with ImageNet weights from a Keras weights file and shows the lab\'s refusal of a wrong file', async () => {
+    fake.client.showOpenDialog.mockResolvedValue({ status: 'selected', paths: ['/w/resnet50_notop.h5'] });
+    fake.client.createFromTemplate.mockImplementation(async (request: { id: string; inputShape?: number[]; includeTop?: boolean }) => buildTemplate(request.id, request));
+    fake.client.createTransferGraph.mockRejectedValue(new Error('Expected a weights file for VGG16; resnet50_notop.h5 does not fit it: its layer 1 with weights, conv1_conv, does not fit layer 1 here, block1_conv1'));
+    const wrapper = await mountLauncher();
+    await wrapper.get('[data-testid="transfer-source-weights"]').setValue(true);
+    expect(wrapper.get('[data-testid="transfer-base-template"]').text()).toContain('InceptionV3');
+    expect(wrapper.get('[data-testid="transfer-base-preprocessing"]').text()).toContain('vgg16.preprocess_input (caffe)');
+    await wrapper.get('[data-testid="transfer-base-shape"]').setValue('32, 32, 3');
+    await wrapper.get('[data-testid="transfer-base-pooling"]').setValue('avg');
+    await wrapper.get('[data-testid="transfer-choose-weights"]').trigger('click');
+    await flushPromises();
+    expect(fake.client.showOpenDialog).toHaveBeenCalledWith(expect.objectContaining({ filters: [{ name: 'Files', extensions: ['h5', 'hdf5'] }] }));
+    expect(fake.client.createFromTemplate).toHaveBeenCalledWith({ id: 'vgg16', inputShape: [32, 32, 3], includeTop: false, pooling: 'avg' });
+    expect(fake.client.createTransferGraph).toHaveBeenCalledWith(expect.objectContaining({ source: { weightsPath: '/w/resnet50_notop.h5', template: { id: 'vgg16', inputShape: [32, 32, 3], includeTop: false, pooling: 'avg' } } }));
+    expect(wrapper.get('[data-testid="transfer-error"]').text()).toContain('conv1_conv');
+    expect(wrapper.get('[data-testid="transfer-create"]').attributes('disabled')).toBeDefined();
+    wrapper.unmount();
+  });
+
   it('says so when the project has no finished run', async () => {
     fake.client.listRuns.mockResolvedValue([]);
     const wrapper = await mountLauncher();

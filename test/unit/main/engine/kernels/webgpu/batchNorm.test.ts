@@ -75,6 +75,20 @@ describe('fused batch normalization on webgpu', () => {
     }
   });
 
+  it.each([{ scale: false }, { center: false }])('a layer with %o (InceptionV3 has no gamma) normalises a training batch on webgpu as on cpu, where tfjs\'s own layer throws', async (args) => {
+    const outputs: Float32Array[] = [];
+    for (const backend of ['cpu', 'webgpu']) {
+      await tf.setBackend(backend);
+      const x = tf.tidy(() => tf.add(randomTensor([2, 3, 3, 4], createRandom(11)), 0.5));
+      const layer = new BatchNormalization({ ...args, name: `bn_${++layers}` });
+      const y = layer.apply(x, { training: true }) as tf.Tensor;
+      outputs.push((await y.data()) as Float32Array);
+      tf.dispose([x, y]);
+      for (const weight of layer.weights) weight.dispose();
+    }
+    expect(relativeError(outputs[1] as Float32Array, outputs[0] as Float32Array)).toBeLessThan(1e-4);
+  });
+
   it('leaks no tensors', async () => {
     await layerStep('webgpu', [2, 3, 3, 4], 0);
     const before = tf.memory().numTensors;
