@@ -8,7 +8,7 @@ set -euo pipefail
 # /etc/apt/sources.list.d/NAME.list before the update.
 APT_SOURCES=(
   # Dawn refuses Debian 12's own Mesa 22.3 for WebGPU; bookworm-backports' Mesa works.
-  "bookworm-backports=deb http://deb.debian.org/debian bookworm-backports main"
+  "bookworm-backports=deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-backports main"
 )
 
 # One package a line, with why; "package/suite" installs it (and what it needs) from that suite (e.g. a backports source above).
@@ -45,12 +45,19 @@ SUDO=()
 if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
 
+# A suite apt already has (in any sources file) is left as it is: a second entry for it with
+# other options would make apt refuse every source.
+suite_configured() {
+  grep -rqsE "^(Suites:.*[[:space:]]|deb[[:space:]].*[[:space:]])$1([[:space:]]|\$)" /etc/apt/sources.list /etc/apt/sources.list.d/
+}
+
 for source in "${APT_SOURCES[@]}"; do
   name="${source%%=*}"
   line="${source#*=}"
+  suite="$(printf '%s\n' "$line" | sed -E 's/^deb (\[[^]]*\] )?[^ ]+ ([^ ]+).*/\2/')"
   if [ "$DRY_RUN" -eq 1 ]; then
-    printf "echo '%s' | tee /etc/apt/sources.list.d/%s.list\n" "$line" "$name"
-  else
+    printf "echo '%s' | tee /etc/apt/sources.list.d/%s.list  # unless %s is configured already\n" "$line" "$name" "$suite"
+  elif ! suite_configured "$suite"; then
     echo "$line" | "${SUDO[@]}" tee "/etc/apt/sources.list.d/$name.list" >/dev/null
   fi
 done
