@@ -71,7 +71,8 @@ async function startServe(args: string[], extraEnv: Record<string, string> = {})
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
   });
-  const client = createWsClient({ url: `ws://${url.host}/api${url.search}`, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
+  // The page is served below its access token (/<token>/), and so is the socket.
+  const client = createWsClient({ url: `ws://${url.host}${url.pathname.replace(/\/?$/, '/')}api`, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
   return { output: () => output, client };
 }
 
