@@ -80,7 +80,7 @@ describe('a Keras model whose input is (H, W)', () => {
     }).run();
     expect(result).toMatchObject({ reason: 'completed', epochsCompleted: 4 });
     expect((await readHistory(runDir)).at(-1)?.logs['val_accuracy']).toBeGreaterThan(0.9);
-    const spec = { hyperparameters, dataset: { classes: cache.info.classes } } as unknown as RunSpec;
+    const spec = { hyperparameters, graph, dataset: { classes: cache.info.classes } } as unknown as RunSpec;
     const evaluation = await evaluateModel({ tf, model, cache, spec, checkpoint: 'best', misclassified: 4, topK: 1 });
     expect(evaluation.accuracy).toBeGreaterThan(0.9);
     // Band 1 lights rows 2 and 3 of the 8×8 image.
