@@ -13,14 +13,17 @@ import { createTestRun, startSoftwareWebGpu } from './softwareWebGpu';
  */
 
 /**
- * Input size and batch per template: the smallest square input each accepts (five poolings
- * for VGG16 and VGG19, AlexNet's 11×11 stride 4, InceptionV3's 75×75), and for the BatchNormalization networks enough
- * positions per channel that the batch statistics of their last blocks are not erratic.
+ * Input size and batch per template: the smallest square input each accepts (Keras's 32×32
+ * for the Keras Applications, AlexNet's 11×11 stride 4, InceptionV3's 75×75), and for the BatchNormalization networks enough
+ * positions per channel that the batch statistics of their last blocks are not erratic. At
+ * 32×32 ResNet50's and MobileNetV2's last blocks see one position per image, so Adam's first
+ * step (about the learning rate on every weight, whatever the gradient) must be smaller there,
+ * and MobileNetV2 needs more images, for one step to lower the loss of the same batch.
  */
-const SETUPS: Readonly<Record<string, { size: number; batch: number }>> = {
+const SETUPS: Readonly<Record<string, { size: number; batch: number; learningRate?: number }>> = {
   mlp: { size: 8, batch: 4 }, 'mnist-cnn': { size: 10, batch: 4 }, 'cifar10-cnn': { size: 10, batch: 4 }, lenet5: { size: 16, batch: 4 },
   alexnet: { size: 67, batch: 4 }, vgg16: { size: 32, batch: 4 }, 'small-inception': { size: 8, batch: 4 },
-  'small-resnet': { size: 16, batch: 4 }, mobilenetv2: { size: 16, batch: 4 }, resnet50: { size: 16, batch: 8 },
+  'small-resnet': { size: 16, batch: 4 }, mobilenetv2: { size: 32, batch: 16, learningRate: 1e-5 }, resnet50: { size: 32, batch: 8, learningRate: 1e-5 },
   vgg19: { size: 32, batch: 4 }, inceptionv3: { size: 75, batch: 8 },
 };
 
@@ -43,7 +46,7 @@ describe('every template on webgpu', () => {
   });
 
   it.each(TEMPLATES.map((t) => t.id))('%s trains: the loss falls, tensors and GPU memory stay flat across epochs', async (id) => {
-    const { size, batch } = SETUPS[id] ?? { size: 32, batch: 4 };
+    const { size, batch, learningRate = 1e-4 } = SETUPS[id] ?? { size: 32, batch: 4 };
     const graph = buildTemplate(id, { inputShape: [size, size, 1], classes: 2 });
     // Dropout draws new masks every step, so a dropout network's progress is read in inference
     // mode (the validation pass, over the same images); the others' training loss is exact.
@@ -52,7 +55,7 @@ describe('every template on webgpu', () => {
     const images = Array.from({ length: batch }, (_, i) => i);
     dataset.splits = { train: images, validation: hasDropout ? images : [], test: [] };
     const run = await createTestRun(tf, report, graph, dataset, {
-      epochs: 2, batchSize: batch, shuffle: false, validationSplit: null, optimizer: { name: 'adam', learningRate: 1e-4 },
+      epochs: 2, batchSize: batch, shuffle: false, validationSplit: null, optimizer: { name: 'adam', learningRate },
     });
     const memory: { numTensors: number; numBytes: number; numBytesInGPU: number }[] = [];
     try {
