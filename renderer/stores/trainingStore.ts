@@ -5,12 +5,11 @@ import type { BackendReport } from '../../common/training/backend';
 import { hyperparametersSchema, type HyperparametersInput } from '../../common/training/hyperparameters';
 import type { Diagnosis } from '../../common/training/diagnosis';
 import type { EpochRecord } from '../../common/training/epochRecord';
-import type { RunStatus } from '../../common/training/runSpec';
+import type { RunSpec, RunStatus } from '../../common/training/runSpec';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
 import { appendDecimated, type SeriesPoint } from '../components/charts/seriesPoints';
-
-/** How long a resume waits for a stopped run's process to close. */
+import { useProjectStore } from './projectStore';
 
 /** Points kept per batch-level curve; older points are thinned beyond this. */
 export const BATCH_POINT_LIMIT = 1500;
@@ -79,7 +78,8 @@ function rateChanged(previous: number, next: number): boolean {
  */
 export const useTrainingStore = defineStore('training', () => {
   const activeRunId = ref<string | null>(null);
-  const projectDir = ref<string | undefined>(undefined);
+  /** The project folder the active run lives in: the open project's when it started, kept if another project opens meanwhile. */
+  let activeRunProjectDir: string | undefined;
   const status = ref<TrainingStatus>('idle');
   const startInfo = shallowRef<RunStartInfo | null>(null);
   const progress = ref<RunProgress | null>(null);
@@ -183,15 +183,16 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
-  /** Starts a run of `graph` on a dataset with the form's hyperparameters (or `overrides`). */
+  /** Starts a run of `graph` on a dataset with the form's hyperparameters (or `overrides`), in the open project (or `projectDir`). */
   async function start(options: { graph: ModelGraph; dataset: string; projectDir?: string; name?: string; hyperparameters?: HyperparametersInput }): Promise<string> {
     const hyperparameters = hyperparametersSchema.parse(options.hyperparameters ?? form.value);
+    const projectDir = options.projectDir ?? useProjectStore().dir;
     resetCurves();
     endMessage.value = null;
     status.value = 'starting';
-    projectDir.value = options.projectDir;
+    activeRunProjectDir = projectDir;
     try {
-      const { runId } = await labClient.startRun({ graph: options.graph, dataset: options.dataset, hyperparameters, projectDir: options.projectDir, name: options.name });
+      const { runId } = await labClient.startRun({ graph: options.graph, dataset: options.dataset, hyperparameters, projectDir, name: options.name });
       activeRunId.value = runId;
       if (status.value === 'starting') status.value = 'queued';
       return runId;
@@ -204,7 +205,7 @@ export const useTrainingStore = defineStore('training', () => {
 
   function runRef(): { runId: string; projectDir?: string } {
     if (!activeRunId.value) throw new Error('Expected an active run. Received: activeRunId=null');
-    return { runId: activeRunId.value, projectDir: projectDir.value };
+    return { runId: activeRunId.value, projectDir: activeRunProjectDir };
   }
 
   async function pause(): Promise<void> {
@@ -236,18 +237,24 @@ export const useTrainingStore = defineStore('training', () => {
     status.value = 'queued';
   }
 
-  /** Shows a stored run: its epoch curves, diagnosis-free until it trains again. */
-  async function openRun(runId: string, dir?: string): Promise<void> {
-    const run = await labClient.getRun({ runId, projectDir: dir });
+  /** The stored spec of the active run (what the engine recorded about it so far). */
+  async function activeRunSpec(): Promise<RunSpec> {
+    return (await labClient.getRun(runRef())).spec;
+  }
+
+  /** Shows a stored run of the open project: its epoch curves, diagnosis-free until it trains again. */
+  async function openRun(runId: string): Promise<void> {
+    const projectDir = useProjectStore().dir;
+    const run = await labClient.getRun({ runId, projectDir });
     resetCurves();
     activeRunId.value = runId;
-    projectDir.value = dir;
+    activeRunProjectDir = projectDir;
     status.value = run.spec.status;
     startInfo.value = run.spec.backend ? { backend: run.spec.backend, totalParams: 0, trainExamples: 0, validationExamples: 0, stepsPerEpoch: 0 } : null;
     endMessage.value = run.spec.endReason ? { kind: run.spec.status === 'failed' ? 'failed' : 'done', text: run.spec.endReason } : null;
     for (const record of run.history) addEpochRecord(record);
     if (run.spec.best) markers.value = [...markers.value, { x: run.spec.best.epoch, label: `best ${run.spec.best.monitor}`, kind: 'checkpoint' }];
-    form.value = structuredClone(run.spec.hyperparameters);
+    loadForm(run.spec.hyperparameters);
   }
 
   /** Calls `listener` when a run ends (done or failed); returns the unsubscribe function. */
@@ -261,10 +268,15 @@ export const useTrainingStore = defineStore('training', () => {
     form.value = defaultHyperparameters();
   }
 
+  /** Fills the form with saved hyperparameters (a project's settings, a stored run's). */
+  function loadForm(hyperparameters: HyperparametersInput): void {
+    form.value = structuredClone(hyperparameters);
+  }
+
   labClient.onEvent(handleEvent);
 
   return {
-    activeRunId, projectDir, status, startInfo, progress, batchSeries, epochSeries, markers, diagnosis, endMessage, history, form, formErrors, formValid, isActive, batchEvents,
-    handleEvent, start, pause, resume, stop, resumeFromCheckpoint, openRun, onRunEnded, resetForm,
+    activeRunId, status, startInfo, progress, batchSeries, epochSeries, markers, diagnosis, endMessage, history, form, formErrors, formValid, isActive, batchEvents,
+    handleEvent, start, pause, resume, stop, resumeFromCheckpoint, activeRunSpec, openRun, onRunEnded, resetForm, loadForm,
   };
 });

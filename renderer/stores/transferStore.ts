@@ -93,7 +93,7 @@ export const useTransferStore = defineStore('transfer', () => {
     error.value = null;
     classes.value = datasetClassCount() ?? classes.value;
     try {
-      const all = await labClient.listRuns({ projectDir: useGraphStore().projectDir ?? undefined });
+      const all = await labClient.listRuns({ projectDir: useProjectStore().dir });
       runs.value = all.filter(isFinishedRun);
     } catch (failure) {
       error.value = (failure as Error).message;
@@ -141,7 +141,7 @@ export const useTransferStore = defineStore('transfer', () => {
 
   /** Chooses a run of the project (its best checkpoint unless `checkpoint` says otherwise). */
   function chooseRun(runId: string, checkpoint: 'best' | 'last' = 'best'): Promise<void> {
-    const projectDir = useGraphStore().projectDir;
+    const projectDir = useProjectStore().dir;
     return chooseSource({ runId, checkpoint, ...(projectDir ? { projectDir } : {}) });
   }
 
@@ -206,7 +206,7 @@ export const useTransferStore = defineStore('transfer', () => {
     const graphStore = useGraphStore();
     const ui = useUiStore();
     const coalesceKey = `transfer:${Date.now()}`;
-    graphStore.replaceGraph(result.graph, `start from ${'runId' in chosen ? `run ${chosen.runId}` : 'a model file'}`, coalesceKey);
+    graphStore.openModel(result.graph, `start from ${'runId' in chosen ? `run ${chosen.runId}` : 'a model file'}`, coalesceKey);
     ui.clearSelection();
     ui.requestLayout(coalesceKey);
     if (sourceHasWeights.value) {

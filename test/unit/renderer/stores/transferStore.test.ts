@@ -5,6 +5,7 @@ import type { ModelGraph } from '../../../../common/graph/schema';
 import { buildTemplate } from '../../../../common/templates';
 import { buildTransferGraph } from '../../../../main/transfer/transferGraph';
 import { createFakeLabClient } from '../views/fakeLabClient';
+import { projectAt } from './projectFixture';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
 vi.mock('../../../../renderer/api/labClient', () => ({
@@ -18,6 +19,7 @@ const { useTransferStore, sourceLayersOf } = await import('../../../../renderer/
 const { useGraphStore } = await import('../../../../renderer/stores/graphStore');
 const { useDatasetStore } = await import('../../../../renderer/stores/datasetStore');
 const { useTrainingStore } = await import('../../../../renderer/stores/trainingStore');
+const { useProjectStore } = await import('../../../../renderer/stores/projectStore');
 
 const sourceGraph = buildTemplate('mnist-cnn', { inputShape: [28, 28, 1], classes: 10 });
 const runSummary = (id: string, status: string, epochsCompleted: number): Record<string, unknown> => ({
@@ -39,7 +41,7 @@ beforeEach(() => {
   const datasets = useDatasetStore();
   datasets.datasets = [{ id: 'ds', classes: ['a', 'b', 'c'] } as never];
   datasets.activeId = 'ds';
-  useGraphStore().setProjectDir('/p/demo.modellab');
+  useProjectStore().project = projectAt('/p/demo.modellab');
 });
 
 describe('transferStore', () => {
