@@ -1,14 +1,16 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
 import type { LabEvent } from '../../common/api/events';
 import type { BackendReport } from '../../common/training/backend';
 import { hyperparametersSchema, type HyperparametersInput } from '../../common/training/hyperparameters';
 import type { Diagnosis } from '../../common/training/diagnosis';
 import type { EpochRecord } from '../../common/training/epochRecord';
 import type { RunSpec, RunStatus } from '../../common/training/runSpec';
+import type { TransferSource } from '../../common/training/transferSource';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
 import { appendDecimated, type SeriesPoint } from '../components/charts/seriesPoints';
+import { useGraphStore } from './graphStore';
 import { useProjectStore } from './projectStore';
 
 /** Points kept per batch-level curve; older points are thinned beyond this. */
@@ -90,6 +92,8 @@ export const useTrainingStore = defineStore('training', () => {
   const endMessage = ref<{ kind: 'done' | 'failed'; text: string } | null>(null);
   const history = shallowRef<EpochRecord[]>([]);
   const form = ref<HyperparametersInput>(defaultHyperparameters());
+  /** Initial weights dropped because another model took the canvas, until the form gets new ones or the note is dismissed. */
+  const clearedInitialWeights = ref<TransferSource | null>(null);
   const formErrors = computed(() => validateHyperparameters(form.value));
   const formValid = computed(() => Object.keys(formErrors.value).length === 0);
   const isActive = computed(() => status.value === 'running' || status.value === 'paused' || status.value === 'starting' || status.value === 'queued');
@@ -271,12 +275,26 @@ export const useTrainingStore = defineStore('training', () => {
   /** Fills the form with saved hyperparameters (a project's settings, a stored run's). */
   function loadForm(hyperparameters: HyperparametersInput): void {
     form.value = structuredClone(hyperparameters);
+    clearedInitialWeights.value = null;
   }
+
+  /** Drops the form's initial weights (they were chosen for the model the canvas showed before), remembering them for the note. */
+  function dropInitialWeights(): void {
+    const chosen = form.value.initialWeights;
+    if (chosen === undefined) return;
+    const { initialWeights: _dropped, ...rest } = form.value;
+    form.value = rest;
+    clearedInitialWeights.value = chosen;
+  }
+
+  // Initial weights belong to the graph they were chosen for. Synchronous, so a caller that
+  // switches the model and then chooses weights for the new one (a transfer) keeps them.
+  watch(() => useGraphStore().modelSwitches, dropInitialWeights, { flush: 'sync' });
 
   labClient.onEvent(handleEvent);
 
   return {
-    activeRunId, status, startInfo, progress, batchSeries, epochSeries, markers, diagnosis, endMessage, history, form, formErrors, formValid, isActive, batchEvents,
+    activeRunId, status, startInfo, progress, batchSeries, epochSeries, markers, diagnosis, endMessage, history, form, clearedInitialWeights, formErrors, formValid, isActive, batchEvents,
     handleEvent, start, pause, resume, stop, resumeFromCheckpoint, activeRunSpec, openRun, onRunEnded, resetForm, loadForm,
   };
 });

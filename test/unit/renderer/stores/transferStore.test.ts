@@ -116,6 +116,27 @@ describe('transferStore', () => {
     expect(graphStore.graph).toBe(before);
   });
 
+  it('initial weights belong to the model they were chosen for: edits keep them, another model on the canvas drops them and says so', async () => {
+    const graphStore = useGraphStore();
+    const transfer = useTransferStore();
+    const training = useTrainingStore();
+    await transfer.openDialog();
+    await transfer.chooseRun('run-a');
+    transfer.create();
+    const chosen = { runId: 'run-a', checkpoint: 'best', projectDir: '/p/demo.modellab' };
+    expect(training.form.initialWeights).toEqual(chosen);
+    graphStore.renameModel('still_the_transfer_model');
+    graphStore.addLayer('Dropout', { x: 0, y: 0 });
+    expect(training.form.initialWeights).toEqual(chosen);
+    graphStore.openModel(buildTemplate('lenet5', { inputShape: [28, 28, 1], classes: 10 }), 'open template LeNet-5');
+    expect(training.form.initialWeights).toBeUndefined();
+    expect(training.clearedInitialWeights).toEqual(chosen);
+    // A new transfer chooses weights for its own model again.
+    await transfer.chooseRun('run-a', 'last');
+    transfer.create();
+    expect(training.form.initialWeights).toEqual({ ...chosen, checkpoint: 'last' });
+  });
+
   it('builds on a model file; one without weights is not used as initial weights', async () => {
     fake.client.importModel.mockResolvedValue({ format: 'keras-json', graph: sourceGraph, hasWeights: false, modelCard: null });
     const transfer = useTransferStore();
