@@ -79,6 +79,17 @@ describe('TrainView', () => {
     expect(wrapper.get('[data-testid="train-blocker"]').text()).toBe(`Training takes a model with one input and one output; this one has 1 input and 2 outputs (${head?.name}, add).`);
   });
 
+  it('shows a failure to start once', async () => {
+    const message = 'Expected input layer input_1 to take the images of bars (28x28x1). Received: shape=[32,32,1]';
+    fake.client.startRun.mockRejectedValue(new Error(message));
+    const wrapper = await mountView();
+    await wrapper.get('[data-testid="train-start"]').trigger('click');
+    await flushPromises();
+    const shown = wrapper.findAll('p').filter((paragraph) => paragraph.text().includes(message));
+    expect(shown).toHaveLength(1);
+    expect(wrapper.get('[data-testid="run-status"]').text()).toBe('Failed');
+  });
+
   it('switching the optimizer brings its Keras defaults', async () => {
     const wrapper = await mountView();
     await wrapper.get('[data-testid="hp-optimizer"]').setValue('sgd');
