@@ -130,6 +130,11 @@ export const useTrainingStore = defineStore('training', () => {
     triggerRef(epochSeries);
   }
 
+  /** Moves the best-checkpoint marker to `epoch` (one marker: the best so far). */
+  function markBest(epoch: number, monitor: string, value: number | null): void {
+    markers.value = [...markers.value.filter((marker) => marker.kind !== 'checkpoint'), { x: epoch, label: `best ${monitor}${value === null ? '' : ` ${value.toFixed(4)}`}`, kind: 'checkpoint' }];
+  }
+
   /** Applies one lab event to the store; events of other runs are ignored. */
   function handleEvent(event: LabEvent): void {
     if (!event.type.startsWith('run.') || !('runId' in event) || event.runId !== activeRunId.value) return;
@@ -163,9 +168,7 @@ export const useTrainingStore = defineStore('training', () => {
         if (progress.value) progress.value = { ...progress.value, epochs: event.epochs, epoch: event.record.epoch };
         break;
       case 'run.checkpoint':
-        if (event.kind === 'best') {
-          markers.value = [...markers.value.filter((marker) => marker.kind !== 'checkpoint'), { x: event.epoch, label: `best ${event.monitor}${event.value === null ? '' : ` ${event.value.toFixed(4)}`}`, kind: 'checkpoint' }];
-        }
+        if (event.kind === 'best') markBest(event.epoch, event.monitor, event.value);
         break;
       case 'run.status':
         status.value = event.status;
@@ -173,6 +176,8 @@ export const useTrainingStore = defineStore('training', () => {
       case 'run.done':
         status.value = event.reason === 'stopped' ? 'stopped' : 'completed';
         endMessage.value = { kind: 'done', text: event.message };
+        // The best epoch as run.json records it, whatever checkpoint events arrived before.
+        if (event.best) markBest(event.best.epoch, event.best.monitor, event.best.value);
         if (event.reason === 'early_stopping') {
           markers.value.push({ x: event.epochsCompleted, label: 'early stop', kind: 'phase' });
           triggerRef(markers);
@@ -257,7 +262,7 @@ export const useTrainingStore = defineStore('training', () => {
     startInfo.value = run.spec.backend ? { backend: run.spec.backend, totalParams: 0, trainExamples: 0, validationExamples: 0, stepsPerEpoch: 0 } : null;
     endMessage.value = run.spec.endReason ? { kind: run.spec.status === 'failed' ? 'failed' : 'done', text: run.spec.endReason } : null;
     for (const record of run.history) addEpochRecord(record);
-    if (run.spec.best) markers.value = [...markers.value, { x: run.spec.best.epoch, label: `best ${run.spec.best.monitor}`, kind: 'checkpoint' }];
+    if (run.spec.best) markBest(run.spec.best.epoch, run.spec.best.monitor, run.spec.best.value);
     loadForm(run.spec.hyperparameters);
   }
 
