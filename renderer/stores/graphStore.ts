@@ -230,6 +230,18 @@ export const useGraphStore = defineStore('graph', () => {
     commit(next, { label: 'move', coalesceKey: `move:${[...positions.keys()].sort().join(',')}` });
   }
 
+  /**
+   * Moves nodes as part of the edit just made (the room an inserted or opened layer needs):
+   * no undo step of its own, so one undo takes back the edit and the room it made.
+   */
+  function amendPositions(positions: ReadonlyMap<string, Position>): void {
+    if (positions.size === 0) return;
+    setCurrent({ ...graph.value, nodes: graph.value.nodes.map((node) => {
+      const position = positions.get(node.id);
+      return position ? { ...node, position: { x: Math.round(position.x), y: Math.round(position.y) } } : node;
+    }) });
+  }
+
   /** Sets one Keras argument; `undefined` returns it to the Keras default. */
   function setParam(nodeId: string, field: string, value: unknown): void {
     commit(applyGraphEdits(graph.value, [{ kind: 'setParam', nodeId, field, value }]), { label: `set ${field}`, coalesceKey: `param:${nodeId}:${field}` });
@@ -372,6 +384,7 @@ export const useGraphStore = defineStore('graph', () => {
     applyFix,
     removeElements,
     moveNodes,
+    amendPositions,
     setParam,
     setTrainable,
     renameNode,
