@@ -75,9 +75,15 @@ export const useTransferStore = defineStore('transfer', () => {
   const error = ref<string | null>(null);
   /** Increases per preview request, so an older answer arriving late is dropped. */
   let previewRequest = 0;
+  /** The preview request in flight (or the last one): Create waits for it. */
+  let previewing: Promise<void> = Promise.resolve();
 
   const layers = computed(() => (sourceGraph.value ? sourceLayersOf(sourceGraph.value) : []));
-  const canCreate = computed(() => preview.value !== null && !loading.value && error.value === null);
+  /**
+   * Create stays enabled while a preview is on its way: a field commits when it loses focus
+   * to the Create button, and that click must not land on a button the commit just disabled.
+   */
+  const canCreate = computed(() => source.value !== null && error.value === null && (preview.value !== null || loading.value));
 
   /** Class count of the project's active dataset, or null when there is none. */
   function datasetClassCount(): number | null {
@@ -105,7 +111,12 @@ export const useTransferStore = defineStore('transfer', () => {
   }
 
   /** Loads a source's graph, finds its default cut (before the classifier head) and previews. */
-  async function chooseSource(next: TransferSource): Promise<void> {
+  function chooseSource(next: TransferSource): Promise<void> {
+    previewing = loadSource(next);
+    return previewing;
+  }
+
+  async function loadSource(next: TransferSource): Promise<void> {
     source.value = next;
     sourceGraph.value = null;
     preview.value = null;
@@ -151,7 +162,12 @@ export const useTransferStore = defineStore('transfer', () => {
   }
 
   /** Asks the lab for the transfer model of the current choices. */
-  async function refreshPreview(): Promise<void> {
+  function refreshPreview(): Promise<void> {
+    previewing = requestPreview();
+    return previewing;
+  }
+
+  async function requestPreview(): Promise<void> {
     const current = source.value;
     if (!current) return;
     const request = ++previewRequest;
@@ -197,9 +213,14 @@ export const useTransferStore = defineStore('transfer', () => {
 
   /**
    * Replaces the design graph with the previewed model (one undo step, its layout
-   * included) and makes the source the Train form's initial weights.
+   * included) and makes the source the Train form's initial weights. A preview still on
+   * its way (the last edit of a field) is waited for, so the model has every choice made.
    */
-  function create(): void {
+  async function create(): Promise<void> {
+    for (let waited = previewing; ; waited = previewing) {
+      await waited;
+      if (waited === previewing) break;
+    }
     const result = preview.value;
     const chosen = source.value;
     if (!result || !chosen) return;

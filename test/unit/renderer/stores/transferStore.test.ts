@@ -105,7 +105,7 @@ describe('transferStore', () => {
     const transfer = useTransferStore();
     await transfer.openDialog();
     await transfer.chooseRun('run-a', 'last');
-    transfer.create();
+    await transfer.create();
     expect(transfer.dialogOpen).toBe(false);
     expect(graphStore.graph.nodes.map((node) => [node.name, node.trainable])).toEqual([
       ['input_1', true], ['conv2d', false], ['max_pooling2d', false], ['conv2d_1', false], ['max_pooling2d_1', false], ['global_average_pooling2d', true], ['dense_2', true],
@@ -122,7 +122,7 @@ describe('transferStore', () => {
     const training = useTrainingStore();
     await transfer.openDialog();
     await transfer.chooseRun('run-a');
-    transfer.create();
+    await transfer.create();
     const chosen = { runId: 'run-a', checkpoint: 'best', projectDir: '/p/demo.modellab' };
     expect(training.form.initialWeights).toEqual(chosen);
     graphStore.renameModel('still_the_transfer_model');
@@ -133,7 +133,7 @@ describe('transferStore', () => {
     expect(training.clearedInitialWeights).toEqual(chosen);
     // A new transfer chooses weights for its own model again.
     await transfer.chooseRun('run-a', 'last');
-    transfer.create();
+    await transfer.create();
     expect(training.form.initialWeights).toEqual({ ...chosen, checkpoint: 'last' });
   });
 
@@ -145,7 +145,7 @@ describe('transferStore', () => {
     expect(fake.client.importModel).toHaveBeenCalledWith({ path: '/models/arch.json' });
     expect(transfer.sourceHasWeights).toBe(false);
     expect(transfer.preview).not.toBeNull();
-    transfer.create();
+    await transfer.create();
     expect(useTrainingStore().form.initialWeights).toBeUndefined();
     expect(useGraphStore().graph.name).toBe(`${sourceGraph.name}_transfer`);
   });

@@ -87,6 +87,26 @@ describe('TransferDialog', () => {
     wrapper.unmount();
   });
 
+  it('one click creates the model right after a field is edited, with the edited value', async () => {
+    const wrapper = await mountLauncher();
+    await wrapper.get('[data-testid="transfer-run-select"]').setValue('run-a');
+    await flushPromises();
+    // The field commits when it loses focus to the button: its preview is still on its way when the click lands.
+    let answer: () => void = () => undefined;
+    const preview = buildTransferGraph(sourceGraph, { classes: 4, freeze: 'all', headDropout: 0.3 });
+    fake.client.createTransferGraph.mockImplementationOnce(() => new Promise((resolve) => (answer = () => resolve(preview))));
+    const dropout = wrapper.get('[data-testid="transfer-head-dropout"]');
+    (dropout.element as HTMLInputElement).value = '0.3';
+    await dropout.trigger('change');
+    await wrapper.get('[data-testid="transfer-create"]').trigger('click');
+    answer();
+    await flushPromises();
+    expect(wrapper.find('[data-testid="transfer-dialog"]').exists()).toBe(false);
+    const head = useGraphStore().graph.nodes.find((node) => node.type === 'Dropout');
+    expect(head?.params['rate']).toBe(0.3);
+    wrapper.unmount();
+  });
+
   it('chooses a model file with the native dialog and shows the lab\'s error for it', async () => {
     fake.client.showOpenDialog.mockResolvedValue({ status: 'selected', paths: ['/models/base.h5'] });
     fake.client.importModel.mockRejectedValue(new Error('Expected a Keras HDF5 file. Received: path="/models/base.h5"'));
