@@ -75,7 +75,7 @@ async function expectApart(when: string): Promise<void> {
 async function openProject(dir: string, modelName: string): Promise<void> {
   const event: LabEvent = { type: 'menu.command', command: 'file.openRecent', path: dir };
   app.service.context.emit(event);
-  await until(async () => (await page.getByTestId('title-model').textContent()) === modelName, 15_000, `${modelName} to open`);
+  await until(async () => (await page.getByTestId('model-name').inputValue()) === modelName, 15_000, `${modelName} to open`);
   await page.waitForTimeout(800);
 }
 

@@ -12,7 +12,7 @@ let app: StartedApp;
 let page: Page;
 let projectDir: string;
 
-const titleModel = (): Promise<string | null> => page.getByTestId('title-model').textContent();
+const titleModel = (): Promise<string | null> => page.getByTestId('model-name').inputValue();
 
 /** Reloads the tab and waits for the startup project to open again. */
 async function reload(hash = ''): Promise<void> {
