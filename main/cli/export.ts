@@ -3,6 +3,7 @@ import { LabError, received } from '../../common/errors';
 import { exportFormatSchema, type ExportResult } from '../../common/api/methods/models';
 import type { CliCommand } from './command';
 import { GRAPH_SOURCE_HELP, GRAPH_SOURCE_OPTIONS, loadGraphArgument, parseCommandArgs } from './graphArgument';
+import { describeVerification } from '../../common/text/describeVerification';
 
 const HELP = `Usage: model-lab export <run-id | graph.json | template-id> --format FORMAT --out PATH [options]
 
@@ -27,7 +28,7 @@ function describe(result: ExportResult): string {
   const lines = [`Exported ${result.format}:`, ...result.files.map((file) => `  ${file}`)];
   const v = result.verification;
   if (v === null) lines.push('Verification: not applicable (no weights in this format)');
-  else lines.push(`Verified with ${v.runtime} on ${v.samples} ${v.inputs === 'test-split' ? 'held-out test images' : 'deterministic random inputs'}: max |difference| ${v.maxAbsDiff.toExponential(3)} (bound ${v.tolerance})`);
+  else lines.push(describeVerification(v));
   lines.push(...result.warnings.map((warning) => `Warning: ${warning}`));
   return `${lines.join('\n')}\n`;
 }
