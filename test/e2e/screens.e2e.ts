@@ -62,6 +62,18 @@ describe('the smallest window, 1280×720', () => {
     }, 30_000);
   }
 
+  it('the Summary panel shows every output shape in full, at the narrowest side panel', async () => {
+    await page.getByTestId('nav-design').click();
+    await page.getByTestId('panel-summary').click();
+    await page.getByTestId('summary').waitFor();
+    const cut = await page.locator('[data-testid="summary-shape"]').evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell.textContent));
+    const shapes = await page.locator('[data-testid="summary-shape"]').allTextContents();
+    await app.screenshot('screens-1280x720-summary');
+    expect(shapes).toContain('(None, 13, 13, 32)');
+    expect(cut).toEqual([]);
+    await page.getByTestId('panel-inspector').click();
+  }, 30_000);
+
   it('design with a layer selected: the toolbar keeps Group, Delete and the inspector its fields', async () => {
     await page.getByTestId('nav-design').click();
     await page.locator('.vue-flow__node-layer').first().click();
