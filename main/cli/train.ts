@@ -12,6 +12,7 @@ import type { LabService } from '../api/labService';
 import type { CliCommand, CliIo } from './command';
 import { loadGraphArgument, parseCommandArgs } from './graphArgument';
 import { parseTransferSourceArgument } from './transferSourceArgument';
+import { RUN_PLACE_HELP, RUN_PLACE_OPTIONS, projectDirOf, resolveRunPlace, writingRunLine } from './runPlace';
 
 const HELP = `Usage: model-lab train <graph.json | template-id> --data <dataset-id | folder> [options]
 
@@ -30,8 +31,8 @@ epoch. Ctrl-C stops at the next batch and keeps the best and last checkpoints.
   --early-stop N       stop after N epochs without val_loss improvement (restores the best weights)
   --seed N             seed of weights, shuffling and augmentation (default 42)
   --backend NAME       ${backendNameSchema.options.join(', ')} (default: best available)
-  --project DIR        keep the run in this project's runs/ folder
-  --initial-weights S  start from a run's best checkpoint (run id, of --project when given)
+${RUN_PLACE_HELP}
+  --initial-weights S  start from a run's best checkpoint (a run id, of the same project)
                        or a model file (.h5, .keras, model.json): every layer with the same
                        name and weight shapes takes its weights (see \`model-lab transfer\`)
   --name TEXT          run name
@@ -50,7 +51,7 @@ const OPTIONS = {
   'early-stop': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
-  project: { type: 'string' },
+  ...RUN_PLACE_OPTIONS,
   'initial-weights': { type: 'string' },
   name: { type: 'string' },
   input: { type: 'string' },
@@ -235,7 +236,10 @@ export const trainCommand: CliCommand = {
       throw new LabError('API_BAD_INPUT', `Expected --backend to be one of ${backendNameSchema.options.join(', ')}. ${received('backend', values.backend)}`, { field: 'backend' });
     }
     const hyperparameters = hyperparametersFrom(values);
-    if (values['initial-weights'] !== undefined) hyperparameters.initialWeights = await parseTransferSourceArgument(values['initial-weights'], values.project);
+    const place = await resolveRunPlace(values);
+    // Before the data import or the backend speak: where the run goes is the first thing said.
+    (values.json ? io.err : io.out)(`${writingRunLine(place)}\n`);
+    if (values['initial-weights'] !== undefined) hyperparameters.initialWeights = await parseTransferSourceArgument(values['initial-weights'], place.projectDir);
     const service = await serviceFactory();
     const data = await resolveData(service, values.data, io, values.json === true);
     const graph = await loadGraphArgument(positionals[0], {
@@ -244,7 +248,7 @@ export const trainCommand: CliCommand = {
     }, serviceFactory);
     const { runId, runDir } = await service.call('startRun', {
       graph, dataset: data.dataset, hyperparameters,
-      ...(values.project !== undefined ? { projectDir: values.project } : {}),
+      ...projectDirOf(place),
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(backend?.success ? { backend: backend.data } : {}),
     });
@@ -254,7 +258,7 @@ export const trainCommand: CliCommand = {
       if (interrupted) process.exit(130);
       interrupted = true;
       io.err('\nStopping at the next batch (Ctrl-C again to quit at once)...\n');
-      void service.call('stopRun', { runId, ...(values.project !== undefined ? { projectDir: values.project } : {}) }).catch(() => undefined);
+      void service.call('stopRun', { runId, ...projectDirOf(place) }).catch(() => undefined);
     };
     process.on('SIGINT', onSigint);
     try {
