@@ -124,4 +124,11 @@ describe('TrainView', () => {
     await flushPromises();
     expect(wrapper.get('[data-testid="fit-warning"]').text()).toContain('28×28×1');
   });
+
+  it('warns when the model has more outputs than the data has classes, as the engine refuses that too', async () => {
+    const wrapper = await mountView();
+    useDatasetStore().datasets = [{ ...dataset, classes: ['a', 'b', 'c', 'd'] } as never];
+    await flushPromises();
+    expect(wrapper.get('[data-testid="fit-warning"]').text()).toContain('the model has 10 outputs for 4 classes');
+  });
 });
