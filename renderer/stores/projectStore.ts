@@ -23,8 +23,8 @@ export const DRAFT_STORAGE_KEY = 'model-lab:graph-draft';
 /** Quiet time after the last edit before the project is written. */
 export const AUTOSAVE_DELAY_MS = 1500;
 
-/** Where the last autosave went. */
-export type AutosaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; target: 'project' | 'draft'; at: Date } | { kind: 'failed'; message: string };
+/** Where the last autosave went, or that an edit is waiting for its quiet time (so not saved yet). */
+export type AutosaveState = { kind: 'idle' } | { kind: 'pending' } | { kind: 'saving' } | { kind: 'saved'; target: 'project' | 'draft'; at: Date } | { kind: 'failed'; message: string };
 
 /** The guided path's steps, in order; each names the view it happens in. */
 export const ONBOARDING_STEPS = [
@@ -134,6 +134,8 @@ export const useProjectStore = defineStore('project', () => {
   /** Autosaves after `AUTOSAVE_DELAY_MS` of quiet; each call restarts the wait. */
   function scheduleAutosave(): void {
     clearTimeout(autosaveTimer);
+    // The edit is not written yet: the status bar must not keep saying "Saved" meanwhile.
+    autosave.value = { kind: 'pending' };
     autosaveTimer = setTimeout(() => void autosaveNow(), AUTOSAVE_DELAY_MS);
   }
 

@@ -164,6 +164,20 @@ describe('the project owns its folder and its saving', () => {
     expect(store.project?.project.graph?.name).toBe('edited');
   });
 
+  it('calls an edit saved only once project.json holds it: while it waits for its quiet time the status says so', async () => {
+    fake.client.openProject.mockResolvedValue(project('/kept.modellab'));
+    const store = useProjectStore();
+    await store.open('/kept.modellab');
+    await store.save();
+    expect(store.autosave).toMatchObject({ kind: 'saved', target: 'project' });
+    useGraphStore().renameModel('edited');
+    store.graphEdited();
+    expect(store.autosave).toEqual({ kind: 'pending' });
+    await store.flushAutosave();
+    expect(fake.client.saveProject.mock.calls.at(-2)?.[0]).toMatchObject({ dir: '/kept.modellab', graph: { name: 'edited' } });
+    expect(store.autosave).toMatchObject({ kind: 'saved', target: 'project' });
+  });
+
   it("opening another project first writes the current project's pending edits into it", async () => {
     fake.client.openProject.mockImplementation(async ({ dir }: { dir: string }) => project(dir));
     const store = useProjectStore();
