@@ -41,7 +41,7 @@ function runEnd(runId: () => string): Promise<LabEvent> {
 beforeAll(async () => {
   fixtureRoot = mkdtempSync(path.join(os.tmpdir(), 'model-lab-transfer-'));
   const imagesDir = await writeImageFolder(path.join(fixtureRoot, 'bars3'), Array.from({ length: CLASSES }, (_, label) => `bar${label}`), PER_CLASS, barImage);
-  app = await startApp({ allowedRoots: [fixtureRoot], viewport: { width: 1500, height: 1000 } });
+  app = await startApp({ allowedRoots: [fixtureRoot] });
   page = app.page;
   expect(await waitForStartup(page, 60_000)).toBe('ready');
 
