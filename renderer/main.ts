@@ -6,7 +6,7 @@ import './styles/theme.css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
-import { readDraft } from './composables/useAutosave';
+import { readDraft } from './stores/projectStore';
 import { useGraphStore } from './stores/graphStore';
 
 /** Renderer entry: Pinia, the last draft (if any), then the shell. */

@@ -152,6 +152,23 @@ function renumberInputs(info: NodeInfo): GraphEdit[] {
   return edits;
 }
 
+/** `input 0` / `inputs 0 and 2`. */
+function inputPositions(positions: readonly number[]): string {
+  if (positions.length === 1) return `input ${positions[0]}`;
+  return `inputs ${positions.slice(0, -1).join(', ')} and ${positions[positions.length - 1]}`;
+}
+
+/** Names the inputs of a merge that are not connected yet, and what the connected ones come from. */
+function missingInputsMessage(info: NodeInfo, min: number, nodesById: Map<string, GraphNode>): string {
+  const taken = new Set(info.inputs.map((edge) => edge.targetIndex));
+  const highest = info.inputs.reduce((most, edge) => Math.max(most, edge.targetIndex), -1);
+  const missing: number[] = [];
+  for (let position = 0; position < Math.max(min, highest + 1); position++) if (!taken.has(position)) missing.push(position);
+  const connected = info.inputs.map((edge) => `input ${edge.targetIndex} comes from ${nodesById.get(edge.source)?.name ?? edge.source}`).join('; ');
+  const verb = missing.length === 1 ? 'is' : 'are';
+  return `${layerLabel(info.node)} needs at least ${min} inputs: ${inputPositions(missing)} ${verb} not connected${connected ? ` (${connected})` : ''}. Connect a layer to input ${missing[0] ?? info.inputs.length}.`;
+}
+
 /** Checks the number and numbering of each node's inputs against its arity. */
 function checkArity(infos: Map<string, NodeInfo>, nodesById: Map<string, GraphNode>, problems: GraphProblem[]): void {
   for (const info of infos.values()) {
@@ -180,8 +197,10 @@ function checkArity(infos: Map<string, NodeInfo>, nodesById: Map<string, GraphNo
       continue;
     }
     if (count < min) {
-      problems.push(problem({ code: 'GRAPH_INVALID', severity: 'error', nodeId: node.id, message: `${layerLabel(node)} needs at least ${min} inputs; it has ${count}. Connect another layer to it.` }));
+      problems.push(problem({ code: 'GRAPH_INVALID', severity: 'error', nodeId: node.id, message: missingInputsMessage(info, min, nodesById) }));
       info.inputsOk = false;
+      // Which positions are taken says nothing yet: the missing input is the problem to name.
+      continue;
     }
     if (count > max) {
       const extra = info.inputs.slice(max);
@@ -311,19 +330,24 @@ function pruneDownstream(infos: Map<string, NodeInfo>, ordered: Set<string>): Se
   return pruned;
 }
 
-/** Ids reachable from the Input layers along the edges. */
-function reachableFromInputs(infos: Map<string, NodeInfo>, inputs: readonly string[]): Set<string> {
-  const reached = new Set<string>(inputs);
-  const queue = [...inputs];
+/** The starts and every id reached from them by repeatedly taking `next` (a breadth-first walk). */
+function walk(starts: readonly string[], next: (id: string) => readonly string[]): Set<string> {
+  const reached = new Set<string>(starts);
+  const queue = [...starts];
   for (let head = 0; head < queue.length; head++) {
-    for (const edge of infos.get(queue[head] as string)?.outputs ?? []) {
-      if (!reached.has(edge.target)) {
-        reached.add(edge.target);
-        queue.push(edge.target);
+    for (const id of next(queue[head] as string)) {
+      if (!reached.has(id)) {
+        reached.add(id);
+        queue.push(id);
       }
     }
   }
   return reached;
+}
+
+/** Ids reachable from the Input layers along the edges. */
+function reachableFromInputs(infos: Map<string, NodeInfo>, inputs: readonly string[]): Set<string> {
+  return walk(inputs, (id) => (infos.get(id)?.outputs ?? []).map((edge) => edge.target));
 }
 
 /** The fixes for a Dense layer fed a feature map: Flatten first, global pooling as the alternative. */
@@ -380,6 +404,40 @@ function skipFlattenFix(info: NodeInfo, infos: Map<string, NodeInfo>, shapes: Ma
 }
 
 /**
+ * The layers with `padding: 'valid'` on the branch that ends in `edge`, nearest first,
+ * each with the shape `edge` would carry were that layer's padding 'same'. The branch is
+ * the single-input chain up from the edge's source that feeds nothing else: a layer
+ * shared with another branch would change that one too.
+ */
+function paddingSameCandidates(edge: GraphEdge, infos: Map<string, NodeInfo>, shapes: Map<string, Shape>): { node: GraphNode; shape: Shape }[] {
+  const branch: NodeInfo[] = [];
+  for (let info = infos.get(edge.source); info && info.inputs.length === 1 && (branch.length === 0 || info.outputs.length === 1); info = infos.get(info.inputs[0]?.source ?? '')) {
+    branch.push(info);
+  }
+  const candidates: { node: GraphNode; shape: Shape }[] = [];
+  branch.forEach((candidate, index) => {
+    const { spec, params, node } = candidate;
+    const inputShape = shapes.get(candidate.inputs[0]?.source ?? '');
+    if (!spec || !params || params['padding'] !== 'valid' || !inputShape) return;
+    const same = resolveLayerParams(spec, { ...node.params, padding: 'same' });
+    if (same.errors.length > 0) return;
+    try {
+      let shape = spec.outputShape([inputShape], same.params);
+      // Down the branch again to the merge, each layer on the new shape.
+      for (let below = index - 1; below >= 0; below--) {
+        const next = branch[below] as NodeInfo;
+        if (!next.spec || !next.params) return;
+        shape = next.spec.outputShape([shape], next.params);
+      }
+      candidates.push({ node, shape });
+    } catch {
+      // The layers below do not take the new shape: no fix here.
+    }
+  });
+  return candidates;
+}
+
+/**
  * The editor analyses half-built graphs on every keystroke, so a layer spec that fails
  * unexpectedly becomes an `INTERNAL` problem on its node instead of breaking the editor.
  */
@@ -405,7 +463,7 @@ function inferNode(info: NodeInfo, infos: Map<string, NodeInfo>, shapes: Map<str
     shape = spec.outputShape(inputShapes, params);
   } catch (thrown) {
     const error = asLabError(thrown);
-    const merge = error.code === 'SHAPE_MISMATCH' ? mergeMismatchProblems(info.node, info.inputs, inputShapes, nodesById) : [];
+    const merge = error.code === 'SHAPE_MISMATCH' ? mergeMismatchProblems(info.node, info.inputs, inputShapes, nodesById, (edge) => paddingSameCandidates(edge, infos, shapes)) : [];
     if (merge.length > 0) {
       problems.push(...merge.map(problem));
     } else {
@@ -424,6 +482,82 @@ function inferNode(info: NodeInfo, infos: Map<string, NodeInfo>, shapes: Map<str
     problems.push(problem({ code: error.code, severity: 'error', nodeId: node.id, message: `${layerLabel(node)}: ${error.message}` }));
     return { shape };
   }
+}
+
+/**
+ * The implicit output among the layers that feed nothing: the one farthest from the
+ * inputs (the classifier head, where a forgotten branch is usually shorter), the later
+ * one in topological order on a tie. Empty when there is none.
+ */
+function deepest(sinks: readonly string[], order: readonly string[], infos: Map<string, NodeInfo>): string[] {
+  if (sinks.length <= 1) return [...sinks];
+  const depth = new Map<string, number>();
+  for (const id of order) {
+    const info = infos.get(id) as NodeInfo;
+    depth.set(id, info.inputs.reduce((most, edge) => Math.max(most, (depth.get(edge.source) ?? 0) + 1), 0));
+  }
+  let best = sinks[0] as string;
+  for (const id of sinks) if ((depth.get(id) ?? 0) >= (depth.get(best) ?? 0)) best = id;
+  return [best];
+}
+
+/** Every node upstream of `start` (and `start` itself), following inputs. */
+function ancestorsOf(start: string, infos: Map<string, NodeInfo>): Set<string> {
+  return walk([start], (id) => (infos.get(id)?.inputs ?? []).map((edge) => edge.source));
+}
+
+/**
+ * A layer that feeds nothing and is not an output: Keras would make it one more output
+ * of the model, and training (one output) refuses it. Fixes, best first: connect it where
+ * one of its inputs already goes (a residual Add drawn but not wired into the path), delete
+ * it with the part of its branch that feeds nothing else, or make it an output on purpose.
+ */
+function danglingBranchProblem(info: NodeInfo, infos: Map<string, NodeInfo>, outputs: readonly string[], shapes: Map<string, Shape>, order: readonly string[]): GraphProblem {
+  const { node } = info;
+  const outputNames = outputs.map((id) => infos.get(id)?.node.name ?? id).join(', ');
+  const fixes: GraphFix[] = [];
+
+  // Connect: a consumer of one of this node's sources, taking the same shape, that is not upstream of it.
+  const upstream = ancestorsOf(node.id, infos);
+  const shape = shapes.get(node.id);
+  const reroute = info.inputs
+    .flatMap((input) => (infos.get(input.source)?.outputs ?? []).map((out) => ({ input, out })))
+    .find(({ input, out }) => out.target !== node.id && !upstream.has(out.target) && shape !== undefined && formatShape(shapes.get(input.source) ?? []) === formatShape(shape));
+  if (reroute) {
+    const source = infos.get(reroute.input.source)?.node.name ?? reroute.input.source;
+    const target = infos.get(reroute.out.target)?.node.name ?? reroute.out.target;
+    fixes.push({
+      label: `Connect ${node.name} to ${target} in place of ${source}`,
+      edits: [{ kind: 'removeEdge', edgeId: reroute.out.id }, { kind: 'addEdge', source: node.id, target: reroute.out.target, targetIndex: reroute.out.targetIndex }],
+    });
+  }
+
+  // Delete: this node and the layers above it that feed only the deleted ones (Inputs stay).
+  const removed = new Set([node.id]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const candidate of infos.values()) {
+      if (removed.has(candidate.node.id) || isInputSpec(candidate.spec) || candidate.outputs.length === 0) continue;
+      if (candidate.outputs.every((edge) => removed.has(edge.target))) {
+        removed.add(candidate.node.id);
+        grew = true;
+      }
+    }
+  }
+  const ordered = order.filter((id) => removed.has(id)).map((id) => (infos.get(id) as NodeInfo).node);
+  fixes.push({
+    label: ordered.length === 1 ? `Delete ${node.name}` : `Delete the branch ${ordered.map((entry) => entry.name).join(' → ')}`,
+    edits: ordered.map((entry) => ({ kind: 'removeNode', nodeId: entry.id })),
+  });
+
+  fixes.push({ label: `Make ${node.name} an output of the model`, edits: [{ kind: 'setOutputs', nodeIds: [...outputs, node.id] }] });
+  const [fix, ...alternatives] = fixes;
+  return problem({
+    code: 'GRAPH_DANGLING', severity: 'error', nodeId: node.id,
+    message: `${layerLabel(node)}'s output is connected to nothing, so it would become ${outputs.length === 1 ? 'a second' : 'another'} output of the model beside ${outputNames}. Connect it to the next layer, delete it, or make it an output.`,
+    fix,
+    alternatives,
+  });
 }
 
 /**
@@ -477,7 +611,14 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
   }
   totals.total = totals.trainable + totals.nonTrainable;
 
-  const outputs = order.filter((id) => reached.has(id) && (infos.get(id) as NodeInfo).outputs.length === 0 && !isInputSpec(infos.get(id)?.spec));
+  const sinks = order.filter((id) => reached.has(id) && (infos.get(id) as NodeInfo).outputs.length === 0 && !isInputSpec(infos.get(id)?.spec));
+  const chosen = (graph.outputs ?? []).filter((id) => reached.has(id) && !isInputSpec(infos.get(id)?.spec));
+  const outputs = chosen.length > 0 ? chosen : deepest(sinks, order, infos);
+  if (!cyclic) {
+    for (const id of sinks) {
+      if (!outputs.includes(id)) problems.push(danglingBranchProblem(infos.get(id) as NodeInfo, infos, outputs, shapes, order));
+    }
+  }
   if (!cyclic && inputs.length > 0 && outputs.length === 0 && graph.nodes.length > 0) {
     problems.push(problem({ code: 'GRAPH_NO_OUTPUT', severity: 'error', message: 'The model has no output: connect at least one layer after an Input.' }));
   }

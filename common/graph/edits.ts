@@ -51,14 +51,21 @@ export function createNode(graph: ModelGraph, type: string, params: Record<strin
   return { graph: { ...graph, nodes: [...graph.nodes, node] }, node };
 }
 
-/** Removes the nodes and every edge touching them. Unknown ids are ignored. */
+/** `graph` with its chosen outputs set to `nodeIds` (none: the output is found by the analysis again). */
+export function withOutputs(graph: ModelGraph, nodeIds: readonly string[]): ModelGraph {
+  const { outputs: _previous, ...rest } = graph;
+  return nodeIds.length > 0 ? { ...rest, outputs: [...nodeIds] } : rest;
+}
+
+/** Removes the nodes and every edge touching them (and them from the chosen outputs). Unknown ids are ignored. */
 export function removeNodes(graph: ModelGraph, nodeIds: Iterable<string>): ModelGraph {
   const removed = new Set(nodeIds);
-  return {
+  const next = {
     ...graph,
     nodes: graph.nodes.filter((n) => !removed.has(n.id)),
     edges: graph.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)),
   };
+  return graph.outputs ? withOutputs(next, graph.outputs.filter((id) => !removed.has(id))) : next;
 }
 
 /** Largest number of inputs the catalog allows for `type` (1 for unknown types, the common case). */
@@ -150,6 +157,9 @@ export function applyGraphEdit(graph: ModelGraph, edit: GraphEdit): ModelGraph {
       return removeNodes(graph, [edit.nodeId]);
     case 'addEdge':
       return connect(graph, edit.source, edit.target, edit.targetIndex);
+    case 'setOutputs':
+      for (const nodeId of edit.nodeIds) requireNode(graph, nodeId);
+      return withOutputs(graph, edit.nodeIds);
   }
 }
 

@@ -8,7 +8,16 @@ import { formatShape, shapesEqual, type Shape } from './shape';
  * that makes it match: for element-wise merges (Add, Subtract, ...) a 1x1 Conv2D (the
  * ResNet shortcut projection) or a Dense projection; for a channel Concatenate a
  * pooling that shrinks the larger feature map (a strided 1x1 Conv2D as the alternative).
+ * Feature maps a few pixels apart (a 'valid' convolution on one branch) get padding
+ * 'same' on that branch's layer, or a Cropping2D / ZeroPadding2D that evens them out.
  */
+
+/**
+ * What the analysis can say about the branches feeding a merge: the layers with
+ * `padding: 'valid'` on the branch that ends in an input edge (nearest first, up to where
+ * the branch forks off), each with the shape that edge would carry with `padding: 'same'`.
+ */
+export type PaddingCandidates = (edge: GraphEdge) => { node: GraphNode; shape: Shape }[];
 
 /** A layer to insert on an edge. */
 interface InsertedLayer {
@@ -39,6 +48,38 @@ function convProjection(strides: [number, number], filters: number): InsertedLay
   return { type: 'Conv2D', params: { filters, kernel_size: [1, 1], strides }, label: `a 1x1 Conv2D projection (${filters} filters, strides ${JSON.stringify(strides)})` };
 }
 
+/** Rows and columns split as Keras pads and crops them, the odd one at the bottom / right: `[[top, bottom], [left, right]]`. */
+function splitPairs(rows: number, columns: number): [[number, number], [number, number]] {
+  return [[Math.floor(rows / 2), Math.ceil(rows / 2)], [Math.floor(columns / 2), Math.ceil(columns / 2)]];
+}
+
+/** Layers that even out a few pixels of difference, rather than map one size onto another. */
+const EVENING_LAYERS: ReadonlySet<string> = new Set(['Cropping2D', 'ZeroPadding2D']);
+
+/**
+ * A Cropping2D (when `from` is larger) or ZeroPadding2D (when smaller) that brings a
+ * feature map's height and width to `to`'s, keeping its channels; none when one side is
+ * larger and the other smaller, or a size is unknown.
+ */
+function cropOrPad(from: Shape, to: Shape): InsertedLayer | undefined {
+  if (from.length !== 4 || to.length !== 4) return undefined;
+  const [, fromH, fromW] = from;
+  const [, toH, toW] = to;
+  if (typeof fromH !== 'number' || typeof fromW !== 'number' || typeof toH !== 'number' || typeof toW !== 'number') return undefined;
+  const rows = fromH - toH;
+  const columns = fromW - toW;
+  if (rows === 0 && columns === 0) return undefined;
+  if (rows >= 0 && columns >= 0 && findLayerSpec('Cropping2D')) {
+    const cropping = splitPairs(rows, columns);
+    return { type: 'Cropping2D', params: { cropping }, label: `Cropping2D (cropping ${JSON.stringify(cropping)})` };
+  }
+  if (rows <= 0 && columns <= 0 && findLayerSpec('ZeroPadding2D')) {
+    const padding = splitPairs(-rows, -columns);
+    return { type: 'ZeroPadding2D', params: { padding }, label: `ZeroPadding2D (padding ${JSON.stringify(padding)})` };
+  }
+  return undefined;
+}
+
 /** Layers that map `from` onto exactly `to` for an element-wise merge, best first. */
 function elementwiseFixes(from: Shape, to: Shape): InsertedLayer[] {
   const channels = to[to.length - 1];
@@ -49,14 +90,19 @@ function elementwiseFixes(from: Shape, to: Shape): InsertedLayer[] {
     return conv ? [conv] : [];
   }
   if (to.length === 2 && findLayerSpec('Dense')) return [{ type: 'Dense', params: { units: channels }, label: `a Dense projection (${channels} units)` }];
-  return [];
+  // Cropping and padding keep the channels, so they fix only a spatial difference.
+  const evened = from[from.length - 1] === channels ? cropOrPad(from, to) : undefined;
+  return evened ? [evened] : [];
 }
 
 /** Layers that bring `from`'s feature map to `to`'s size, keeping its channels, for a channel Concatenate. */
 function concatenateFixes(from: Shape, to: Shape): InsertedLayer[] {
   const strides = spatialStrides(from, to);
   const channels = from[from.length - 1];
-  if (!strides || typeof channels !== 'number') return [];
+  if (!strides || typeof channels !== 'number') {
+    const evened = cropOrPad(from, to);
+    return evened ? [evened] : [];
+  }
   const fixes: InsertedLayer[] = [];
   if (findLayerSpec('MaxPooling2D')) {
     // 'same' padding gives ceil(size / stride), the size strideFor solved for.
@@ -93,6 +139,26 @@ function mergeRule(node: GraphNode, inputShapes: readonly Shape[]): MergeRule | 
   return axis === -1 || axis === rank - 1 ? CHANNEL_CONCAT_RULE : undefined;
 }
 
+/**
+ * "Set padding of X to 'same'" for each 'valid'-padded layer on a merge's branches whose
+ * change makes every input of the merge compatible.
+ */
+function paddingSameFixes(rule: MergeRule, inputs: readonly GraphEdge[], inputShapes: readonly Shape[], paddingCandidates: PaddingCandidates): GraphFix[] {
+  const fixes: GraphFix[] = [];
+  const offered = new Set<string>();
+  inputs.forEach((edge, index) => {
+    for (const candidate of paddingCandidates(edge)) {
+      if (offered.has(candidate.node.id)) continue;
+      const shapes = inputShapes.map((shape, i) => (i === index ? candidate.shape : shape));
+      const first = shapes[0];
+      if (!first || !shapes.every((shape) => rule.compatible(shape, first))) continue;
+      offered.add(candidate.node.id);
+      fixes.push({ label: `Set padding of ${candidate.node.name} to 'same'`, edits: [{ kind: 'setParam', nodeId: candidate.node.id, field: 'padding', value: 'same' }] });
+    }
+  });
+  return fixes;
+}
+
 /** Product of the known spatial dimensions; smaller maps are the ones others can be shrunk to. */
 function spatialSize(shape: Shape): number {
   return shape.slice(1, -1).reduce<number>((size, d) => size * (d ?? 1), 1);
@@ -105,7 +171,7 @@ function spatialSize(shape: Shape): number {
  * reference every other input can be brought to is preferred. Returns an empty list
  * for layers that are not merges.
  */
-export function mergeMismatchProblems(node: GraphNode, inputs: readonly GraphEdge[], inputShapes: readonly Shape[], nodesById: ReadonlyMap<string, GraphNode>): GraphProblem[] {
+export function mergeMismatchProblems(node: GraphNode, inputs: readonly GraphEdge[], inputShapes: readonly Shape[], nodesById: ReadonlyMap<string, GraphNode>, paddingCandidates: PaddingCandidates = () => []): GraphProblem[] {
   const rule = mergeRule(node, inputShapes);
   if (!rule || inputShapes.length < 2) return [];
   const candidates = inputShapes.map((shape, index) => ({
@@ -124,14 +190,23 @@ export function mergeMismatchProblems(node: GraphNode, inputs: readonly GraphEdg
   const referenceEdge = inputs[reference.index];
   const referenceSource = referenceEdge ? nodesById.get(referenceEdge.source) : undefined;
   const problems: GraphProblem[] = [];
+  const sameFixes = paddingSameFixes(rule, inputs, inputShapes, paddingCandidates);
+  const insertAfter = (edge: GraphEdge, layer: InsertedLayer): GraphFix => ({
+    label: `Insert ${layer.label} after ${nodesById.get(edge.source)?.name ?? edge.source}`,
+    edits: [{ kind: 'insertNodeOnEdge', edgeId: edge.id, node: { type: layer.type, params: layer.params } }],
+  });
   inputShapes.forEach((shape, index) => {
     const edge = inputs[index];
     if (!edge || rule.compatible(shape, reference.shape)) return;
     const sourceName = nodesById.get(edge.source)?.name ?? edge.source;
-    const fixes: GraphFix[] = rule.fixes(shape, reference.shape).map((layer) => ({
-      label: `Insert ${layer.label} after ${sourceName}`,
-      edits: [{ kind: 'insertNodeOnEdge', edgeId: edge.id, node: { type: layer.type, params: layer.params } }],
-    }));
+    const layers = rule.fixes(shape, reference.shape);
+    const inserted = layers.map((layer) => insertAfter(edge, layer));
+    // Maps a few pixels apart only (no strided layer can map one onto the other): with two
+    // inputs, the reference's side can move instead, padded or cropped to this input's size.
+    const onlyEvening = layers.every((layer) => EVENING_LAYERS.has(layer.type));
+    const otherSide = onlyEvening && inputs.length === 2 && referenceEdge ? cropOrPad(reference.shape, shape) : undefined;
+    const evenedReference = otherSide && (rule === CHANNEL_CONCAT_RULE || reference.shape[3] === shape[3]) && referenceEdge ? [insertAfter(referenceEdge, otherSide)] : [];
+    const fixes: GraphFix[] = [...sameFixes, ...inserted, ...evenedReference];
     const found: GraphProblem = {
       code: 'SHAPE_MISMATCH',
       severity: 'error',

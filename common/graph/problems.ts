@@ -23,6 +23,8 @@ export const graphEditSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('removeEdge'), edgeId: z.string() }),
   z.object({ kind: z.literal('removeNode'), nodeId: z.string() }),
+  /** Makes these nodes the model's outputs, in this order. */
+  z.object({ kind: z.literal('setOutputs'), nodeIds: z.array(z.string()) }),
   z.object({
     kind: z.literal('addEdge'),
     source: z.string(),
@@ -63,7 +65,7 @@ export const graphAnalysisSchema = z.object({
   order: z.array(z.string()),
   /** Node ids of `Input` layers, in graph order. */
   inputs: z.array(z.string()),
-  /** Node ids with no outgoing edge: the model's outputs. */
+  /** The model's outputs: the chosen ones (`graph.outputs`), else the last layer that feeds nothing. */
   outputs: z.array(z.string()),
   /** Output shape of each node whose shape could be inferred. */
   shapes: z.record(z.string(), z.array(dimSchema)),

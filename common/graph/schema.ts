@@ -60,6 +60,12 @@ export const modelGraphSchema = z.object({
   nodes: z.array(graphNodeSchema),
   edges: z.array(graphEdgeSchema),
   groups: z.array(graphGroupSchema).default([]),
+  /**
+   * Node ids of the model's outputs, in order, when chosen (Keras `Model(outputs=[...])`).
+   * Without it the output is the last layer that feeds nothing; any other layer that feeds
+   * nothing is a dangling branch, reported by the analysis.
+   */
+  outputs: z.array(z.string()).optional(),
   metadata: graphMetadataSchema,
 });
 

@@ -80,19 +80,23 @@ export class GraphBuilder {
 
   /**
    * Returns the finished graph (a copy: the builder can go on). The model's outputs are
-   * the nodes with no successor, as in every ModelGraph.
+   * the layers no other layer is called on, in the order they were added; with several,
+   * they are recorded as the graph's chosen outputs (a multi-output model, on purpose).
    * @param template Id recorded in the graph's metadata.
    */
   build(template?: string): ModelGraph {
     const metadata: ModelGraph['metadata'] = {};
     if (this.description !== undefined) metadata.description = this.description;
     if (template !== undefined) metadata.template = template;
+    const fed = new Set(this.edges.map((edge) => edge.source));
+    const sinks = this.nodes.filter((node) => node.type !== 'Input' && !fed.has(node.id)).map((node) => node.id);
     return {
       schemaVersion: GRAPH_SCHEMA_VERSION,
       name: this.name,
       nodes: this.nodes.map((node) => ({ ...node, params: { ...node.params }, position: { ...node.position } })),
       edges: this.edges.map((edge) => ({ ...edge })),
       groups: [],
+      ...(sinks.length > 1 ? { outputs: sinks } : {}),
       metadata,
     };
   }

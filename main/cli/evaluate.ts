@@ -3,6 +3,7 @@ import { classLabel } from '../../common/text/classLabel';
 import type { CliCommand } from './command';
 import { parseCommandArgs } from './graphArgument';
 import { LabError } from '../../common/errors';
+import { RUN_PLACE_HELP, RUN_PLACE_OPTIONS, placeOfRun, projectDirOf, readingRunLine, resolveRunPlace } from './runPlace';
 
 const HELP = `Usage: model-lab evaluate <run-id> [options]
 
@@ -11,7 +12,7 @@ per-class precision / recall / F1 / support with macro and weighted averages, an
 confusion matrix (rows: true class, columns: predicted).
 
   --checkpoint best|last   which checkpoint (default best)
-  --project DIR            the project holding the run
+${RUN_PLACE_HELP}
   --misclassified N        worst misclassified images to list (default 10)
   --json                   print the evaluation as JSON
 `;
@@ -46,11 +47,11 @@ export function formatEvaluation(e: Evaluation): string {
 /** `model-lab evaluate <run>`: metrics table and confusion matrix of a run. */
 export const evaluateCommand: CliCommand = {
   name: 'evaluate',
-  usage: 'evaluate <run-id> [--checkpoint best|last] [--project DIR] [--json]',
+  usage: 'evaluate <run-id> [--checkpoint best|last] [--project DIR | --no-project] [--json]',
   description: "Print a run's test metrics, per-class report and confusion matrix.",
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, {
-      checkpoint: { type: 'string' }, project: { type: 'string' }, misclassified: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      checkpoint: { type: 'string' }, ...RUN_PLACE_OPTIONS, misclassified: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       io.out(HELP);
@@ -60,10 +61,12 @@ export const evaluateCommand: CliCommand = {
     if (runId === undefined) throw new LabError('API_BAD_INPUT', 'Expected a run id (see `model-lab runs`). Received: nothing', { field: 'runId' });
     const checkpoint = values.checkpoint ?? 'best';
     if (checkpoint !== 'best' && checkpoint !== 'last') throw new LabError('API_BAD_INPUT', `Expected --checkpoint best or last. Received: checkpoint=${JSON.stringify(checkpoint)}`, { field: 'checkpoint' });
+    const place = await placeOfRun(runId, await resolveRunPlace(values));
+    (values.json ? io.err : io.out)(`${readingRunLine(runId, place)}\n`);
     const service = await serviceFactory();
     const evaluation = await service.call('evaluateRun', {
       runId, checkpoint, misclassified: values.misclassified === undefined ? 10 : Number(values.misclassified),
-      ...(values.project !== undefined ? { projectDir: values.project } : {}),
+      ...projectDirOf(place),
     });
     io.out(values.json ? `${JSON.stringify(evaluation, null, 2)}\n` : formatEvaluation(evaluation));
     return 0;

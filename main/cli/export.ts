@@ -3,6 +3,8 @@ import { LabError, received } from '../../common/errors';
 import { exportFormatSchema, type ExportResult } from '../../common/api/methods/models';
 import type { CliCommand } from './command';
 import { GRAPH_SOURCE_HELP, GRAPH_SOURCE_OPTIONS, loadGraphArgument, parseCommandArgs } from './graphArgument';
+import { describeVerification } from '../../common/text/describeVerification';
+import { RUN_PLACE_HELP, RUN_PLACE_OPTIONS, placeOfRun, projectDirOf, readingRunLine, resolveRunPlace } from './runPlace';
 
 const HELP = `Usage: model-lab export <run-id | graph.json | template-id> --format FORMAT --out PATH [options]
 
@@ -15,7 +17,7 @@ freshly initialised weights.
   --format F              tfjs | h5 | keras | onnx | keras-script
   --out PATH              file to write (a folder for tfjs)
   --checkpoint best|last  which checkpoint of a run (default best)
-  --project DIR           the project holding the run
+${RUN_PLACE_HELP}
   --seed N                seed of fresh weights for a graph or template (default 42)
   --json                  print the result as JSON
 ${GRAPH_SOURCE_HELP}`;
@@ -27,7 +29,7 @@ function describe(result: ExportResult): string {
   const lines = [`Exported ${result.format}:`, ...result.files.map((file) => `  ${file}`)];
   const v = result.verification;
   if (v === null) lines.push('Verification: not applicable (no weights in this format)');
-  else lines.push(`Verified with ${v.runtime} on ${v.samples} ${v.inputs === 'test-split' ? 'held-out test images' : 'deterministic random inputs'}: max |difference| ${v.maxAbsDiff.toExponential(3)} (bound ${v.tolerance})`);
+  else lines.push(describeVerification(v));
   lines.push(...result.warnings.map((warning) => `Warning: ${warning}`));
   return `${lines.join('\n')}\n`;
 }
@@ -39,7 +41,7 @@ export const exportCommand: CliCommand = {
   description: 'Write a model file (TF.js, Keras .h5/.keras, ONNX, Keras script) with a model card, verified by reloading.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, {
-      ...GRAPH_SOURCE_OPTIONS, format: { type: 'string' }, out: { type: 'string' }, checkpoint: { type: 'string' }, project: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' },
+      ...GRAPH_SOURCE_OPTIONS, format: { type: 'string' }, out: { type: 'string' }, checkpoint: { type: 'string' }, ...RUN_PLACE_OPTIONS, seed: { type: 'string' }, json: { type: 'boolean' },
     });
     if (values.help) {
       io.out(HELP);
@@ -54,14 +56,17 @@ export const exportCommand: CliCommand = {
     if (!Number.isInteger(seed) || seed < 0) throw new LabError('API_BAD_INPUT', `Expected --seed as a non-negative integer. ${received('seed', values.seed)}`, { field: 'seed' });
     const argument = positionals[0];
     const isFile = argument !== undefined && (await fs.stat(argument).then(() => true, () => false));
+    const runId = argument !== undefined && !isFile && RUN_ID.test(argument) ? argument : undefined;
+    const place = runId === undefined ? undefined : await placeOfRun(runId, await resolveRunPlace(values));
+    if (runId !== undefined && place) (values.json ? io.err : io.out)(`${readingRunLine(runId, place)}\n`);
     const service = await serviceFactory();
     const unsubscribe = service.onEvent((event) => {
       if (event.type === 'export.progress' && !values.json) io.err(`[${Math.round(event.fraction * 100)}%] ${event.message}\n`);
     });
     try {
       const common = { format: format.data, outPath: values.out };
-      const result = argument !== undefined && !isFile && RUN_ID.test(argument)
-        ? await service.call('exportModel', { ...common, runId: argument, checkpoint, ...(values.project !== undefined ? { projectDir: values.project } : {}) })
+      const result = runId !== undefined && place
+        ? await service.call('exportModel', { ...common, runId, checkpoint, ...projectDirOf(place) })
         : await service.call('exportModel', { ...common, seed, graph: await loadGraphArgument(argument, values, serviceFactory) });
       io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : describe(result));
       return 0;

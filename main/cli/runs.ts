@@ -2,28 +2,31 @@ import { LabError } from '../../common/errors';
 import type { CliCommand } from './command';
 import { parseCommandArgs } from './graphArgument';
 import { followRun, formatLogs } from './train';
+import { RUN_PLACE_HELP, RUN_PLACE_OPTIONS, placeOfRun, projectDirOf, readingRunLine, resolveRunPlace } from './runPlace';
 
 const HELP = `Usage: model-lab runs [list | show <run> | delete <run> | resume <run> [--epochs N] | compare <run...> [--metric val_loss]] [options]
 
-  --project DIR   the project holding the runs (default: runs outside a project)
-  --json          print JSON
+${RUN_PLACE_HELP}
+  --json               print JSON
 `;
 
 /** `model-lab runs`: list, show, delete, resume and compare training runs. */
 export const runsCommand: CliCommand = {
   name: 'runs',
-  usage: 'runs [list | show | delete | resume | compare] [--project DIR] [--json]',
+  usage: 'runs [list | show | delete | resume | compare] [--project DIR | --no-project] [--json]',
   description: 'List, inspect, delete, resume or compare training runs.',
   async run(args, io, serviceFactory) {
     const { values, positionals } = parseCommandArgs(args, {
-      project: { type: 'string' }, metric: { type: 'string' }, epochs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      ...RUN_PLACE_OPTIONS, metric: { type: 'string' }, epochs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       io.out(HELP);
       return 0;
     }
     const [action = 'list', ...ids] = positionals;
-    const project = values.project !== undefined ? { projectDir: values.project } : {};
+    const place = ids[0] !== undefined && ids.length === 1 ? await placeOfRun(ids[0], await resolveRunPlace(values)) : await resolveRunPlace(values);
+    const project = projectDirOf(place);
+    if (!values.json) io.out(`${ids.length === 1 ? readingRunLine(ids[0] as string, place) : `Runs ${place.projectDir === undefined ? `of the lab's own runs folder (${place.runsDir})` : `of project ${place.projectName ?? place.projectDir} (${place.projectDir})`}.`}\n`);
     const needId = (): string => {
       if (ids[0] === undefined) throw new LabError('API_BAD_INPUT', `Expected a run id after "${action}". Received: nothing`, { field: 'runId' });
       return ids[0];

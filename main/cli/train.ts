@@ -16,6 +16,7 @@ import { parseTransferSourceArgument } from './transferSourceArgument';
 import type { TransferSource } from '../../common/training/transferSource';
 import { applicationRequestOf } from '../../common/templates/applicationRequest';
 import { isKerasWeightsOnlyFile } from '../formats/keras/kerasWeightsFile';
+import { RUN_PLACE_HELP, RUN_PLACE_OPTIONS, projectDirOf, resolveRunPlace, writingRunLine } from './runPlace';
 
 const HELP = `Usage: model-lab train <graph.json | template-id> --data <dataset-id | folder> [options]
 
@@ -34,8 +35,8 @@ epoch. Ctrl-C stops at the next batch and keeps the best and last checkpoints.
   --early-stop N       stop after N epochs without val_loss improvement (restores the best weights)
   --seed N             seed of weights, shuffling and augmentation (default 42)
   --backend NAME       ${backendNameSchema.options.join(', ')} (default: best available)
-  --project DIR        keep the run in this project's runs/ folder
-  --initial-weights S  start from a run's best checkpoint (run id, of --project when given)
+${RUN_PLACE_HELP}
+  --initial-weights S  start from a run's best checkpoint (a run id, of the same project)
                        or a model file (.h5, .keras, model.json): every layer with the same
                        name and weight shapes takes its weights (see \`model-lab transfer\`);
                        or a Keras weights file (the ImageNet .h5 files of keras.applications)
@@ -62,7 +63,7 @@ export const TRAIN_OPTIONS = {
   'early-stop': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
-  project: { type: 'string' },
+  ...RUN_PLACE_OPTIONS,
   'initial-weights': { type: 'string' },
   'fine-tune-from': { type: 'string' },
   'fine-tune-epochs': { type: 'string' },
@@ -321,12 +322,15 @@ export const trainCommand: CliCommand = {
     const dataOption = requireDataOption(values.data);
     const backend = parseBackendOption(values.backend);
     const hyperparameters = hyperparametersFrom(values);
+    const place = await resolveRunPlace(values);
+    // Before the data import or the backend speak: where the run goes is the first thing said.
+    (values.json ? io.err : io.out)(`${writingRunLine(place)}\n`);
     const service = await serviceFactory();
     const { graph, dataset } = await graphAndData(service, positionals[0], dataOption, values, io, serviceFactory);
-    if (values['initial-weights'] !== undefined) hyperparameters.initialWeights = await initialWeightsSource(values['initial-weights'], values.project, graph);
+    if (values['initial-weights'] !== undefined) hyperparameters.initialWeights = await initialWeightsSource(values['initial-weights'], place.projectDir, graph);
     const { runId, runDir } = await service.call('startRun', {
       graph, dataset, hyperparameters,
-      ...(values.project !== undefined ? { projectDir: values.project } : {}),
+      ...projectDirOf(place),
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(backend !== undefined ? { backend } : {}),
     });
@@ -336,7 +340,7 @@ export const trainCommand: CliCommand = {
       if (interrupted) process.exit(130);
       interrupted = true;
       io.err('\nStopping at the next batch (Ctrl-C again to quit at once)...\n');
-      void service.call('stopRun', { runId, ...(values.project !== undefined ? { projectDir: values.project } : {}) }).catch(() => undefined);
+      void service.call('stopRun', { runId, ...projectDirOf(place) }).catch(() => undefined);
     };
     process.on('SIGINT', onSigint);
     try {

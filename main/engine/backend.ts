@@ -14,6 +14,7 @@ import { currentGpuFault } from './gpuFaults';
 import { WASM_PACKAGE, wasmBinaryFolder, wasmDeviceName, wasmSimdSupported } from './wasmSupport';
 import { plannedWasmThreads, registerThreadedWasmBackend, runningWasmThreads } from './wasmThreads';
 import { DAWN_PACKAGE, WEBGPU_BACKEND_PACKAGE, WEBGPU_TFJS_BACKEND, registerWebGpuBackend, requestWebGpuAdapter } from './webgpuSupport';
+import { quietTfjsConsole } from './quietTfjs';
 
 /** The tfjs module every engine file works with (one engine, whatever the backend). */
 export type Tfjs = typeof tf;
@@ -345,6 +346,7 @@ function runningDevice(name: BackendName, probed: string): string {
  *   fails to start (the message says why).
  */
 export async function initBackend(options: BackendOptions = {}): Promise<{ tf: Tfjs; report: BackendReport }> {
+  quietTfjsConsole(tf);
   const fresh = (await probeCandidates(false)).map((p) => ({ ...p, candidate: { ...p.candidate } }));
   const { probes, displaced } = applyAvoided(fresh, options.avoid ?? [], options.preference);
   const preference = displaced !== undefined && displaced.backend === options.preference ? undefined : options.preference;

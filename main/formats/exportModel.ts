@@ -18,14 +18,14 @@ import { buildModelCard, writeModelCard } from './modelCard';
 import { embeddedCardFile, withEmbeddedModelCard } from './embeddedModelCard';
 import { writeError } from './fileErrors';
 import { writeFileAtomic } from '../project/atomicWrite';
-import { VERIFY_TOLERANCE, verifyExport } from './verifyExport';
+import { VERIFIED_BY, VERIFY_TOLERANCE, verifyExport } from './verifyExport';
 
 /** The formats, what each carries and how it is checked (the `listExportFormats` answer). */
 export const EXPORT_FORMATS: readonly ExportFormatInfo[] = [
-  { id: 'tfjs', title: 'TensorFlow.js layers model', target: 'folder (model.json + weight shard)', hasWeights: true, verifiedBy: 'tf.loadLayersModel', importable: true },
-  { id: 'h5', title: 'Keras HDF5 (tf.keras 2)', target: '.h5 file', hasWeights: true, verifiedBy: 'Keras .h5 import', importable: true },
-  { id: 'keras', title: 'Keras 3 archive', target: '.keras file', hasWeights: true, verifiedBy: 'Keras .keras import', importable: true },
-  { id: 'onnx', title: 'ONNX (opset 17)', target: '.onnx file', hasWeights: true, verifiedBy: 'onnxruntime-node', importable: false },
+  { id: 'tfjs', title: 'TensorFlow.js layers model', target: 'folder (model.json + weight shard)', hasWeights: true, verifiedBy: VERIFIED_BY.tfjs, importable: true },
+  { id: 'h5', title: 'Keras HDF5 (tf.keras 2)', target: '.h5 file', hasWeights: true, verifiedBy: `${VERIFIED_BY.h5}, and h5py where Python has it`, importable: true },
+  { id: 'keras', title: 'Keras 3 archive', target: '.keras file', hasWeights: true, verifiedBy: `${VERIFIED_BY.keras}, and h5py where Python has it`, importable: true },
+  { id: 'onnx', title: 'ONNX (opset 17)', target: '.onnx file', hasWeights: true, verifiedBy: VERIFIED_BY.onnx, importable: false },
   { id: 'keras-script', title: 'Keras training script', target: '.py file', hasWeights: false, verifiedBy: 'none (architecture and training code only)', importable: false },
 ];
 

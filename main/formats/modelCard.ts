@@ -6,6 +6,7 @@ import type { Preprocessing } from '../../common/data/preprocessing';
 import { describeBasePreprocessing, pixelTransformOf, type BasePreprocessing } from '../../common/data/basePreprocessing';
 import type { ExportSource } from './exportSource';
 import { writeFilesAtomic } from '../project/atomicWrite';
+import { describeVerification } from '../../common/text/describeVerification';
 
 /**
  * The card files beside a model file: `<file name>.model-card.json` and `.md`, e.g.
@@ -106,9 +107,7 @@ export function modelCardMarkdown(card: ModelCard): string {
   }
   if (card.warnings.length > 0) lines.push('## Warnings', '', ...card.warnings.map((warning) => `- ${warning}`), '');
   lines.push('## Verification', '');
-  lines.push(card.verification
-    ? `Reloaded with ${card.verification.runtime} and run on ${card.verification.samples} ${card.verification.inputs === 'test-split' ? 'held-out test images' : 'deterministic random inputs'}: maximum absolute difference ${card.verification.maxAbsDiff.toExponential(3)} (bound ${card.verification.tolerance}).`
-    : 'Not applicable: this format carries no weights.');
+  lines.push(card.verification ? describeVerification(card.verification) : 'Not applicable: this format carries no weights.');
   return `${lines.filter((line, index, all) => !(line === '' && all[index - 1] === '')).join('\n')}\n`;
 }
 

@@ -138,8 +138,10 @@ export function buildTransferGraph(source: ModelGraph, options: TransferGraphOpt
   const keptIds = ancestorIds(source, cut.id);
   const baseInOrder = sourceAnalysis.order.filter((id) => keptIds.has(id)).map((id) => byId.get(id) as GraphNode);
   const frozen = frozenNames(baseInOrder, options.freeze);
+  // The new head is the model's one output: outputs the source chose do not carry over.
+  const { outputs: _sourceOutputs, ...kept } = source;
   let graph: ModelGraph = {
-    ...source,
+    ...kept,
     name: `${source.name}_transfer`,
     nodes: baseInOrder.map((node) => ({ ...node, params: { ...node.params }, position: { ...node.position }, trainable: !frozen.has(node.name) })),
     edges: source.edges.filter((edge) => keptIds.has(edge.source) && keptIds.has(edge.target)).map((edge) => ({ ...edge })),

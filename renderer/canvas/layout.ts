@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import type { ModelGraph, Position } from '../../common/graph/schema';
+import type { GraphNode, ModelGraph, Position } from '../../common/graph/schema';
 
 /** Size of a layer node on the canvas, used by the layout so ranks do not overlap. */
 export const NODE_WIDTH = 200;
@@ -44,4 +44,49 @@ export function layoutPositions(graph: Pick<ModelGraph, 'nodes' | 'edges'>, size
 export function autoLayout(graph: ModelGraph, sizes?: ReadonlyMap<string, NodeSize>): ModelGraph {
   const positions = layoutPositions(graph, sizes);
   return { ...graph, nodes: graph.nodes.map((node) => ({ ...node, position: positions.get(node.id) ?? node.position })) };
+}
+
+/** Room kept below a node before the next one in the same columns: its handles and the edge's shape label fit in it. */
+export const ROOM_BELOW = 40;
+/** Nodes closer side by side than this share a column, so one of them must sit below the other. */
+export const ROOM_BESIDE = 24;
+
+/** A node's box on the canvas. */
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** True when `a` and `b` are closer side by side than `ROOM_BESIDE` (their columns overlap). */
+function sharesColumns(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width + ROOM_BESIDE && b.x < a.x + a.width + ROOM_BESIDE;
+}
+
+/**
+ * Moves nodes down, as little as needed, until no two measured boxes intersect and a node
+ * sharing columns with one above it keeps `ROOM_BELOW` from it. Nodes are taken top to
+ * bottom (left to right on a tie) and only ever pushed down, so the drawing keeps its
+ * order: a layer inserted into a chain pushes the rest of the chain below it. Nodes
+ * without a measured size are left where they are.
+ *
+ * @returns the new top-left position of each node that moved, by id (empty when none had to).
+ */
+export function makeRoom(nodes: readonly Pick<GraphNode, 'id' | 'position'>[], sizes: ReadonlyMap<string, NodeSize>): Map<string, Position> {
+  const ordered = nodes.filter((node) => sizes.has(node.id)).sort((a, b) => a.position.y - b.position.y || a.position.x - b.position.x);
+  const placed: Box[] = [];
+  const moved = new Map<string, Position>();
+  for (const node of ordered) {
+    const size = sizes.get(node.id) as NodeSize;
+    const box: Box = { x: node.position.x, y: node.position.y, width: size.width, height: size.height };
+    for (;;) {
+      const blocker = placed.find((other) => sharesColumns(other, box) && box.y < other.y + other.height + ROOM_BELOW && other.y < box.y + box.height + ROOM_BELOW);
+      if (!blocker) break;
+      box.y = Math.ceil(blocker.y + blocker.height + ROOM_BELOW);
+    }
+    placed.push(box);
+    if (box.y !== node.position.y) moved.set(node.id, { x: box.x, y: box.y });
+  }
+  return moved;
 }

@@ -1,14 +1,14 @@
-import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
+import { storeToRefs } from 'pinia';
+import { onBeforeUnmount, watch, type Ref } from 'vue';
 import type { MenuCommand } from '../../common/api/shellEvents';
 import { baseName, parentPath } from '../../common/files/paths';
 import { labClient, labTransport } from '../api/labClient';
-import { usePathChoice, type PickerRequest } from './usePathChoice';
-import { emptyGraph, useGraphStore } from '../stores/graphStore';
+import { useDialogsStore, type PickerRequest } from '../stores/dialogsStore';
+import { useGraphStore } from '../stores/graphStore';
 import { useProjectStore } from '../stores/projectStore';
 import { isAppView, useUiStore } from '../stores/uiStore';
 import { kindOfFileName } from '../files/dropKinds';
 import { requestDatasetImport } from './useDatasetImportRequests';
-import { importModelFile } from '../files/importModelFile';
 import { shellShortcutCommand } from '../shell/shellShortcuts';
 import { applyToFocusedText } from '../shell/textHistory';
 
@@ -47,8 +47,8 @@ export function createShellCommands(): ShellCommands {
   const ui = useUiStore();
   const graphStore = useGraphStore();
   const projects = useProjectStore();
-  const { request: pathRequest, choose, settle } = usePathChoice();
-  const aboutOpen = ref(false);
+  const dialogs = useDialogsStore();
+  const { pathRequest, aboutOpen } = storeToRefs(dialogs);
 
   /** A file opened while the startup project is still opening waits, so the startup cannot replace it. */
   async function startupSettled(): Promise<void> {
@@ -68,8 +68,7 @@ export function createShellCommands(): ShellCommands {
 
   /** Chooses a path; a command started while the picker waits cancels the earlier choice. */
   function choosePath(request: PickerRequest): Promise<string | null> {
-    if (pathRequest.value) settle(null);
-    return choose(request);
+    return dialogs.choosePath(request);
   }
 
   async function openProject(dir: string): Promise<void> {
@@ -79,7 +78,7 @@ export function createShellCommands(): ShellCommands {
   }
 
   async function importModel(path: string): Promise<void> {
-    await importModelFile(path, baseName(path));
+    await projects.importModel(path, baseName(path));
     ui.navigate('design');
   }
 
@@ -88,7 +87,7 @@ export function createShellCommands(): ShellCommands {
     const own = kindOfFileName(baseName(path));
     if (own === 'idx') return 'idx';
     if (own === 'cifar') return 'cifar10';
-    const listing = await labClient.listDirectory({ path });
+    const listing = await dialogs.listDirectory(path);
     const kinds = listing.entries.filter((entry) => entry.kind === 'file').map((entry) => kindOfFileName(entry.name));
     if (kinds.includes('idx')) return 'idx';
     if (kinds.includes('cifar')) return 'cifar10';
@@ -103,8 +102,7 @@ export function createShellCommands(): ShellCommands {
   async function newProject(): Promise<void> {
     const chosen = await choosePath({ mode: 'save', purpose: 'project', title: 'New project: choose its folder and name', defaultName: 'Untitled' });
     if (!chosen) return;
-    const created = await labClient.createProject({ parentDir: parentPath(chosen), name: baseName(chosen), graph: emptyGraph() });
-    await projects.open(created.dir);
+    const created = await projects.create(parentPath(chosen), baseName(chosen));
     ui.clearSelection();
     ui.navigate('design');
     ui.showNotice(`Created ${created.project.name}`);
@@ -116,14 +114,9 @@ export function createShellCommands(): ShellCommands {
   }
 
   async function save(): Promise<void> {
-    const current = projects.project;
-    if (!current) {
-      await saveAs();
-      return;
-    }
-    await labClient.saveProject({ dir: current.dir, graph: graphStore.graph });
-    await projects.saveSettings();
-    ui.showNotice(`Saved ${current.project.name}`);
+    const saved = await projects.save();
+    if (saved) ui.showNotice(`Saved ${saved.project.name}`);
+    else await saveAs();
   }
 
   async function saveAs(): Promise<void> {
@@ -131,12 +124,7 @@ export function createShellCommands(): ShellCommands {
     const defaultName = current ? `${current.project.name} copy` : graphStore.graph.name;
     const chosen = await choosePath({ mode: 'save', purpose: 'project', title: 'Save the project as: choose a folder and a new name', defaultName });
     if (!chosen) return;
-    const target = { parentDir: parentPath(chosen), name: baseName(chosen), graph: graphStore.graph };
-    const copy = current ? await labClient.saveProjectAs({ dir: current.dir, ...target }) : await labClient.createProject(target);
-    // The edit history stays: the document is the same, only where it is saved changed.
-    projects.project = copy;
-    graphStore.setProjectDir(copy.dir);
-    await projects.saveSettings();
+    const copy = await projects.saveAs(parentPath(chosen), baseName(chosen));
     ui.showNotice(`Saved as ${copy.project.name} (${copy.dir})`);
   }
 
@@ -187,7 +175,7 @@ export function createShellCommands(): ShellCommands {
         ui.navigate('export');
         return;
       case 'help.about':
-        aboutOpen.value = true;
+        dialogs.aboutOpen = true;
         return;
     }
   }
@@ -199,7 +187,7 @@ export function createShellCommands(): ShellCommands {
     return reporting(`import ${name}`, () => importDataset(path));
   }
 
-  return { run, openFile, pathRequest, settlePath: settle, aboutOpen };
+  return { run, openFile, pathRequest, settlePath: dialogs.settlePath, aboutOpen };
 }
 
 /**

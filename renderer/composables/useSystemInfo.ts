@@ -1,6 +1,7 @@
-import { onMounted, ref, type Ref } from 'vue';
-import type { LabClient } from '../../common/api/labApi';
+import { storeToRefs } from 'pinia';
+import { onMounted, type Ref } from 'vue';
 import type { SystemInfo } from '../../common/api/methods/system';
+import { useSystemStore } from '../stores/systemStore';
 
 /** How the UI names each training backend. */
 export const BACKEND_LABELS: Readonly<Record<SystemInfo['backend']['chosen'], string>> = {
@@ -11,16 +12,10 @@ export const BACKEND_LABELS: Readonly<Record<SystemInfo['backend']['chosen'], st
   cpu: 'JavaScript CPU',
 };
 
-/** The lab's system information, read when the component mounts, or why it could not be read. */
-export function useSystemInfo(client: Pick<LabClient, 'getSystemInfo'>): { info: Ref<SystemInfo | undefined>; failure: Ref<string | undefined> } {
-  const info = ref<SystemInfo>();
-  const failure = ref<string>();
-  onMounted(async () => {
-    try {
-      info.value = await client.getSystemInfo({});
-    } catch (error) {
-      failure.value = (error as Error).message;
-    }
-  });
+/** The lab's system information (systemStore), read when the component mounts, or why it could not be read. */
+export function useSystemInfo(): { info: Ref<SystemInfo | undefined>; failure: Ref<string | undefined> } {
+  const system = useSystemStore();
+  onMounted(() => void system.load());
+  const { info, failure } = storeToRefs(system);
   return { info, failure };
 }

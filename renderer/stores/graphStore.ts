@@ -96,10 +96,14 @@ export const useGraphStore = defineStore('graph', () => {
   const clipboard = shallowRef<GraphClipboard | null>(null);
   /** Increases on every change, including undo and redo; autosave and the code view watch it. */
   const revision = shallowRef(0);
-  /** The project folder (`<name>.modellab`) this graph autosaves into; null while the project is unsaved. */
-  const projectDir = shallowRef<string | null>(null);
   /** Increases each time a graph is opened as a fresh document (a project, a restored draft): the canvas then fits it to the view. */
   const openCount = shallowRef(0);
+  /**
+   * Increases whenever another model takes the canvas (a project, a template, an imported
+   * file, a run's model, a transfer model): what was chosen for the previous model, such as
+   * the Train form's initial weights, no longer applies.
+   */
+  const modelSwitches = shallowRef(0);
   let lastCoalesce: { key: string; at: number } | null = null;
   let pasteCount = 0;
 
@@ -135,11 +139,18 @@ export const useGraphStore = defineStore('graph', () => {
     lastCoalesce = null;
     setCurrent(next);
     openCount.value += 1;
+    modelSwitches.value += 1;
   }
 
   /** Replaces the whole graph as one undoable step (JSON edits, templates). */
   function replaceGraph(next: ModelGraph, label: string, coalesceKey?: string): void {
     commit(next, coalesceKey === undefined ? { label } : { label, coalesceKey });
+  }
+
+  /** Puts another model on the canvas as one undoable step (a template, an imported file, a run's model). */
+  function openModel(next: ModelGraph, label: string, coalesceKey?: string): void {
+    replaceGraph(next, label, coalesceKey);
+    modelSwitches.value += 1;
   }
 
   function undo(): void {
@@ -217,6 +228,18 @@ export const useGraphStore = defineStore('graph', () => {
     };
     if (next.nodes.every((node, index) => node === graph.value.nodes[index])) return;
     commit(next, { label: 'move', coalesceKey: `move:${[...positions.keys()].sort().join(',')}` });
+  }
+
+  /**
+   * Moves nodes as part of the edit just made (the room an inserted or opened layer needs):
+   * no undo step of its own, so one undo takes back the edit and the room it made.
+   */
+  function amendPositions(positions: ReadonlyMap<string, Position>): void {
+    if (positions.size === 0) return;
+    setCurrent({ ...graph.value, nodes: graph.value.nodes.map((node) => {
+      const position = positions.get(node.id);
+      return position ? { ...node, position: { x: Math.round(position.x), y: Math.round(position.y) } } : node;
+    }) });
   }
 
   /** Sets one Keras argument; `undefined` returns it to the Keras default. */
@@ -328,11 +351,6 @@ export const useGraphStore = defineStore('graph', () => {
     commit({ ...graph.value, groups }, { label: 'rename block' });
   }
 
-  /** Sets the project folder autosave writes to (null: keep a local draft only). */
-  function setProjectDir(dir: string | null): void {
-    projectDir.value = dir;
-  }
-
   /** Lays the graph out top to bottom (dagre) as one undoable step, using measured node sizes where given. */
   function layout(sizes?: ReadonlyMap<string, NodeSize>, coalesceKey?: string): void {
     commit(autoLayout(graph.value, sizes), coalesceKey === undefined ? { label: 'auto-layout' } : { label: 'auto-layout', coalesceKey });
@@ -346,8 +364,8 @@ export const useGraphStore = defineStore('graph', () => {
     future,
     clipboard,
     revision,
-    projectDir,
     openCount,
+    modelSwitches,
     canUndo,
     canRedo,
     undoLabel,
@@ -356,6 +374,7 @@ export const useGraphStore = defineStore('graph', () => {
     commit,
     openGraph,
     replaceGraph,
+    openModel,
     undo,
     redo,
     addLayer,
@@ -365,6 +384,7 @@ export const useGraphStore = defineStore('graph', () => {
     applyFix,
     removeElements,
     moveNodes,
+    amendPositions,
     setParam,
     setTrainable,
     renameNode,
@@ -377,6 +397,5 @@ export const useGraphStore = defineStore('graph', () => {
     setGroupCollapsed,
     renameGroup,
     layout,
-    setProjectDir,
   };
 });

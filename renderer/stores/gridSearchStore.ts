@@ -7,6 +7,7 @@ import type { ModelGraph } from '../../common/graph/schema';
 import type { GridAxes } from '../../common/training/gridSearch';
 import type { HyperparametersInput } from '../../common/training/hyperparameters';
 import { labClient } from '../api/labClient';
+import { useProjectStore } from './projectStore';
 import { useRunsStore } from './runsStore';
 import { useTrainingStore } from './trainingStore';
 import { useUiStore } from './uiStore';
@@ -17,9 +18,9 @@ function plain<T>(value: T): T {
 }
 
 /**
- * The grid search the Train view shows: the newest of the project, run by the main side
- * (so it survives a reload and can be resumed). Each run the grid starts becomes the
- * Train view's live run, as a run started with Start does.
+ * The grid search the Train view shows: the newest of the open project (projectStore owns
+ * the folder), run by the main side (so it survives a reload and can be resumed). Each run
+ * the grid starts becomes the Train view's live run, as a run started with Start does.
  */
 export const useGridSearchStore = defineStore('gridSearch', () => {
   const grid = shallowRef<GridSearchSummary | null>(null);
@@ -36,31 +37,36 @@ export const useGridSearchStore = defineStore('gridSearch', () => {
   /** True when the grid stopped with combinations left because nothing drove it any more (the app was closed). */
   const canResume = computed(() => grid.value?.status === 'interrupted');
 
-  /** Points the Train view at the grid's newest run when it has not followed it yet. */
+  /**
+   * Points the Train view at the grid's newest run when it has not followed it yet. A grid
+   * of a project no longer open keeps running on the main side but is not followed.
+   */
   function follow(summary: GridSearchSummary): void {
+    if ((summary.projectDir ?? undefined) !== useProjectStore().dir) return;
     grid.value = summary;
     const newest = summary.runIds.at(-1) ?? null;
     if (summary.status !== 'running' || newest === null || newest === followedRunId) return;
     followedRunId = newest;
-    const projectDir = summary.projectDir ?? undefined;
-    useTrainingStore().watchRun(newest, projectDir);
-    void useRunsStore().refresh(projectDir);
+    useTrainingStore().watchRun(newest);
+    void useRunsStore().refresh();
   }
 
-  /** Shows the newest grid search of the project (or of the lab). */
-  async function load(projectDir: string | undefined): Promise<void> {
+  /** Shows the newest grid search of the open project (or of the lab when none is open). */
+  async function load(): Promise<void> {
+    const projectDir = useProjectStore().dir;
     const [newest] = await labClient.listGridSearches({ projectDir });
+    if (projectDir !== useProjectStore().dir) return;
     grid.value = newest ?? null;
     followedRunId = newest?.runIds.at(-1) ?? null;
   }
 
   /**
-   * Starts a grid search over `axes` from `base`; its first run starts at once.
+   * Starts a grid search over `axes` from `base` in the open project; its first run starts at once.
    * @throws LabError when the first run cannot start (nothing is queued then).
    */
-  async function start(request: { graph: ModelGraph; dataset: string; projectDir: string | undefined; base: HyperparametersInput; axes: GridAxes }): Promise<void> {
+  async function start(request: { graph: ModelGraph; dataset: string; base: HyperparametersInput; axes: GridAxes }): Promise<void> {
     follow(await labClient.startGridSearch({
-      projectDir: request.projectDir,
+      projectDir: useProjectStore().dir,
       graph: request.graph,
       dataset: request.dataset,
       hyperparameters: plain(request.base),

@@ -1,12 +1,12 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RunSummary } from '../../common/api/methods/runs';
-import type { ConfusionCellImages } from '../../common/training/evaluation';
 import type { HyperparametersInput } from '../../common/training/hyperparameters';
 import type { RunSpec } from '../../common/training/runSpec';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
 import { useGraphStore } from './graphStore';
+import { useProjectStore } from './projectStore';
 import { useTrainingStore } from './trainingStore';
 import { useUiStore } from './uiStore';
 
@@ -67,7 +67,8 @@ export function diffRuns(left: RunSpec, right: RunSpec): RunDifference[] {
  */
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunSummary[]>([]);
-  const projectDir = ref<string | undefined>(undefined);
+  /** The open project's folder, whose runs these are (projectStore owns it). */
+  const projectDir = computed(() => useProjectStore().dir);
   const selectedIds = ref<string[]>([]);
   const overlayMetric = ref('val_loss');
   const overlay = shallowRef<{ runId: string; name: string; points: { epoch: number; value: number }[] }[]>([]);
@@ -83,10 +84,15 @@ export const useRunsStore = defineStore('runs', () => {
     return (trained.find((run) => run.id === activeId) ?? trained[0])?.id ?? null;
   }
 
-  /** Reloads the list of runs of `dir` (the current project when omitted). */
-  async function refresh(dir: string | undefined = projectDir.value): Promise<void> {
-    projectDir.value = dir;
-    runs.value = await labClient.listRuns({ projectDir: dir });
+  /** Counts list requests, so an older answer (of another project, or an older list) never replaces a newer one. */
+  let listRequest = 0;
+
+  /** Reloads the list of runs of the open project. */
+  async function refresh(): Promise<void> {
+    const request = ++listRequest;
+    const listed = await labClient.listRuns({ projectDir: projectDir.value });
+    if (request !== listRequest) return;
+    runs.value = listed;
     selectedIds.value = selectedIds.value.filter((id) => runs.value.some((run) => run.id === id));
   }
 
@@ -131,17 +137,12 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Puts `source`'s graph on the Design canvas as one undoable edit and shows Design. */
   function openInDesign(source: RunSpec): void {
-    useGraphStore().replaceGraph(structuredClone(source.graph), `open the model of run ${source.name}`);
+    useGraphStore().openModel(structuredClone(source.graph), `open the model of run ${source.name}`);
     const ui = useUiStore();
     ui.clearSelection();
     ui.navigate('design');
     ui.requestFit();
   }
 
-  /** The images of one confusion-matrix cell of a run's saved evaluation, highest loss first. */
-  async function confusionCellImages(request: { runId: string; projectDir?: string; checkpoint?: 'best' | 'last'; trueClass: number; predictedClass: number; limit?: number }): Promise<ConfusionCellImages> {
-    return labClient.getConfusionCellImages({ projectDir: projectDir.value, ...request });
-  }
-
-  return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, trainedRuns, pickTrainedRun, refresh, loadOverlay, loadDiff, remove, specOf, duplicateRun, openInDesign, confusionCellImages };
+  return { runs, projectDir, selectedIds, overlayMetric, overlay, diff, trainedRuns, pickTrainedRun, refresh, loadOverlay, loadDiff, remove, specOf, duplicateRun, openInDesign };
 });

@@ -1,16 +1,17 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
 import type { LabEvent } from '../../common/api/events';
 import type { BackendReport } from '../../common/training/backend';
 import { hyperparametersSchema, type HyperparametersInput } from '../../common/training/hyperparameters';
 import type { Diagnosis } from '../../common/training/diagnosis';
 import type { EpochRecord } from '../../common/training/epochRecord';
-import type { RunStatus } from '../../common/training/runSpec';
+import type { RunSpec, RunStatus } from '../../common/training/runSpec';
+import type { TransferSource } from '../../common/training/transferSource';
 import type { ModelGraph } from '../../common/graph/schema';
 import { labClient } from '../api/labClient';
 import { appendDecimated, type SeriesPoint } from '../charts/seriesPoints';
-
-/** How long a resume waits for a stopped run's process to close. */
+import { useGraphStore } from './graphStore';
+import { useProjectStore } from './projectStore';
 
 /** Points kept per batch-level curve; older points are thinned beyond this. */
 export const BATCH_POINT_LIMIT = 1500;
@@ -79,7 +80,8 @@ function rateChanged(previous: number, next: number): boolean {
  */
 export const useTrainingStore = defineStore('training', () => {
   const activeRunId = ref<string | null>(null);
-  const projectDir = ref<string | undefined>(undefined);
+  /** The project folder the active run lives in: the open project's when it started, kept if another project opens meanwhile. */
+  let activeRunProjectDir: string | undefined;
   const status = ref<TrainingStatus>('idle');
   const startInfo = shallowRef<RunStartInfo | null>(null);
   const progress = ref<RunProgress | null>(null);
@@ -90,6 +92,8 @@ export const useTrainingStore = defineStore('training', () => {
   const endMessage = ref<{ kind: 'done' | 'failed'; text: string } | null>(null);
   const history = shallowRef<EpochRecord[]>([]);
   const form = ref<HyperparametersInput>(defaultHyperparameters());
+  /** Initial weights dropped because another model took the canvas, until the form gets new ones or the note is dismissed. */
+  const clearedInitialWeights = ref<TransferSource | null>(null);
   const formErrors = computed(() => validateHyperparameters(form.value));
   const formValid = computed(() => Object.keys(formErrors.value).length === 0);
   const isActive = computed(() => status.value === 'running' || status.value === 'paused' || status.value === 'starting' || status.value === 'queued');
@@ -130,6 +134,11 @@ export const useTrainingStore = defineStore('training', () => {
     triggerRef(epochSeries);
   }
 
+  /** Moves the best-checkpoint marker to `epoch` (one marker: the best so far). */
+  function markBest(epoch: number, monitor: string, value: number | null): void {
+    markers.value = [...markers.value.filter((marker) => marker.kind !== 'checkpoint'), { x: epoch, label: `best ${monitor}${value === null ? '' : ` ${value.toFixed(4)}`}`, kind: 'checkpoint' }];
+  }
+
   /** Applies one lab event to the store; events of other runs are ignored. */
   function handleEvent(event: LabEvent): void {
     if (!event.type.startsWith('run.') || !('runId' in event) || event.runId !== activeRunId.value) return;
@@ -163,9 +172,7 @@ export const useTrainingStore = defineStore('training', () => {
         if (progress.value) progress.value = { ...progress.value, epochs: event.epochs, epoch: event.record.epoch };
         break;
       case 'run.checkpoint':
-        if (event.kind === 'best') {
-          markers.value = [...markers.value.filter((marker) => marker.kind !== 'checkpoint'), { x: event.epoch, label: `best ${event.monitor}${event.value === null ? '' : ` ${event.value.toFixed(4)}`}`, kind: 'checkpoint' }];
-        }
+        if (event.kind === 'best') markBest(event.epoch, event.monitor, event.value);
         break;
       case 'run.status':
         status.value = event.status;
@@ -173,6 +180,8 @@ export const useTrainingStore = defineStore('training', () => {
       case 'run.done':
         status.value = event.reason === 'stopped' ? 'stopped' : 'completed';
         endMessage.value = { kind: 'done', text: event.message };
+        // The best epoch as run.json records it, whatever checkpoint events arrived before.
+        if (event.best) markBest(event.best.epoch, event.best.monitor, event.best.value);
         if (event.reason === 'early_stopping') {
           markers.value.push({ x: event.epochsCompleted, label: 'early stop', kind: 'phase' });
           triggerRef(markers);
@@ -185,15 +194,16 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
-  /** Starts a run of `graph` on a dataset with the form's hyperparameters (or `overrides`). */
+  /** Starts a run of `graph` on a dataset with the form's hyperparameters (or `overrides`), in the open project (or `projectDir`). */
   async function start(options: { graph: ModelGraph; dataset: string; projectDir?: string; name?: string; hyperparameters?: HyperparametersInput }): Promise<string> {
     const hyperparameters = hyperparametersSchema.parse(options.hyperparameters ?? form.value);
+    const projectDir = options.projectDir ?? useProjectStore().dir;
     resetCurves();
     endMessage.value = null;
     status.value = 'starting';
-    projectDir.value = options.projectDir;
+    activeRunProjectDir = projectDir;
     try {
-      const { runId } = await labClient.startRun({ graph: options.graph, dataset: options.dataset, hyperparameters, projectDir: options.projectDir, name: options.name });
+      const { runId } = await labClient.startRun({ graph: options.graph, dataset: options.dataset, hyperparameters, projectDir, name: options.name });
       activeRunId.value = runId;
       if (status.value === 'starting') status.value = 'queued';
       return runId;
@@ -206,7 +216,7 @@ export const useTrainingStore = defineStore('training', () => {
 
   function runRef(): { runId: string; projectDir?: string } {
     if (!activeRunId.value) throw new Error('Expected an active run. Received: activeRunId=null');
-    return { runId: activeRunId.value, projectDir: projectDir.value };
+    return { runId: activeRunId.value, projectDir: activeRunProjectDir };
   }
 
   async function pause(): Promise<void> {
@@ -238,27 +248,33 @@ export const useTrainingStore = defineStore('training', () => {
     status.value = 'queued';
   }
 
-  /** Shows a run started elsewhere (a grid search's next run) as it trains, as `start` shows its own. */
-  function watchRun(runId: string, dir: string | undefined): void {
+  /** Shows a run of the open project started elsewhere (a grid search's next run) as it trains, as `start` shows its own. */
+  function watchRun(runId: string): void {
     resetCurves();
     endMessage.value = null;
     activeRunId.value = runId;
-    projectDir.value = dir;
+    activeRunProjectDir = useProjectStore().dir;
     status.value = 'queued';
   }
 
-  /** Shows a stored run: its epoch curves, diagnosis-free until it trains again. */
-  async function openRun(runId: string, dir?: string): Promise<void> {
-    const run = await labClient.getRun({ runId, projectDir: dir });
+  /** The stored spec of the active run (what the engine recorded about it so far). */
+  async function activeRunSpec(): Promise<RunSpec> {
+    return (await labClient.getRun(runRef())).spec;
+  }
+
+  /** Shows a stored run of the open project: its epoch curves, diagnosis-free until it trains again. */
+  async function openRun(runId: string): Promise<void> {
+    const projectDir = useProjectStore().dir;
+    const run = await labClient.getRun({ runId, projectDir });
     resetCurves();
     activeRunId.value = runId;
-    projectDir.value = dir;
+    activeRunProjectDir = projectDir;
     status.value = run.spec.status;
     startInfo.value = run.spec.backend ? { backend: run.spec.backend, totalParams: 0, trainExamples: 0, validationExamples: 0, stepsPerEpoch: 0 } : null;
     endMessage.value = run.spec.endReason ? { kind: run.spec.status === 'failed' ? 'failed' : 'done', text: run.spec.endReason } : null;
     for (const record of run.history) addEpochRecord(record);
-    if (run.spec.best) markers.value = [...markers.value, { x: run.spec.best.epoch, label: `best ${run.spec.best.monitor}`, kind: 'checkpoint' }];
-    form.value = structuredClone(run.spec.hyperparameters);
+    if (run.spec.best) markBest(run.spec.best.epoch, run.spec.best.monitor, run.spec.best.value);
+    loadForm(run.spec.hyperparameters);
   }
 
   /** Puts the form back to the Keras defaults. */
@@ -266,10 +282,29 @@ export const useTrainingStore = defineStore('training', () => {
     form.value = defaultHyperparameters();
   }
 
+  /** Fills the form with saved hyperparameters (a project's settings, a stored run's). */
+  function loadForm(hyperparameters: HyperparametersInput): void {
+    form.value = structuredClone(hyperparameters);
+    clearedInitialWeights.value = null;
+  }
+
+  /** Drops the form's initial weights (they were chosen for the model the canvas showed before), remembering them for the note. */
+  function dropInitialWeights(): void {
+    const chosen = form.value.initialWeights;
+    if (chosen === undefined) return;
+    const { initialWeights: _dropped, ...rest } = form.value;
+    form.value = rest;
+    clearedInitialWeights.value = chosen;
+  }
+
+  // Initial weights belong to the graph they were chosen for. Synchronous, so a caller that
+  // switches the model and then chooses weights for the new one (a transfer) keeps them.
+  watch(() => useGraphStore().modelSwitches, dropInitialWeights, { flush: 'sync' });
+
   labClient.onEvent(handleEvent);
 
   return {
-    activeRunId, projectDir, status, startInfo, progress, batchSeries, epochSeries, markers, diagnosis, endMessage, history, form, formErrors, formValid, isActive, batchEvents,
-    handleEvent, start, watchRun, pause, resume, stop, resumeFromCheckpoint, openRun, resetForm,
+    activeRunId, status, startInfo, progress, batchSeries, epochSeries, markers, diagnosis, endMessage, history, form, clearedInitialWeights, formErrors, formValid, isActive, batchEvents,
+    handleEvent, start, watchRun, pause, resume, stop, resumeFromCheckpoint, activeRunSpec, openRun, resetForm, loadForm,
   };
 });

@@ -80,9 +80,15 @@ export const useTransferStore = defineStore('transfer', () => {
   const error = ref<string | null>(null);
   /** Increases per preview request, so an older answer arriving late is dropped. */
   let previewRequest = 0;
+  /** The preview request in flight (or the last one): Create waits for it. */
+  let previewing: Promise<void> = Promise.resolve();
 
   const layers = computed(() => (sourceGraph.value ? sourceLayersOf(sourceGraph.value) : []));
-  const canCreate = computed(() => preview.value !== null && !loading.value && error.value === null);
+  /**
+   * Create stays enabled while a preview is on its way: a field commits when it loses focus
+   * to the Create button, and that click must not land on a button the commit just disabled.
+   */
+  const canCreate = computed(() => source.value !== null && error.value === null && (preview.value !== null || loading.value));
 
   /** Class count of the project's active dataset, or null when there is none. */
   function datasetClassCount(): number | null {
@@ -98,7 +104,7 @@ export const useTransferStore = defineStore('transfer', () => {
     error.value = null;
     classes.value = datasetClassCount() ?? classes.value;
     try {
-      const all = await labClient.listRuns({ projectDir: useGraphStore().projectDir ?? undefined });
+      const all = await labClient.listRuns({ projectDir: useProjectStore().dir });
       runs.value = all.filter(isFinishedRun);
     } catch (failure) {
       error.value = (failure as Error).message;
@@ -110,7 +116,12 @@ export const useTransferStore = defineStore('transfer', () => {
   }
 
   /** Loads a source's graph, finds its default cut (before the classifier head) and previews. */
-  async function chooseSource(next: TransferSource): Promise<void> {
+  function chooseSource(next: TransferSource): Promise<void> {
+    previewing = loadSource(next);
+    return previewing;
+  }
+
+  async function loadSource(next: TransferSource): Promise<void> {
     source.value = next;
     sourceGraph.value = null;
     preview.value = null;
@@ -149,7 +160,7 @@ export const useTransferStore = defineStore('transfer', () => {
 
   /** Chooses a run of the project (its best checkpoint unless `checkpoint` says otherwise). */
   function chooseRun(runId: string, checkpoint: 'best' | 'last' = 'best'): Promise<void> {
-    const projectDir = useGraphStore().projectDir;
+    const projectDir = useProjectStore().dir;
     return chooseSource({ runId, checkpoint, ...(projectDir ? { projectDir } : {}) });
   }
 
@@ -164,7 +175,12 @@ export const useTransferStore = defineStore('transfer', () => {
   }
 
   /** Asks the lab for the transfer model of the current choices. */
-  async function refreshPreview(): Promise<void> {
+  function refreshPreview(): Promise<void> {
+    previewing = requestPreview();
+    return previewing;
+  }
+
+  async function requestPreview(): Promise<void> {
     const current = source.value;
     if (!current) return;
     const request = ++previewRequest;
@@ -210,9 +226,14 @@ export const useTransferStore = defineStore('transfer', () => {
 
   /**
    * Replaces the design graph with the previewed model (one undo step, its layout
-   * included) and makes the source the Train form's initial weights.
+   * included) and makes the source the Train form's initial weights. A preview still on
+   * its way (the last edit of a field) is waited for, so the model has every choice made.
    */
-  function create(): void {
+  async function create(): Promise<void> {
+    for (let waited = previewing; ; waited = previewing) {
+      await waited;
+      if (waited === previewing) break;
+    }
     const result = preview.value;
     const chosen = source.value;
     if (!result || !chosen) return;
@@ -220,7 +241,7 @@ export const useTransferStore = defineStore('transfer', () => {
     const ui = useUiStore();
     const coalesceKey = `transfer:${Date.now()}`;
     const what = 'runId' in chosen ? `run ${chosen.runId}` : 'modelPath' in chosen ? 'a model file' : `${chosen.template.id} with a weights file`;
-    graphStore.replaceGraph(result.graph, `start from ${what}`, coalesceKey);
+    graphStore.openModel(result.graph, `start from ${what}`, coalesceKey);
     ui.clearSelection();
     ui.requestLayout(coalesceKey);
     if (sourceHasWeights.value) {

@@ -62,7 +62,7 @@ beforeAll(async () => {
   for (const [label, name] of CLASSES.entries()) {
     for (let i = 0; i < PER_CLASS; i++) folder.push({ relativePath: `shapes/${name}/${i}.png`, base64: (await shapeImage(label, i)).toString('base64'), type: 'image/png' });
   }
-  app = await startApp({ viewport: { width: 1400, height: 900 } });
+  app = await startApp();
   page = app.page;
   await waitForStartup(page, 60_000);
   await page.getByTestId('guide-dismiss').click();
@@ -143,7 +143,7 @@ describe('dropping files on the window', () => {
     expect(await page.getByTestId('drop-error').textContent()).toContain('Cannot open photo.png as a model');
     await app.screenshot('drop-5-design-refused');
     await dropOn('design-view', [{ relativePath: 'shapes_net.h5', base64: readFileSync(outPath).toString('base64'), type: 'application/x-hdf5' }]);
-    await until(async () => (await page.getByTestId('title-model').textContent()) === 'shapes_net', 20_000, 'the dropped model to open');
+    await until(async () => (await page.getByTestId('model-name').inputValue()) === 'shapes_net', 20_000, 'the dropped model to open');
     expect(await page.getByTestId('notice').textContent()).toContain('Opened shapes_net.h5 (h5, with weights)');
     expect(await page.getByTestId('drop-error').count()).toBe(0);
     await app.screenshot('drop-6-design-model');

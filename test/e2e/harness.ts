@@ -26,7 +26,7 @@ export const CHROMIUM_ARGS = [
 
 /** Options of `startApp`. */
 export interface StartAppOptions {
-  /** Browser viewport; 1400×900 like the desktop window's first launch. */
+  /** Browser viewport; 1280×720 by default, the smallest window the app is laid out for. */
   viewport?: { width: number; height: number };
   /** Extra folders the lab may read (fixtures, datasets); the app's temporary data folder is always allowed. */
   allowedRoots?: string[];
@@ -69,7 +69,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<StartedAp
   const service = await createLabService({ dataDir, allowedRoots: [dataDir, ...(options.allowedRoots ?? [])] });
   const server = await startLabServer({ endpoint: service, staticDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 720 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {

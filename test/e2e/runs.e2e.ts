@@ -56,7 +56,7 @@ async function resultRows(metric: string): Promise<{ id: string; best: boolean; 
 beforeAll(async () => {
   fixtureRoot = mkdtempSync(path.join(os.tmpdir(), 'model-lab-runs-'));
   const imagesDir = await writeImageFolder(path.join(fixtureRoot, 'bars'), Array.from({ length: CLASSES }, (_, label) => `bar${label}`), PER_CLASS, classImage);
-  app = await startApp({ allowedRoots: [fixtureRoot], viewport: { width: 1400, height: 900 } });
+  app = await startApp({ allowedRoots: [fixtureRoot] });
   page = app.page;
   page.on('dialog', (dialog) => void dialog.accept());
   await waitForStartup(page, 60_000);

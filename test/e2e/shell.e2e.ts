@@ -30,7 +30,7 @@ function writeSquaresFolder(root: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  app = await startApp({ viewport: { width: 1400, height: 900 } });
+  app = await startApp();
   page = app.page;
   await waitForStartup(page, 60_000);
   await page.getByTestId('guide-dismiss').click();
@@ -47,7 +47,7 @@ describe('desktop shell commands', () => {
     const graph = { ...(await app.service.call('createFromTemplate', { id: 'mnist-cnn', inputShape: [28, 28, 1], classes: 10 })), name: 'second_net' };
     const second = await app.service.call('createProject', { parentDir: app.dataDir, name: 'Second', graph });
     emit({ type: 'menu.command', command: 'file.openRecent', path: second.dir });
-    await until(async () => (await page.getByTestId('title-model').textContent()) === 'second_net', 15_000, 'the recent project to open');
+    await until(async () => (await page.getByTestId('model-name').inputValue()) === 'second_net', 15_000, 'the recent project to open');
     expect(await noticeText()).toBe('Opened Second');
     const [recent] = await app.service.call('listRecentProjects', {});
     expect(recent?.dir).toBe(second.dir);
@@ -67,7 +67,7 @@ describe('desktop shell commands', () => {
     await page.getByTestId('picker-entry-keras_net.h5').click();
     await app.screenshot('shell-2-import-picker');
     await page.getByTestId('picker-select').click();
-    await until(async () => (await page.getByTestId('title-model').textContent()) === 'keras_net', 20_000, 'the imported model');
+    await until(async () => (await page.getByTestId('model-name').inputValue()) === 'keras_net', 20_000, 'the imported model');
     await page.getByTestId('design-view').waitFor();
     expect(await page.getByTestId('path-picker').count()).toBe(0);
     expect(await noticeText()).toBe('Opened keras_net.h5 (h5, with weights)');

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../common/api/events';
 import { grayscalePng, writeImageFolder } from './fixtures';
-import { expectNoNewPageErrors, startApp, waitForStartup, type StartedApp } from './harness';
+import { expectNoNewPageErrors, startApp, until, waitForStartup, type StartedApp } from './harness';
 
 /**
  * Transfer learning in browser mode: after a tiny 1-epoch run of the project, "Start from
@@ -41,9 +41,15 @@ function runEnd(runId: () => string): Promise<LabEvent> {
 beforeAll(async () => {
   fixtureRoot = mkdtempSync(path.join(os.tmpdir(), 'model-lab-transfer-'));
   const imagesDir = await writeImageFolder(path.join(fixtureRoot, 'bars3'), Array.from({ length: CLASSES }, (_, label) => `bar${label}`), PER_CLASS, barImage);
-  app = await startApp({ allowedRoots: [fixtureRoot], viewport: { width: 1500, height: 1000 } });
+  app = await startApp({ allowedRoots: [fixtureRoot] });
   page = app.page;
   expect(await waitForStartup(page, 60_000)).toBe('ready');
+  // project.json is written below behind the app's back, so first the app's own autosave must be done: on a first
+  // start the canvas spreads the sample model's taller boxes apart and autosaves that, which would write the
+  // project's settings of that moment over the ones written here. Quiet: no save waiting, still none 2 s later
+  // (longer than the autosave's 1.5 s quiet time, projectStore's AUTOSAVE_DELAY_MS).
+  const saveWaiting = async (): Promise<boolean> => /^(Unsaved changes|Saving)/.test((await page.getByTestId('autosave').textContent()) ?? '');
+  await until(async () => !(await saveWaiting()) && !(await new Promise((resolve) => setTimeout(resolve, 2_000)).then(saveWaiting)), 30_000, 'the autosave to settle');
 
   // The project trains on a tiny dataset; its first run (1 epoch) is the transfer source.
   const [recent] = await app.service.call('listRecentProjects', {});

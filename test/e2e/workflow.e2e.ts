@@ -67,7 +67,7 @@ beforeAll(async () => {
   fixtureRoot = mkdtempSync(path.join(os.tmpdir(), 'model-lab-workflow-'));
   imagesDir = await writeImageFolder(path.join(fixtureRoot, 'bars'), Array.from({ length: CLASSES }, (_, label) => `bar${label}`), PER_CLASS, (label, i) => classImage(label, label * 1000 + i));
   writeFileSync(path.join(imagesDir, 'bar0', 'broken.png'), 'this is not a PNG');
-  app = await startApp({ allowedRoots: [fixtureRoot], viewport: { width: 1500, height: 1000 } });
+  app = await startApp({ allowedRoots: [fixtureRoot] });
   page = app.page;
 }, 120_000);
 
@@ -82,7 +82,7 @@ describe('the training workflow', () => {
   it('opens the sample project on first start with the guided path', async () => {
     expect(await waitForStartup(page, 90_000)).toBe('ready');
     await page.getByTestId('guide-card').waitFor();
-    expect(await page.getByTestId('title-model').textContent()).toBe('fashion_cnn');
+    expect(await page.getByTestId('model-name').inputValue()).toBe('fashion_cnn');
     const datasets = await app.service.call('listDatasets', {});
     expect(datasets.map((dataset) => dataset.source.kind)).toContain('sample');
     await app.screenshot('workflow-1-first-start');

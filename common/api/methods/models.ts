@@ -11,9 +11,17 @@ export type ExportFormat = z.infer<typeof exportFormatSchema>;
 /** Where the verification inputs came from: the run's held-out test images, or seeded random tensors. */
 export const verificationInputsSchema = z.enum(['test-split', 'random']);
 
+/** A check of a written file's structure by a tool outside Model Lab (h5py for Keras files). */
+export const structureCheckSchema = z.object({
+  /** The tool and its version: `h5py 3.10.0 (Python 3.12.3)`. */
+  checker: z.string(),
+  /** What it found, in words. */
+  detail: z.string(),
+});
+
 /** How an export was checked: the written file reloaded in its own runtime and run beside the lab's model. */
 export const verificationSchema = z.object({
-  /** Runtime that reloaded the file (`tfjs loadLayersModel`, `onnxruntime-node`, `keras import`). */
+  /** What reloaded the file: `TF.js tf.loadLayersModel`, `onnxruntime-node`, or Model Lab's own Keras readers. */
   runtime: z.string(),
   samples: z.number().int().min(0),
   inputs: verificationInputsSchema,
@@ -21,6 +29,8 @@ export const verificationSchema = z.object({
   maxAbsDiff: z.number(),
   /** The bound the difference had to stay within. */
   tolerance: z.number(),
+  /** The file's structure as a tool outside Model Lab read it; null when none was available (or the format has none). */
+  structure: structureCheckSchema.nullable().default(null),
 });
 export type Verification = z.infer<typeof verificationSchema>;
 

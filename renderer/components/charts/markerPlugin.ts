@@ -23,6 +23,7 @@ export function verticalMarkerPlugin(getMarkers: () => readonly VerticalMarker[]
       context.save();
       context.font = '10px system-ui, sans-serif';
       const labelsAt = new Map<number, number>();
+      const drawn: string[] = [];
       for (const marker of getMarkers()) {
         const x = xScale.getPixelForValue(marker.x);
         // Markers at the same place stack their labels instead of overprinting them.
@@ -37,8 +38,11 @@ export function verticalMarkerPlugin(getMarkers: () => readonly VerticalMarker[]
         context.lineTo(x, area.bottom);
         context.stroke();
         context.fillText(marker.label, Math.min(x + 3, area.right - context.measureText(marker.label).width), area.top + 10 + row * 12);
+        drawn.push(`${marker.label}@${marker.x}`);
       }
       context.restore();
+      // What the canvas shows, in words: for assistive reading of the chart and for the end-to-end tests.
+      chart.canvas.dataset['markers'] = JSON.stringify(drawn);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { computed, reactive, ref, toRaw, type InjectionKey } from 'vue';
 import type { HyperparametersInput } from '../../../common/training/hyperparameters';
+import type { TransferSource } from '../../../common/training/transferSource';
 import { validateHyperparameters, type FormErrors } from '../../stores/trainingStore';
 
 /**
@@ -9,6 +10,8 @@ import { validateHyperparameters, type FormErrors } from '../../stores/trainingS
 export interface HyperparameterTarget {
   form: HyperparametersInput;
   readonly formErrors: FormErrors;
+  /** Initial weights dropped when another model took the canvas (the Train view's form only). */
+  clearedInitialWeights?: TransferSource | null;
 }
 
 /** Provide a `HyperparameterTarget` under this key to make the HyperparameterForms below edit it. */

@@ -123,7 +123,7 @@ describe('model-lab export and import', () => {
       const file = path.join(dir, 'mlp.keras');
       const exported = bufferIo();
       expect(await main(['export', 'mlp', '--format', 'keras', '--out', file], exported)).toBe(0);
-      expect(exported.stdout).toMatch(/Verified with Keras \.keras import on 64 deterministic random inputs/);
+      expect(exported.stdout).toMatch(/Re-read by Model Lab's \.keras reader: max \|Δ\| \S+ ≤ 1e-4 on 64 deterministic random inputs(; structure checked by h5py \S+ \(Python \S+\): Functional model config, 6 weight arrays of 3 layers with the model's shapes)?\./);
       expect(exported.stderr).toContain('[100%]');
       const imported = bufferIo();
       const graphFile = path.join(dir, 'graph.json');

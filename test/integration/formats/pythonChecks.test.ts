@@ -9,6 +9,7 @@ import { exportModelFiles } from '../../../main/formats/exportModel';
 import { readLayerWeights, type LayerWeights } from '../../../main/formats/layerWeights';
 import { kerasModelConfig } from '../../../main/formats/keras/kerasModelConfig';
 import { generateKerasTrainingScript } from '../../../main/formats/keras/kerasScript';
+import { checkKerasFileWithH5py } from '../../../main/formats/keras/h5pyCheck';
 import { hyperparametersSchema } from '../../../common/training/hyperparameters';
 import { buildTemplate } from '../../../common/templates';
 import { randomizeWeights, smallCnnGraph } from './formatFixtures';
@@ -110,6 +111,44 @@ print(json.dumps({"names": sorted(z.namelist()), "config": json.loads(z.read("co
     const paths: Record<string, string> = { conv_a: 'conv2d', bn: 'batch_normalization', conv_b: 'conv2d_1', conv_c: 'conv2d_2', predictions: 'dense' };
     for (const [layer, arrays] of Object.entries(app)) arrays.forEach((a, i) => (expected[`layers/${paths[layer]}/vars/${i}`] = a));
     expect(dump.arrays).toEqual(expected);
+  });
+
+  it('each Keras export says what verified it: Model Lab\'s own reader, and h5py\'s structure check where Python has it', async () => {
+    process.env['MODEL_LAB_PYTHON'] = PYTHON;
+    try {
+      const h5 = await exportModelFiles(source, { format: 'h5', outPath: path.join(dir, 'named.h5'), samples: 4 });
+      expect(h5.verification?.runtime).toBe("Model Lab's Keras H5 reader");
+      expect(h5.verification?.structure?.checker).toMatch(/^h5py \d+\.\d+.* \(Python 3\.\d+/);
+      expect(h5.verification?.structure?.detail).toBe("Functional model config, 12 weight arrays of 5 layers with the model's shapes");
+      const keras = await exportModelFiles(source, { format: 'keras', outPath: path.join(dir, 'named.keras'), samples: 4 });
+      expect(keras.verification?.runtime).toBe("Model Lab's .keras reader");
+      expect(keras.verification?.structure?.detail).toBe("Functional model config, 12 weight arrays of 5 layers with the model's shapes");
+      const onnx = await exportModelFiles(source, { format: 'onnx', outPath: path.join(dir, 'named.onnx'), samples: 4 });
+      expect(onnx.verification?.structure).toBeNull();
+    } finally {
+      delete process.env['MODEL_LAB_PYTHON'];
+    }
+  });
+
+  it("the h5py check refuses a file whose weights differ from the model's, naming the layer", async () => {
+    const file = path.join(dir, 'tampered.h5');
+    await exportModelFiles(source, { format: 'h5', outPath: file, samples: 4 });
+    python(`
+import h5py, sys
+f = h5py.File(sys.argv[1], "r+")
+g = f["model_weights/predictions/predictions"]
+del g["bias:0"]
+g.create_dataset("bias:0", data=[0.0, 0.0])
+f.close()
+`, file);
+    const error = await checkKerasFileWithH5py('h5', file, source.graph, weights, [PYTHON]).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'EXPORT_VERIFY_FAILED' });
+    expect((error as Error).message).toContain('predictions');
+    expect((error as Error).message).toContain('Received: shapes=[[216,3],[2]]');
+  });
+
+  it('without a Python that has h5py the structure check is skipped, not faked', async () => {
+    expect(await checkKerasFileWithH5py('h5', path.join(dir, 'model.h5'), source.graph, weights, ['/nonexistent/python3'])).toBeNull();
   });
 
   it('.onnx: onnx.checker.check_model(full_check=True) accepts it; input keeps the Keras name and NHWC shape', async () => {

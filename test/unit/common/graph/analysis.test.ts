@@ -36,7 +36,7 @@ describe('analyzeGraph: valid graphs', () => {
     expect(graphAnalysisSchema.safeParse(analysis).success).toBe(true);
   });
 
-  it('accepts two inputs and two outputs and reports both', () => {
+  it('accepts two inputs and two chosen outputs and reports both', () => {
     const nodes = [
       node('image', 'Input', { shape: [8] }),
       node('meta', 'Input', { shape: [4] }),
@@ -46,7 +46,7 @@ describe('analyzeGraph: valid graphs', () => {
       node('score_out', 'Dense', { units: 1 }),
     ];
     const edges = [edge('image', 'concat', 0), edge('meta', 'concat', 1), edge('concat', 'hidden'), edge('hidden', 'class_out'), edge('hidden', 'score_out')];
-    const analysis = analyzeGraph(graphOf(nodes, edges));
+    const analysis = analyzeGraph({ ...graphOf(nodes, edges), outputs: ['class_out', 'score_out'] });
     expect(analysis.valid).toBe(true);
     expect(analysis.inputs).toEqual(['image', 'meta']);
     expect(analysis.outputs).toEqual(['class_out', 'score_out']);
@@ -174,6 +174,64 @@ describe('analyzeGraph: structure problems', () => {
     expect(analyzeGraph(applyFix(graph, bad!.fix!)).valid).toBe(true);
   });
 
+  it('flags a branch whose output is connected to nothing, at the node, with connect, delete and make-an-output fixes', () => {
+    const nodes = [
+      node('input_1', 'Input', { shape: [8, 8, 4] }),
+      node('conv2d', 'Conv2D', { filters: 4, kernel_size: [3, 3], padding: 'same' }),
+      node('add', 'Add'),
+      node('flatten', 'Flatten'),
+      node('dense_1', 'Dense', { units: 3 }),
+    ];
+    // The residual Add was drawn but the head is still fed by conv2d: add's output goes nowhere.
+    const edges = [edge('input_1', 'conv2d'), edge('input_1', 'add', 0), edge('conv2d', 'add', 1), edge('conv2d', 'flatten'), edge('flatten', 'dense_1')];
+    const graph = graphOf(nodes, edges);
+    const analysis = analyzeGraph(graph);
+    expect(analysis.valid).toBe(false);
+    expect(analysis.outputs).toEqual(['dense_1']);
+    const dangling = only(analysis.problems, 'GRAPH_DANGLING');
+    expect(dangling).toMatchObject({ severity: 'error', nodeId: 'add' });
+    expect(dangling.message).toBe("add (Add)'s output is connected to nothing, so it would become a second output of the model beside dense_1. Connect it to the next layer, delete it, or make it an output.");
+    const fixes = [dangling.fix!, ...(dangling.alternatives ?? [])];
+    expect(fixes.map((fix) => fix.label)).toEqual(['Connect add to flatten in place of conv2d', 'Delete add', 'Make add an output of the model']);
+    const connected = analyzeGraph(applyFix(graph, fixes[0]!));
+    expect(connected.problems).toEqual([]);
+    expect(connected.outputs).toEqual(['dense_1']);
+    const deleted = analyzeGraph(applyFix(graph, fixes[1]!));
+    expect(deleted.problems).toEqual([]);
+    const twoOutputs = analyzeGraph(applyFix(graph, fixes[2]!));
+    expect(twoOutputs.problems).toEqual([]);
+    expect(twoOutputs.outputs).toEqual(['dense_1', 'add']);
+  });
+
+  it('deletes a whole dangling branch up to where it forks off', () => {
+    const nodes = [
+      node('input_1', 'Input', { shape: [6] }),
+      node('hidden', 'Dense', { units: 8 }),
+      node('side_a', 'Dense', { units: 4 }),
+      node('side_b', 'Dense', { units: 2 }),
+      node('head', 'Dense', { units: 3 }),
+    ];
+    const graph = { ...graphOf(nodes, [edge('input_1', 'hidden'), edge('hidden', 'side_a'), edge('side_a', 'side_b'), edge('hidden', 'head')]), outputs: ['head'] };
+    const dangling = only(analyzeGraph(graph).problems, 'GRAPH_DANGLING');
+    expect(dangling.nodeId).toBe('side_b');
+    const remove = [dangling.fix!, ...(dangling.alternatives ?? [])].find((fix) => fix.label.startsWith('Delete'));
+    expect(remove?.label).toBe('Delete the branch side_a → side_b');
+    const fixed = applyFix(graph, remove!);
+    expect(fixed.nodes.map((n) => n.id)).toEqual(['input_1', 'hidden', 'head']);
+    expect(fixed.outputs).toEqual(['head']);
+    expect(analyzeGraph(fixed).problems).toEqual([]);
+  });
+
+  it("says which input of a merge is missing rather than asking for positions '0 to 0'", () => {
+    const nodes = [node('input_1', 'Input', { shape: [4] }), node('dense', 'Dense', { units: 4 }), node('add', 'Add')];
+    const graph = graphOf(nodes, [edge('input_1', 'dense'), edge('dense', 'add', 1)]);
+    const problems = analyzeGraph(graph).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'GRAPH_INVALID', severity: 'error', nodeId: 'add' });
+    expect(problems[0]?.message).toBe('add (Add) needs at least 2 inputs: input 0 is not connected (input 1 comes from dense). Connect a layer to input 0.');
+    expect(JSON.stringify(problems)).not.toContain('0 to 0');
+  });
+
   it('rejects duplicate merge input positions and warns about gaps, renumbering as the fix', () => {
     const nodes = [node('a', 'Input', { shape: [4] }), node('b', 'Input', { shape: [6] }), node('concat', 'Concatenate')];
     const duplicate = graphOf(nodes, [edge('a', 'concat', 1), edge('b', 'concat', 1)]);
@@ -248,6 +306,49 @@ describe('analyzeGraph: shape problems and their fixes', () => {
     const projected = analyzeGraph(applyFix(graph, mismatch.alternatives![0]!));
     expect(projected.problems).toEqual([]);
     expect(projected.shapes['concat']).toEqual([null, 8, 8, 20]);
+  });
+
+  it("fixes a spatial mismatch at an Add with padding 'same' on the branch's convolution, or by cropping or padding", () => {
+    const nodes = [
+      node('input_1', 'Input', { shape: [28, 28, 8] }),
+      node('conv_a', 'Conv2D', { filters: 8, kernel_size: [3, 3] }),
+      node('add', 'Add'),
+      node('pool', 'GlobalAveragePooling2D'),
+    ];
+    const graph = graphOf(nodes, [edge('input_1', 'conv_a'), edge('conv_a', 'add', 0), edge('input_1', 'add', 1, 'skip'), edge('add', 'pool')]);
+    const mismatch = only(analyzeGraph(graph).problems, 'SHAPE_MISMATCH');
+    expect(mismatch.message).toContain('(None, 26, 26, 8)');
+    const fixes = [mismatch.fix!, ...(mismatch.alternatives ?? [])];
+    expect(fixes.map((fix) => fix.label)).toEqual([
+      "Set padding of conv_a to 'same'",
+      'Insert Cropping2D (cropping [[1,1],[1,1]]) after input_1',
+      'Insert ZeroPadding2D (padding [[1,1],[1,1]]) after conv_a',
+    ]);
+    const same = analyzeGraph(applyFix(graph, fixes[0]!));
+    expect(same.problems).toEqual([]);
+    expect(same.shapes['add']).toEqual([null, 28, 28, 8]);
+    const cropped = analyzeGraph(applyFix(graph, fixes[1]!));
+    expect(cropped.problems).toEqual([]);
+    expect(cropped.shapes['add']).toEqual([null, 26, 26, 8]);
+    const padded = analyzeGraph(applyFix(graph, fixes[2]!));
+    expect(padded.problems).toEqual([]);
+    expect(padded.shapes['add']).toEqual([null, 28, 28, 8]);
+  });
+
+  it('fixes an odd spatial mismatch at a Concatenate by cropping the larger map or zero-padding the smaller one', () => {
+    const nodes = [
+      node('input_1', 'Input', { shape: [9, 9, 2] }),
+      node('pool', 'MaxPooling2D', { pool_size: [2, 2], strides: [1, 1], padding: 'same' }),
+      node('crop', 'Cropping2D', { cropping: [[0, 1], [0, 1]] }),
+      node('concat', 'Concatenate'),
+    ];
+    const graph = graphOf(nodes, [edge('input_1', 'pool'), edge('pool', 'crop'), edge('crop', 'concat', 0), edge('input_1', 'concat', 1, 'skip')]);
+    const mismatch = only(analyzeGraph(graph).problems, 'SHAPE_MISMATCH');
+    const fixes = [mismatch.fix!, ...(mismatch.alternatives ?? [])];
+    const labels = fixes.map((fix) => fix.label);
+    expect(labels).toContain('Insert Cropping2D (cropping [[0,1],[0,1]]) after input_1');
+    expect(labels).toContain('Insert ZeroPadding2D (padding [[0,1],[0,1]]) after crop');
+    for (const fix of fixes) expect(analyzeGraph(applyFix(graph, fix)).problems, fix.label).toEqual([]);
   });
 
   it('offers to drop a Flatten that sits before a convolution', () => {

@@ -31,7 +31,7 @@ describe('modelCardMarkdown', () => {
     expect(text).toContain('fingerprint `abc123`');
     expect(text).toContain('| val_accuracy | 0.91 |');
     expect(text).toContain('run `run-1`, best checkpoint (epoch 4)');
-    expect(text).toContain('64 held-out test images: maximum absolute difference 2.000e-7');
+    expect(text).toContain('Re-read by onnxruntime-node: max |Δ| 2.00e-7 ≤ 1e-4 on 64 held-out test images.');
     expect(text).toContain('1,234 (1,200 trainable, 34 non-trainable)');
   });
 

@@ -1,11 +1,27 @@
 // @vitest-environment jsdom
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the test project does not include renderer/, and plain tsc needs its .vue shim
 /// <reference path="../../../../renderer/env.d.ts" />
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
-import BackendBadge from '../../../../renderer/components/BackendBadge.vue';
+import { createPinia, setActivePinia } from 'pinia';
 import type { SystemInfo } from '../../../../common/api/methods/system';
 import { LabError } from '../../../../common/errors';
+import { createFakeLabClient } from '../views/fakeLabClient';
+
+const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
+vi.mock('../../../../renderer/api/labClient', () => ({
+  get labClient() {
+    return fake.client;
+  },
+  labTransport: 'websocket',
+}));
+
+const BackendBadge = (await import('../../../../renderer/components/BackendBadge.vue')).default;
+
+beforeEach(() => {
+  fake.client = createFakeLabClient();
+  setActivePinia(createPinia());
+});
 
 const wasmInfo: SystemInfo = {
   version: '0.1.0',
@@ -27,7 +43,8 @@ const wasmInfo: SystemInfo = {
 
 describe('BackendBadge', () => {
   it('shows the chosen backend and device, and gives every candidate with its reason in the tooltip', async () => {
-    const wrapper = mount(BackendBadge, { props: { client: { getSystemInfo: async () => wasmInfo } } });
+    fake.client.getSystemInfo.mockResolvedValue(wasmInfo);
+    const wrapper = mount(BackendBadge);
     await flushPromises();
     const badge = wrapper.get('[data-testid="backend-badge"]');
     expect(badge.attributes('data-backend')).toBe('wasm');
@@ -44,28 +61,25 @@ describe('BackendBadge', () => {
 
   it('shows a WebGPU device as a GPU, and a skipped backend\'s notice as a warning', async () => {
     const webgpu: SystemInfo = { ...wasmInfo, backend: { ...wasmInfo.backend, chosen: 'webgpu', device: 'NVIDIA H200 (WebGPU, Vulkan)' } };
-    const onGpu = mount(BackendBadge, { props: { client: { getSystemInfo: async () => webgpu } } });
+    fake.client.getSystemInfo.mockResolvedValue(webgpu);
+    const onGpu = mount(BackendBadge);
     await flushPromises();
     expect(onGpu.get('[data-testid="backend-badge"]').text()).toContain('WebGPU');
     expect(onGpu.get('[data-testid="backend-badge"]').text()).toContain('NVIDIA H200 (WebGPU, Vulkan)');
     expect(onGpu.get('[data-testid="backend-badge"]').classes()).toContain('backend-badge--gpu');
     const notice = 'webgpu is not used because run r1 failed on NVIDIA H200 (WebGPU, Vulkan): The GPU device was lost.';
-    const skipped = mount(BackendBadge, { props: { client: { getSystemInfo: async () => ({ ...wasmInfo, backend: { ...wasmInfo.backend, notice } }) } } });
+    // The system store asks once per window: a later badge reads the new report after a refresh.
+    setActivePinia(createPinia());
+    fake.client.getSystemInfo.mockResolvedValue({ ...wasmInfo, backend: { ...wasmInfo.backend, notice } });
+    const skipped = mount(BackendBadge);
     await flushPromises();
     expect(skipped.get('[data-testid="backend-badge"]').attributes('title')).toContain(notice);
     expect(skipped.get('[data-testid="backend-badge"]').classes()).toContain('backend-badge--fallback');
   });
 
   it('says when the backend cannot be read', async () => {
-    const wrapper = mount(BackendBadge, {
-      props: {
-        client: {
-          getSystemInfo: async () => {
-            throw new LabError('API_TRANSPORT', 'Expected an open lab connection. Received: state="closed"');
-          },
-        },
-      },
-    });
+    fake.client.getSystemInfo.mockRejectedValue(new LabError('API_TRANSPORT', 'Expected an open lab connection. Received: state="closed"'));
+    const wrapper = mount(BackendBadge);
     await flushPromises();
     expect(wrapper.text()).toContain('Backend unknown');
     expect(wrapper.get('[data-testid="backend-badge"]').attributes('title')).toContain('Expected an open lab connection');

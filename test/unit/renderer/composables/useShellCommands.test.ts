@@ -45,6 +45,7 @@ beforeEach(() => {
   fake.client.listDatasets.mockResolvedValue([]);
   fake.client.listBuiltinDatasets.mockResolvedValue([]);
   fake.client.saveProject.mockResolvedValue({ savedAt: '', path: '' });
+  fake.client.listRuns.mockResolvedValue([]);
   fake.client.openProject.mockImplementation(async ({ dir }: { dir: string }) => project(dir, baseName(dir).replace(/\.modellab$/, '')));
   fake.client.importModel.mockResolvedValue({ graph: imported, format: 'h5', hasWeights: true });
 });
@@ -66,7 +67,7 @@ describe('File commands', () => {
     expect(fake.client.createProject).toHaveBeenCalledWith({ parentDir: '/home/me', name: 'Birds', graph: expect.objectContaining({ nodes: [] }) as unknown });
     expect(fake.client.openProject).toHaveBeenCalledWith({ dir: '/home/me/Birds.modellab' });
     expect(useProjectStore().project?.dir).toBe('/home/me/Birds.modellab');
-    expect(useGraphStore().projectDir).toBe('/home/me/Birds.modellab');
+    expect(useProjectStore().dir).toBe('/home/me/Birds.modellab');
     expect(ui.activeView).toBe('design');
     expect(ui.notice?.text).toBe('Created Birds');
   });
@@ -114,14 +115,13 @@ describe('File commands', () => {
     expect(useUiStore().notice).toMatchObject({ kind: 'error', text: expect.stringContaining('named no file') as unknown });
   });
 
-  it('file.save writes the graph into project.json (not an autosave) and the settings, then says Saved', async () => {
+  it('file.save writes the graph and the settings into project.json, then says Saved', async () => {
     await withOpenProject();
     const graphStore = useGraphStore();
     graphStore.replaceGraph({ ...template, name: 'edited' }, 'rename');
     await createShellCommands().run('file.save');
-    expect(fake.client.saveProject).toHaveBeenCalledWith({ dir: '/work/First.modellab', graph: expect.objectContaining({ name: 'edited' }) as unknown });
-    expect(fake.client.saveProject).toHaveBeenCalledWith(expect.objectContaining({ dir: '/work/First.modellab', settings: expect.any(Object) as unknown }));
-    expect(fake.client.saveProject.mock.calls.every(([input]) => !(input as { autosave?: boolean }).autosave)).toBe(true);
+    const [first] = fake.client.saveProject.mock.calls[0] ?? [];
+    expect(first).toEqual({ dir: '/work/First.modellab', graph: expect.objectContaining({ name: 'edited' }) as unknown, settings: expect.any(Object) as unknown, datasets: [] });
     expect(useUiStore().notice).toMatchObject({ kind: 'info', text: 'Saved First' });
   });
 
@@ -133,10 +133,9 @@ describe('File commands', () => {
     fake.client.saveProjectAs.mockImplementation(async ({ parentDir, name, graph }: { parentDir: string; name: string; graph: typeof template }) => project(`${parentDir}/${name}.modellab`, name, graph));
     await createShellCommands().run('file.saveAs');
     expect(fake.client.showSaveDialog).toHaveBeenCalledWith(expect.objectContaining({ purpose: 'project', defaultPath: 'First copy' }));
-    expect(fake.client.saveProjectAs).toHaveBeenCalledWith({ dir: '/work/First.modellab', parentDir: '/backup', name: 'Second', graph: expect.objectContaining({ name: 'edited' }) as unknown });
-    expect(useProjectStore().project?.dir).toBe('/backup/Second.modellab');
-    expect(graphStore.projectDir).toBe('/backup/Second.modellab');
-    expect(fake.client.saveProject).toHaveBeenLastCalledWith(expect.objectContaining({ dir: '/backup/Second.modellab' }));
+    expect(fake.client.saveProjectAs).toHaveBeenCalledWith({ dir: '/work/First.modellab', parentDir: '/backup', name: 'Second', graph: expect.objectContaining({ name: 'edited' }) as unknown, settings: expect.any(Object) as unknown, datasets: [] });
+    expect(useProjectStore().dir).toBe('/backup/Second.modellab');
+    expect(fake.client.listRuns).toHaveBeenLastCalledWith({ projectDir: '/backup/Second.modellab' });
     expect(graphStore.canUndo).toBe(true);
     expect(useUiStore().notice?.text).toContain('Saved as Second');
   });

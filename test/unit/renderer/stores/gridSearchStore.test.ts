@@ -34,7 +34,7 @@ describe('the grid search store', () => {
   it('passes a failure to start on, with nothing queued', async () => {
     fake.client.startGridSearch.mockRejectedValueOnce(new Error('Expected input layer input_1 to take the images. Received: shape=[28,28,1]'));
     const grids = useGridSearchStore();
-    await expect(grids.start({ graph, dataset: 'd', projectDir: undefined, base: { epochs: 1 }, axes })).rejects.toThrow('Received: shape');
+    await expect(grids.start({ graph, dataset: 'd', base: { epochs: 1 }, axes })).rejects.toThrow('Received: shape');
     expect(grids.queued).toBe(0);
     expect(useTrainingStore().activeRunId).toBeNull();
   });
@@ -42,7 +42,7 @@ describe('the grid search store', () => {
   it('says why when the grid stops because a later run could not start', async () => {
     fake.client.startGridSearch.mockResolvedValueOnce(gridSummary(['g1']));
     const grids = useGridSearchStore();
-    await grids.start({ graph, dataset: 'd', projectDir: undefined, base: { epochs: 1 }, axes });
+    await grids.start({ graph, dataset: 'd', base: { epochs: 1 }, axes });
     expect(grids.queued).toBe(2);
     fake.client.emit({ type: 'grid.progress', grid: gridSummary(['g1'], { status: 'failed', queued: 0, endReason: 'Expected the dataset. Received: dataset=d' }) });
     expect(useUiStore().notice?.text).toBe('Grid search stopped: Expected the dataset. Received: dataset=d');
@@ -52,7 +52,7 @@ describe('the grid search store', () => {
   it('ignores the progress of other grid searches', async () => {
     fake.client.startGridSearch.mockResolvedValueOnce(gridSummary(['g1']));
     const grids = useGridSearchStore();
-    await grids.start({ graph, dataset: 'd', projectDir: undefined, base: { epochs: 1 }, axes });
+    await grids.start({ graph, dataset: 'd', base: { epochs: 1 }, axes });
     fake.client.emit({ type: 'grid.progress', grid: gridSummary(['x1', 'x2'], { id: 'grid2' }) });
     expect(grids.grid?.id).toBe('grid1');
     expect(useTrainingStore().activeRunId).toBe('g1');

@@ -17,6 +17,7 @@ vi.mock('../../../../renderer/api/labClient', () => ({
 const { ONBOARDING_DONE_KEY, ONBOARDING_STEPS, useProjectStore } = await import('../../../../renderer/stores/projectStore');
 const { useGraphStore } = await import('../../../../renderer/stores/graphStore');
 const { useTrainingStore } = await import('../../../../renderer/stores/trainingStore');
+const { useRunsStore } = await import('../../../../renderer/stores/runsStore');
 
 const graph = buildTemplate('mnist-cnn', { inputShape: [28, 28, 1], classes: 10 });
 function project(dir: string, activeDataset: string | null = null) {
@@ -37,6 +38,7 @@ beforeEach(() => {
   fake.client.getDatasetStats.mockResolvedValue({});
   fake.client.getSampleGrid.mockResolvedValue({ classes: [] });
   fake.client.saveProject.mockResolvedValue({ savedAt: '', path: '' });
+  fake.client.listRuns.mockResolvedValue([]);
 });
 
 describe('projectStore.startup', () => {
@@ -53,7 +55,7 @@ describe('projectStore.startup', () => {
     expect(fake.client.createProject.mock.calls[0]?.[0]).toMatchObject({ parentDir: '/lab', name: 'Fashion-MNIST starter' });
     expect(fake.client.downloadBuiltinDataset.mock.calls[0]?.[0]).toMatchObject({ id: 'fashion-mnist-sample' });
     expect(fake.client.saveProject.mock.calls.at(-1)?.[0]).toMatchObject({ settings: { activeDataset: 'fm' }, datasets: [{ id: 'fm', name: 'Fashion-MNIST sample' }] });
-    expect(useGraphStore().projectDir).toBe('/lab/Fashion-MNIST starter.modellab');
+    expect(useProjectStore().dir).toBe('/lab/Fashion-MNIST starter.modellab');
     expect(useGraphStore().graph.nodes.map((node) => node.type)).toContain('Conv2D');
     expect(store.onboardingStep).toBe(0);
   });
@@ -70,7 +72,7 @@ describe('projectStore.startup', () => {
     await store.startup();
     expect(store.startupState).toBe('ready');
     expect(fake.client.openProject).toHaveBeenCalledWith({ dir: existing });
-    expect(useGraphStore().projectDir).toBe(existing);
+    expect(useProjectStore().dir).toBe(existing);
   });
 
   it('keeps a graph already on the canvas when it creates the sample project', async () => {
@@ -84,7 +86,7 @@ describe('projectStore.startup', () => {
     await useProjectStore().startup();
     expect(graphStore.graph.nodes.map((node) => node.type)).toEqual(['Input']);
     expect(fake.client.createProject.mock.calls[0]?.[0].graph.nodes).toHaveLength(1);
-    expect(graphStore.projectDir).toBe('/lab/Fashion-MNIST starter.modellab');
+    expect(useProjectStore().dir).toBe('/lab/Fashion-MNIST starter.modellab');
   });
 
   it('reopens the most recent existing project on later starts, with its settings', async () => {
@@ -97,7 +99,7 @@ describe('projectStore.startup', () => {
     await store.startup();
     expect(fake.client.openProject).toHaveBeenCalledWith({ dir: '/kept.modellab' });
     expect(fake.client.createProject).not.toHaveBeenCalled();
-    expect(useGraphStore().projectDir).toBe('/kept.modellab');
+    expect(useProjectStore().dir).toBe('/kept.modellab');
     expect(useTrainingStore().form.epochs).toBe(7);
     expect(store.onboardingStep).toBeNull();
   });
@@ -121,5 +123,88 @@ describe('the guided path', () => {
     store.nextOnboardingStep();
     expect(store.onboardingStep).toBeNull();
     expect(localStorage.getItem(ONBOARDING_DONE_KEY)).not.toBeNull();
+  });
+});
+
+describe('the project owns its folder and its saving', () => {
+  const run = { id: 'r1', name: 'first', createdAt: '', status: 'completed', epochsCompleted: 1, best: null, endReason: null, epochs: 1, optimizer: 'adam', datasetName: 'fm', finalLogs: null };
+
+  it('opening a project loads its runs with it', async () => {
+    fake.client.openProject.mockResolvedValue(project('/kept.modellab'));
+    fake.client.listRuns.mockImplementation(async ({ projectDir }: { projectDir?: string }) => (projectDir === '/kept.modellab' ? [run] : []));
+    await useProjectStore().open('/kept.modellab');
+    expect(useRunsStore().runs.map((entry) => entry.id)).toEqual(['r1']);
+    expect(useRunsStore().projectDir).toBe('/kept.modellab');
+  });
+
+  it("a slower listing started before the project opened does not replace the project's runs", async () => {
+    let answerEarly: (runs: unknown[]) => void = () => undefined;
+    fake.client.listRuns.mockImplementationOnce(() => new Promise((resolve) => (answerEarly = resolve)));
+    const early = useRunsStore().refresh();
+    fake.client.openProject.mockResolvedValue(project('/kept.modellab'));
+    fake.client.listRuns.mockResolvedValue([run]);
+    await useProjectStore().open('/kept.modellab');
+    answerEarly([]);
+    await early;
+    expect(useRunsStore().runs.map((entry) => entry.id)).toEqual(['r1']);
+  });
+
+  it('an autosave writes the edited graph and the settings into project.json itself, and keeps a rotating copy', async () => {
+    fake.client.openProject.mockResolvedValue(project('/kept.modellab'));
+    const store = useProjectStore();
+    await store.open('/kept.modellab');
+    useGraphStore().renameModel('edited');
+    useTrainingStore().form = { ...useTrainingStore().form, epochs: 3 };
+    await store.autosaveNow();
+    const writes = fake.client.saveProject.mock.calls.map(([input]) => input as { dir: string; graph?: { name: string }; settings?: { hyperparameters: { epochs: number } }; autosave?: boolean });
+    const projectJson = writes.find((input) => !input.autosave);
+    expect(projectJson).toMatchObject({ dir: '/kept.modellab', graph: { name: 'edited' }, settings: { hyperparameters: { epochs: 3 } } });
+    expect(writes.some((input) => input.autosave === true && input.graph?.name === 'edited')).toBe(true);
+    expect(store.autosave).toMatchObject({ kind: 'saved', target: 'project' });
+    expect(store.project?.project.graph?.name).toBe('edited');
+  });
+
+  it('calls an edit saved only once project.json holds it: while it waits for its quiet time the status says so', async () => {
+    fake.client.openProject.mockResolvedValue(project('/kept.modellab'));
+    const store = useProjectStore();
+    await store.open('/kept.modellab');
+    await store.save();
+    expect(store.autosave).toMatchObject({ kind: 'saved', target: 'project' });
+    useGraphStore().renameModel('edited');
+    store.graphEdited();
+    expect(store.autosave).toEqual({ kind: 'pending' });
+    await store.flushAutosave();
+    expect(fake.client.saveProject.mock.calls.at(-2)?.[0]).toMatchObject({ dir: '/kept.modellab', graph: { name: 'edited' } });
+    expect(store.autosave).toMatchObject({ kind: 'saved', target: 'project' });
+  });
+
+  it("opening another project first writes the current project's pending edits into it", async () => {
+    fake.client.openProject.mockImplementation(async ({ dir }: { dir: string }) => project(dir));
+    const store = useProjectStore();
+    await store.open('/first.modellab');
+    useGraphStore().renameModel('edited_first');
+    store.graphEdited();
+    await store.open('/second.modellab');
+    expect(fake.client.saveProject.mock.calls.map(([input]) => input)).toContainEqual(expect.objectContaining({ dir: '/first.modellab', graph: expect.objectContaining({ name: 'edited_first' }) as unknown }));
+    expect(fake.client.saveProject.mock.calls.some(([input]) => (input as { dir: string }).dir === '/second.modellab')).toBe(false);
+  });
+
+  it('writes one at a time, so a settings save cannot interleave with a graph autosave', async () => {
+    fake.client.openProject.mockResolvedValue(project('/kept.modellab'));
+    const store = useProjectStore();
+    await store.open('/kept.modellab');
+    let inFlight = 0;
+    let most = 0;
+    fake.client.saveProject.mockImplementation(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return { savedAt: '', path: '' };
+    });
+    useGraphStore().renameModel('edited');
+    await Promise.all([store.autosaveNow(), store.saveSettings({ activeDataset: 'fm' })]);
+    expect(most).toBe(1);
+    expect(store.project?.project.settings.activeDataset).toBe('fm');
   });
 });

@@ -6,6 +6,7 @@ import type { RunSpec } from '../../../../common/training/runSpec';
 import { GRAPH_SCHEMA_VERSION, type ModelGraph } from '../../../../common/graph/schema';
 import { withDropout } from '../../../../common/training/gridSearch';
 import { createFakeLabClient } from '../views/fakeLabClient';
+import { projectAt } from './projectFixture';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
 vi.mock('../../../../renderer/api/labClient', () => ({
@@ -17,6 +18,7 @@ vi.mock('../../../../renderer/api/labClient', () => ({
 
 const { diffGraphs, diffRuns, useRunsStore } = await import('../../../../renderer/stores/runsStore');
 const { useTrainingStore } = await import('../../../../renderer/stores/trainingStore');
+const { useProjectStore } = await import('../../../../renderer/stores/projectStore');
 const { useGraphStore } = await import('../../../../renderer/stores/graphStore');
 const { useUiStore } = await import('../../../../renderer/stores/uiStore');
 
@@ -77,7 +79,8 @@ describe('duplicate with changes and open in Design', () => {
     fake.client.startRun.mockResolvedValue({ runId: 'copy', runDir: '/copy' });
     fake.client.listRuns.mockResolvedValue([]);
     const runs = useRunsStore();
-    await runs.refresh('/project');
+    useProjectStore().project = projectAt('/project');
+    await runs.refresh();
     useGraphStore().openGraph({ ...graph, name: 'other', nodes: graph.nodes.slice(0, 1), edges: [] });
     const source = spec({ id: 'r1', name: 'first', hyperparameters: hyperparametersSchema.parse({ batchSize: 16 }) });
     const runId = await runs.duplicateRun(source, { name: 'first, lr 0.01', hyperparameters: { ...source.hyperparameters, optimizer: { name: 'adam', learningRate: 0.01 } } });
@@ -106,6 +109,7 @@ describe('duplicate with changes and open in Design', () => {
   it('picks the trained run to evaluate or export: the current one, else the active one, else the newest', async () => {
     fake.client.listRuns.mockResolvedValue([summary('new', 0), summary('mid', 2), summary('old', 1)]);
     const runs = useRunsStore();
+    useProjectStore().project = projectAt('/project');
     await runs.refresh();
     expect(runs.trainedRuns.map((run) => run.id)).toEqual(['mid', 'old']);
     expect(runs.pickTrainedRun('old')).toBe('old');
@@ -114,6 +118,7 @@ describe('duplicate with changes and open in Design', () => {
     useTrainingStore().activeRunId = 'old';
     expect(runs.pickTrainedRun('gone')).toBe('old');
     fake.client.listRuns.mockResolvedValue([summary('new', 0)]);
+    useProjectStore().project = projectAt('/project');
     await runs.refresh();
     expect(runs.pickTrainedRun('mid')).toBeNull();
   });

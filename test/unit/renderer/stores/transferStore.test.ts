@@ -5,6 +5,7 @@ import type { ModelGraph } from '../../../../common/graph/schema';
 import { buildTemplate } from '../../../../common/templates';
 import { buildTransferGraph } from '../../../../main/transfer/transferGraph';
 import { createFakeLabClient } from '../views/fakeLabClient';
+import { projectAt } from './projectFixture';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
 vi.mock('../../../../renderer/api/labClient', () => ({
@@ -18,6 +19,7 @@ const { useTransferStore, sourceLayersOf } = await import('../../../../renderer/
 const { useGraphStore } = await import('../../../../renderer/stores/graphStore');
 const { useDatasetStore } = await import('../../../../renderer/stores/datasetStore');
 const { useTrainingStore } = await import('../../../../renderer/stores/trainingStore');
+const { useProjectStore } = await import('../../../../renderer/stores/projectStore');
 
 const sourceGraph = buildTemplate('mnist-cnn', { inputShape: [28, 28, 1], classes: 10 });
 const runSummary = (id: string, status: string, epochsCompleted: number): Record<string, unknown> => ({
@@ -39,7 +41,7 @@ beforeEach(() => {
   const datasets = useDatasetStore();
   datasets.datasets = [{ id: 'ds', classes: ['a', 'b', 'c'] } as never];
   datasets.activeId = 'ds';
-  useGraphStore().setProjectDir('/p/demo.modellab');
+  useProjectStore().project = projectAt('/p/demo.modellab');
 });
 
 describe('transferStore', () => {
@@ -103,7 +105,7 @@ describe('transferStore', () => {
     const transfer = useTransferStore();
     await transfer.openDialog();
     await transfer.chooseRun('run-a', 'last');
-    transfer.create();
+    await transfer.create();
     expect(transfer.dialogOpen).toBe(false);
     expect(graphStore.graph.nodes.map((node) => [node.name, node.trainable])).toEqual([
       ['input_1', true], ['conv2d', false], ['max_pooling2d', false], ['conv2d_1', false], ['max_pooling2d_1', false], ['global_average_pooling2d', true], ['dense_2', true],
@@ -114,6 +116,27 @@ describe('transferStore', () => {
     expect(graphStore.graph).toBe(before);
   });
 
+  it('initial weights belong to the model they were chosen for: edits keep them, another model on the canvas drops them and says so', async () => {
+    const graphStore = useGraphStore();
+    const transfer = useTransferStore();
+    const training = useTrainingStore();
+    await transfer.openDialog();
+    await transfer.chooseRun('run-a');
+    await transfer.create();
+    const chosen = { runId: 'run-a', checkpoint: 'best', projectDir: '/p/demo.modellab' };
+    expect(training.form.initialWeights).toEqual(chosen);
+    graphStore.renameModel('still_the_transfer_model');
+    graphStore.addLayer('Dropout', { x: 0, y: 0 });
+    expect(training.form.initialWeights).toEqual(chosen);
+    graphStore.openModel(buildTemplate('lenet5', { inputShape: [28, 28, 1], classes: 10 }), 'open template LeNet-5');
+    expect(training.form.initialWeights).toBeUndefined();
+    expect(training.clearedInitialWeights).toEqual(chosen);
+    // A new transfer chooses weights for its own model again.
+    await transfer.chooseRun('run-a', 'last');
+    await transfer.create();
+    expect(training.form.initialWeights).toEqual({ ...chosen, checkpoint: 'last' });
+  });
+
   it('builds on a model file; one without weights is not used as initial weights', async () => {
     fake.client.importModel.mockResolvedValue({ format: 'keras-json', graph: sourceGraph, hasWeights: false, modelCard: null });
     const transfer = useTransferStore();
@@ -122,7 +145,7 @@ describe('transferStore', () => {
     expect(fake.client.importModel).toHaveBeenCalledWith({ path: '/models/arch.json' });
     expect(transfer.sourceHasWeights).toBe(false);
     expect(transfer.preview).not.toBeNull();
-    transfer.create();
+    await transfer.create();
     expect(useTrainingStore().form.initialWeights).toBeUndefined();
     expect(useGraphStore().graph.name).toBe(`${sourceGraph.name}_transfer`);
   });
@@ -140,7 +163,7 @@ describe('transferStore', () => {
     expect(fake.client.createFromTemplate).toHaveBeenCalledWith(template);
     expect(transfer.layers.at(-1)?.name).toBe('block5_pool');
     expect(transfer.preview?.weights).toEqual(report);
-    transfer.create();
+    await transfer.create();
     expect(useGraphStore().undoLabel).toBe('start from vgg16 with a weights file');
     expect(useTrainingStore().form.initialWeights).toEqual({ weightsPath: '/w/vgg16.h5', template });
     expect(useGraphStore().graph.metadata['inputPreprocessing']).toEqual({ module: 'vgg16', mode: 'caffe' });

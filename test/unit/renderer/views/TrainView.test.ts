@@ -62,6 +62,39 @@ describe('TrainView', () => {
     expect(wrapper.get('[data-testid="train-start"]').attributes('disabled')).toBeUndefined();
   });
 
+  it('a branch left dangling disables Start with the reason Design gives, and so does a second output', async () => {
+    const wrapper = await mountView();
+    const graphStore = useGraphStore();
+    const conv = graphStore.graph.nodes.find((node) => node.type === 'Conv2D');
+    const head = graphStore.graph.nodes.at(-1);
+    // A residual Add drawn beside the path, its output wired to nothing.
+    const addId = graphStore.addLayer('Add', { x: 400, y: 0 });
+    graphStore.connectNodes(conv!.id, addId, 0);
+    graphStore.connectNodes(conv!.id, addId, 1);
+    await flushPromises();
+    const dangling = graphStore.analysis.problems.find((problem) => problem.code === 'GRAPH_DANGLING' && problem.nodeId === addId);
+    expect(dangling?.severity).toBe('error');
+    expect(wrapper.get('[data-testid="train-start"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="train-blocker"]').text()).toBe(`${dangling?.message} Fix it in Design.`);
+    const makeOutput = [dangling!.fix!, ...(dangling!.alternatives ?? [])].find((fix) => fix.label.startsWith('Make'));
+    graphStore.applyFix(makeOutput!);
+    await flushPromises();
+    expect(graphStore.analysis.valid).toBe(true);
+    expect(wrapper.get('[data-testid="train-start"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="train-blocker"]').text()).toBe(`Training takes a model with one input and one output; this one has 1 input and 2 outputs (${head?.name}, add).`);
+  });
+
+  it('shows a failure to start once', async () => {
+    const message = 'Expected input layer input_1 to take the images of bars (28x28x1). Received: shape=[32,32,1]';
+    fake.client.startRun.mockRejectedValue(new Error(message));
+    const wrapper = await mountView();
+    await wrapper.get('[data-testid="train-start"]').trigger('click');
+    await flushPromises();
+    const shown = wrapper.findAll('p').filter((paragraph) => paragraph.text().includes(message));
+    expect(shown).toHaveLength(1);
+    expect(wrapper.get('[data-testid="run-status"]').text()).toBe('Failed');
+  });
+
   it('switching the optimizer brings its Keras defaults', async () => {
     const wrapper = await mountView();
     await wrapper.get('[data-testid="hp-optimizer"]').setValue('sgd');
@@ -129,5 +162,12 @@ describe('TrainView', () => {
     await wrapper.get('[data-testid="train-start"]').trigger('click');
     await flushPromises();
     expect(fake.client.startRun.mock.calls[0]?.[0]).toMatchObject({ dataset: 'ds2' });
+  });
+
+  it('warns when the model has more outputs than the data has classes, as the engine refuses that too', async () => {
+    const wrapper = await mountView();
+    useDatasetStore().datasets = [{ ...dataset, classes: ['a', 'b', 'c', 'd'] } as never];
+    await flushPromises();
+    expect(wrapper.get('[data-testid="fit-warning"]').text()).toContain('the model has 10 outputs for 4 classes');
   });
 });

@@ -5,6 +5,7 @@ import { defineComponent, h } from 'vue';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getTemplate } from '../../../../../common/templates';
 import { createFakeLabClient } from '../../views/fakeLabClient';
+import { projectAt } from '../../stores/projectFixture';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
 vi.mock('../../../../../renderer/api/labClient', () => ({
@@ -18,6 +19,15 @@ const { default: DropOverlay } = await import('../../../../../renderer/component
 const { default: PredictPanel } = await import('../../../../../renderer/components/evaluate/PredictPanel.vue');
 const { default: ModelDropTarget } = await import('../../../../../renderer/components/data/ModelDropTarget.vue');
 const { useGraphStore } = await import('../../../../../renderer/stores/graphStore');
+const { useEvaluationStore } = await import('../../../../../renderer/stores/evaluationStore');
+const { useProjectStore } = await import('../../../../../renderer/stores/projectStore');
+
+/** The Predict panel for run r1's best checkpoint, in the project at `dir` (none when omitted). */
+function mountPredictPanel(dir?: string) {
+  if (dir) useProjectStore().project = projectAt(dir);
+  useEvaluationStore().runId = 'r1';
+  return mount(PredictPanel);
+}
 
 /** A drag event carrying files the way a browser gives them without entries: File objects with webkitRelativePath. */
 function dragEvent(type: string, files: { relativePath: string; text: string }[]): Event {
@@ -69,7 +79,7 @@ describe('PredictPanel drop', () => {
       { path: '/p/uploads/drop/a.png', classIndex: 0, className: 'cat', confidence: 0.7, top },
       { path: '/p/uploads/drop/b.png', classIndex: 0, className: 'cat', confidence: 0.7, top },
     ]);
-    const wrapper = mount(PredictPanel, { props: { runId: 'r1', projectDir: '/p', checkpoint: 'best' } });
+    const wrapper = mountPredictPanel('/p');
     wrapper.element.dispatchEvent(dragEvent('drop', [{ relativePath: 'a.png', text: 'a' }, { relativePath: 'b.png', text: 'b' }]));
     await flushPromises();
     await vi.waitFor(() => expect(wrapper.findAll('[data-testid="predict-item"]')).toHaveLength(2));
@@ -79,7 +89,7 @@ describe('PredictPanel drop', () => {
   });
 
   it('refuses a dropped file that is not an image, naming it, without uploading', async () => {
-    const wrapper = mount(PredictPanel, { props: { runId: 'r1', checkpoint: 'best' } });
+    const wrapper = mountPredictPanel();
     wrapper.element.dispatchEvent(dragEvent('drop', [{ relativePath: 'table.csv', text: 'x' }]));
     await vi.waitFor(() => expect(wrapper.find('[data-testid="drop-error"]').exists()).toBe(true));
     expect(wrapper.get('[data-testid="drop-error"]').text()).toContain('Cannot classify table.csv');
@@ -87,7 +97,7 @@ describe('PredictPanel drop', () => {
   });
 
   it('keeps a file dropped outside every target from navigating the page away', () => {
-    mount(PredictPanel, { props: { runId: 'r1', checkpoint: 'best' } });
+    mountPredictPanel();
     const outside = dragEvent('drop', [{ relativePath: 'a.png', text: 'a' }]);
     document.body.dispatchEvent(outside);
     expect(outside.defaultPrevented).toBe(true);
@@ -100,7 +110,7 @@ describe('PredictPanel drop', () => {
   it('uses the desktop bridge\'s paths without uploading', async () => {
     desktop.labFiles = { pathForFile: (file: File) => `/home/ada/${file.name}` };
     fake.client.predictImages.mockResolvedValue([]);
-    const wrapper = mount(PredictPanel, { props: { runId: 'r1', checkpoint: 'best' } });
+    const wrapper = mountPredictPanel();
     wrapper.element.dispatchEvent(dragEvent('drop', [{ relativePath: 'a.png', text: 'a' }]));
     await vi.waitFor(() => expect(fake.client.predictImages).toHaveBeenCalled());
     expect(fake.client.predictImages.mock.calls[0]?.[0]).toMatchObject({ paths: ['/home/ada/a.png'] });

@@ -2,9 +2,25 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the test project does not include renderer/, and plain tsc needs its .vue shim
 /// <reference path="../../../../../renderer/env.d.ts" />
 import { flushPromises, mount } from '@vue/test-utils';
-import { describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SystemInfo } from '../../../../../common/api/methods/system';
-import AboutDialog from '../../../../../renderer/components/shell/AboutDialog.vue';
+import { createFakeLabClient } from '../../views/fakeLabClient';
+
+const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
+vi.mock('../../../../../renderer/api/labClient', () => ({
+  get labClient() {
+    return fake.client;
+  },
+  labTransport: 'websocket',
+}));
+
+const AboutDialog = (await import('../../../../../renderer/components/shell/AboutDialog.vue')).default;
+
+beforeEach(() => {
+  fake.client = createFakeLabClient();
+  setActivePinia(createPinia());
+});
 
 const info: SystemInfo = {
   version: '0.1.0',
@@ -25,7 +41,8 @@ const info: SystemInfo = {
 describe('AboutDialog', () => {
   it('shows version, backend and device with every candidate, data folder and licence, and closes with Esc', async () => {
     const onClose = vi.fn();
-    const wrapper = mount(AboutDialog, { props: { client: { getSystemInfo: async () => info }, onClose }, attachTo: document.body });
+    fake.client.getSystemInfo.mockResolvedValue(info);
+    const wrapper = mount(AboutDialog, { props: { onClose }, attachTo: document.body });
     await flushPromises();
     expect(wrapper.get('[data-testid="about-version"]').text()).toBe('0.1.0');
     expect(wrapper.get('[data-testid="about-backend"]').text()).toBe('WebAssembly: CPU, 2 threads (WebAssembly SIMD)');
@@ -45,7 +62,8 @@ describe('AboutDialog', () => {
   });
 
   it('says why when the system information cannot be read, and the Close button closes', async () => {
-    const wrapper = mount(AboutDialog, { props: { client: { getSystemInfo: async () => Promise.reject(new Error('Expected a connected lab. Received: socket=closed')) } } });
+    fake.client.getSystemInfo.mockRejectedValue(new Error('Expected a connected lab. Received: socket=closed'));
+    const wrapper = mount(AboutDialog);
     await flushPromises();
     expect(wrapper.get('[data-testid="about-failure"]').text()).toContain('socket=closed');
     await wrapper.get('[data-testid="about-close"]').trigger('click');

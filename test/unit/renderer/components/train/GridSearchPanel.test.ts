@@ -6,6 +6,7 @@ import type { GridSearchSummary } from '../../../../../common/api/methods/gridSe
 import type { RunSummary } from '../../../../../common/api/methods/runs';
 import { buildTemplate } from '../../../../../common/templates';
 import { createFakeLabClient } from '../../views/fakeLabClient';
+import { projectAt } from '../../stores/projectFixture';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
 vi.mock('../../../../../renderer/api/labClient', () => ({
@@ -18,6 +19,7 @@ vi.mock('../../../../../renderer/api/labClient', () => ({
 const GridSearchPanel = (await import('../../../../../renderer/components/train/GridSearchPanel.vue')).default;
 const { useTrainingStore } = await import('../../../../../renderer/stores/trainingStore');
 const { useRunsStore } = await import('../../../../../renderer/stores/runsStore');
+const { useProjectStore } = await import('../../../../../renderer/stores/projectStore');
 
 const graph = buildTemplate('mnist-cnn', { inputShape: [28, 28, 1], classes: 10 });
 
@@ -28,6 +30,7 @@ function summary(id: string, logs: Record<string, number>): RunSummary {
 beforeEach(() => {
   fake.client = createFakeLabClient();
   setActivePinia(createPinia());
+  useProjectStore().project = projectAt('/project');
 });
 
 function gridSummary(runIds: string[], overrides: Partial<GridSearchSummary> = {}): GridSearchSummary {
@@ -40,7 +43,7 @@ describe('GridSearchPanel', () => {
     fake.client.startGridSearch.mockResolvedValue(gridSummary(['g1']));
     fake.client.listRuns.mockResolvedValue([]);
     useTrainingStore().form = { ...useTrainingStore().form, epochs: 1 };
-    const wrapper = mount(GridSearchPanel, { props: { graph, dataset: 'ds1', projectDir: '/project', disabled: false } });
+    const wrapper = mount(GridSearchPanel, { props: { graph, dataset: 'ds1', disabled: false } });
     await flushPromises();
     expect(fake.client.listGridSearches).toHaveBeenCalledWith({ projectDir: '/project' });
     await wrapper.get('[data-testid="grid-lr"]').setValue('0.01, 0.001');
@@ -81,8 +84,8 @@ describe('GridSearchPanel', () => {
   it("shows the project's newest grid after a reload, and resumes it when it was interrupted", async () => {
     fake.client.listGridSearches.mockResolvedValue([gridSummary(['g1', 'g2'], { status: 'interrupted' })]);
     fake.client.listRuns.mockResolvedValue([summary('g1', { loss: 0.9, accuracy: 0.5 }), summary('g2', { loss: 0.4, accuracy: 0.4 })]);
-    await useRunsStore().refresh('/project');
-    const wrapper = mount(GridSearchPanel, { props: { graph, dataset: 'ds1', projectDir: '/project', disabled: false } });
+    await useRunsStore().refresh();
+    const wrapper = mount(GridSearchPanel, { props: { graph, dataset: 'ds1', disabled: false } });
     await flushPromises();
     expect(wrapper.findAll('[data-testid^="grid-row-"]')).toHaveLength(2);
     expect(wrapper.find('[data-testid="grid-drop-queued"]').exists()).toBe(false);
@@ -92,5 +95,25 @@ describe('GridSearchPanel', () => {
     expect(fake.client.resumeGridSearch).toHaveBeenCalledWith({ projectDir: '/project', gridId: 'grid1' });
     expect(useTrainingStore().activeRunId).toBe('g2');
     expect(wrapper.find('[data-testid="grid-resume"]').exists()).toBe(false);
+  });
+
+  it('follows no grid of a project no longer open, and shows the newest grid of the project that opens', async () => {
+    fake.client.listGridSearches.mockResolvedValue([gridSummary(['g1'])]);
+    fake.client.listRuns.mockResolvedValue([]);
+    const wrapper = mount(GridSearchPanel, { props: { graph, dataset: 'ds1', disabled: false } });
+    await flushPromises();
+    wrapper.unmount();
+    useProjectStore().project = projectAt('/other');
+    fake.client.emit({ type: 'grid.progress', grid: gridSummary(['g1', 'g2']) });
+    await flushPromises();
+    expect(useTrainingStore().activeRunId).toBeNull();
+    fake.client.listGridSearches.mockResolvedValue([gridSummary(['o1'], { id: 'grid2', projectDir: '/other', status: 'completed', queued: 0 })]);
+    const again = mount(GridSearchPanel, { props: { graph, dataset: 'ds1', disabled: false } });
+    await flushPromises();
+    expect(fake.client.listGridSearches).toHaveBeenLastCalledWith({ projectDir: '/other' });
+    fake.client.emit({ type: 'grid.progress', grid: gridSummary(['g1', 'g2', 'g3']) });
+    await flushPromises();
+    expect(useTrainingStore().activeRunId).toBeNull();
+    expect(again.find('[data-testid="grid-resume"]').exists()).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { hyperparametersSchema } from '../../../../../common/training/hyperparam
 import type { RunSpec } from '../../../../../common/training/runSpec';
 import { buildTemplate } from '../../../../../common/templates';
 import { createFakeLabClient } from '../../views/fakeLabClient';
+import { projectAt } from '../../stores/projectFixture';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
 vi.mock('../../../../../renderer/api/labClient', () => ({
@@ -19,6 +20,7 @@ vi.mock('../../../../../renderer/api/labClient', () => ({
 const RunsPanel = (await import('../../../../../renderer/components/train/RunsPanel.vue')).default;
 const { useRunsStore } = await import('../../../../../renderer/stores/runsStore');
 const { useTrainingStore } = await import('../../../../../renderer/stores/trainingStore');
+const { useProjectStore } = await import('../../../../../renderer/stores/projectStore');
 
 const row: RunSummary = { id: 'r1', name: 'first', createdAt: '', status: 'completed', epochsCompleted: 1, best: null, endReason: null, epochs: 1, optimizer: 'adam', datasetName: 'bars', finalLogs: { loss: 0.5 } };
 const spec: RunSpec = {
@@ -30,7 +32,8 @@ const spec: RunSpec = {
 async function mountPanel() {
   const pinia = createPinia();
   setActivePinia(pinia);
-  await useRunsStore().refresh('/project');
+  useProjectStore().project = projectAt('/project');
+  await useRunsStore().refresh();
   const wrapper = mount(RunsPanel, { global: { plugins: [pinia], stubs: { MetricChart: true } }, attachTo: document.body });
   await flushPromises();
   return wrapper;

@@ -2,9 +2,11 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { defineComponent, h } from 'vue';
 import { buildTemplate } from '../../../../../common/templates';
 import { buildTransferGraph } from '../../../../../main/transfer/transferGraph';
 import { createFakeLabClient } from '../../views/fakeLabClient';
+import { projectAt } from '../../stores/projectFixture';
 
 const fake = vi.hoisted(() => ({ client: null as unknown as ReturnType<typeof createFakeLabClient> }));
 vi.mock('../../../../../renderer/api/labClient', () => ({
@@ -15,9 +17,11 @@ vi.mock('../../../../../renderer/api/labClient', () => ({
 }));
 
 const TransferLauncher = (await import('../../../../../renderer/components/transfer/TransferLauncher.vue')).default;
+const PathPickerHost = (await import('../../../../../renderer/components/data/PathPickerHost.vue')).default;
 const { useGraphStore } = await import('../../../../../renderer/stores/graphStore');
 const { useDatasetStore } = await import('../../../../../renderer/stores/datasetStore');
 const { useTrainingStore } = await import('../../../../../renderer/stores/trainingStore');
+const { useProjectStore } = await import('../../../../../renderer/stores/projectStore');
 
 const sourceGraph = buildTemplate('mnist-cnn', { inputShape: [28, 28, 1], classes: 10 });
 
@@ -27,8 +31,10 @@ async function mountLauncher() {
   const datasets = useDatasetStore();
   datasets.datasets = [{ id: 'ds', classes: ['a', 'b', 'c', 'd'] } as never];
   datasets.activeId = 'ds';
-  useGraphStore().setProjectDir('/p/demo.modellab');
-  const wrapper = mount(TransferLauncher, { global: { plugins: [pinia] }, attachTo: document.body });
+  useProjectStore().project = projectAt('/p/demo.modellab');
+  // The window's one in-page picker sits beside the dialog, as in App.vue.
+  const Host = defineComponent({ render: () => h('div', [h(TransferLauncher), h(PathPickerHost)]) });
+  const wrapper = mount(Host, { global: { plugins: [pinia] }, attachTo: document.body });
   await wrapper.get('[data-testid="open-transfer"]').trigger('click');
   await flushPromises();
   return wrapper;
@@ -78,6 +84,26 @@ describe('TransferDialog', () => {
     expect(wrapper.find('[data-testid="transfer-dialog"]').exists()).toBe(false);
     expect(useGraphStore().graph.nodes.find((node) => node.name === 'conv2d')?.trainable).toBe(false);
     expect(useTrainingStore().form.initialWeights).toEqual({ runId: 'run-a', checkpoint: 'best', projectDir: '/p/demo.modellab' });
+    wrapper.unmount();
+  });
+
+  it('one click creates the model right after a field is edited, with the edited value', async () => {
+    const wrapper = await mountLauncher();
+    await wrapper.get('[data-testid="transfer-run-select"]').setValue('run-a');
+    await flushPromises();
+    // The field commits when it loses focus to the button: its preview is still on its way when the click lands.
+    let answer: () => void = () => undefined;
+    const preview = buildTransferGraph(sourceGraph, { classes: 4, freeze: 'all', headDropout: 0.3 });
+    fake.client.createTransferGraph.mockImplementationOnce(() => new Promise((resolve) => (answer = () => resolve(preview))));
+    const dropout = wrapper.get('[data-testid="transfer-head-dropout"]');
+    (dropout.element as HTMLInputElement).value = '0.3';
+    await dropout.trigger('change');
+    await wrapper.get('[data-testid="transfer-create"]').trigger('click');
+    answer();
+    await flushPromises();
+    expect(wrapper.find('[data-testid="transfer-dialog"]').exists()).toBe(false);
+    const head = useGraphStore().graph.nodes.find((node) => node.type === 'Dropout');
+    expect(head?.params['rate']).toBe(0.3);
     wrapper.unmount();
   });
 

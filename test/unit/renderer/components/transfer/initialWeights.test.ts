@@ -2,6 +2,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildTemplate } from '../../../../../common/templates';
 import { describeTransferSource } from '../../../../../renderer/components/transfer/transferSourceLabel';
 import { createFakeLabClient } from '../../views/fakeLabClient';
 
@@ -17,6 +18,7 @@ const HyperparameterForm = (await import('../../../../../renderer/components/tra
 const InitialWeightsReport = (await import('../../../../../renderer/components/transfer/InitialWeightsReport.vue')).default;
 const { useTrainingStore } = await import('../../../../../renderer/stores/trainingStore');
 const { useRunsStore } = await import('../../../../../renderer/stores/runsStore');
+const { useGraphStore } = await import('../../../../../renderer/stores/graphStore');
 
 beforeEach(() => {
   fake.client = createFakeLabClient();
@@ -45,6 +47,21 @@ describe('initial weights in the Train view', () => {
     expect(training.form.initialWeights).toBeUndefined();
     expect(training.formValid).toBe(true);
     expect(wrapper.find('[data-testid="hp-initial-weights"]').exists()).toBe(false);
+  });
+
+  it('the form says which initial weights another model on the canvas dropped, until dismissed', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const training = useTrainingStore();
+    useRunsStore().runs = [{ id: 'run-1', name: 'cnn 10:02' } as never];
+    training.form = { ...training.form, initialWeights: { runId: 'run-1', checkpoint: 'best' } };
+    const wrapper = mount(HyperparameterForm, { props: { disabled: false }, global: { plugins: [pinia] } });
+    useGraphStore().openModel(buildTemplate('lenet5', { inputShape: [28, 28, 1], classes: 10 }), 'open template LeNet-5');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="hp-initial-weights"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="hp-initial-weights-cleared"]').text()).toContain('Initial weights from run cnn 10:02, best checkpoint were dropped');
+    await wrapper.get('[data-testid="hp-initial-weights-dismiss"]').trigger('click');
+    expect(wrapper.find('[data-testid="hp-initial-weights-cleared"]').exists()).toBe(false);
   });
 
   it('the report shows the initialised and skipped layers of the active run once it trains', async () => {
