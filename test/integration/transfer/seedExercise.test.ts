@@ -98,7 +98,8 @@ describe('the transfer exercise: VGG16 on cats and dogs, head then top block', (
     expect(metrics.map((record) => [record.epoch, record.phase, record.learningRate])).toEqual([[1, 1, 0.001], [2, 2, 1e-5]]);
 
     const evaluation = await cli('evaluate', runId, '--json');
-    expect(evaluation.stderr).toBe('');
+    // Only the line that says where the run is read from: no warning, no error.
+    expect(evaluation.stderr).toMatch(/^Reading run \S+ from [^\n]*\n$/);
     expect(evaluation.code).toBe(0);
     const evaluated = JSON.parse(evaluation.stdout) as { accuracy: number; confusionMatrix: number[][] };
     expect(evaluated.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(4);
@@ -107,7 +108,7 @@ describe('the transfer exercise: VGG16 on cats and dogs, head then top block', (
     const cards = [];
     for (const [format, file] of [['h5', 'cats-dogs.h5'], ['onnx', 'cats-dogs.onnx']] as const) {
       const exported = await cli('export', runId, '--format', format, '--out', path.join(root, 'export', format, file), '--json');
-      expect(exported.stderr).toBe('');
+      expect(exported.stderr).toMatch(/^Reading run \S+ from [^\n]*\n$/);
       expect(exported.code).toBe(0);
       const result = JSON.parse(exported.stdout) as { modelCardPath: string; verification: { inputs: string; maxAbsDiff: number; tolerance: number } };
       // Verified on held-out images fed through the base's preprocessing, as in training.
