@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two test files at a time even on two cores: many tests wait on child processes (the CLI,
+    // training processes, Python checks), so one worker left a core idle (11 min against 7 here).
+    maxWorkers: 2,
   },
 });
