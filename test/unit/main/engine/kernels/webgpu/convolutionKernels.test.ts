@@ -7,7 +7,8 @@ import { conv2DBackpropFilterConfig } from '../../../../../../main/engine/kernel
 import { conv2DBackpropInputConfig } from '../../../../../../main/engine/kernels/webgpu/Conv2DBackpropInput';
 import { fusedConv2DConfig } from '../../../../../../main/engine/kernels/webgpu/FusedConv2D';
 import { startWebGpuBackend } from './webgpuTestBackend';
-import { convOutShape, randomConvCases, randomTensor, relativeError, runKernelOn, type ConvCase } from './kernelComparison';
+import { convOutShape, randomConvCases, randomTensor, relativeError, type ConvCase } from './kernelComparison';
+import { runOn } from '../compareBackends';
 
 /**
  * Cases that reach every tiling path: several row and column tiles (81 filter rows and 70
@@ -23,8 +24,8 @@ const seedOf = (c: ConvCase): number => c.input.concat(c.filter, c.strides, c.di
 
 /** Runs `kernel` on cpu and on webgpu and checks shape and values (1e-4 relative to the largest value). */
 async function expectMatchesCpu(kernel: string, inputs: Record<string, tf.Tensor>, attrs: object, shape: number[]): Promise<void> {
-  const expected = await runKernelOn('cpu', kernel, inputs, attrs);
-  const actual = await runKernelOn('webgpu', kernel, inputs, attrs);
+  const expected = await runOn('cpu', kernel, inputs, attrs);
+  const actual = await runOn('webgpu', kernel, inputs, attrs);
   tf.dispose(Object.values(inputs));
   expect(actual.shape).toEqual(shape);
   expect(relativeError(actual.data, expected.data)).toBeLessThan(1e-4);

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createRandom } from '../../../../../../main/data/random';
 import { registerWebGpuKernels } from '../../../../../../main/engine/kernels/webgpu/index';
 import { startWebGpuBackend } from './webgpuTestBackend';
-import { convOutSize, randomConvCases, randomTensor, relativeError, runKernelOn, type ConvCase } from './kernelComparison';
+import { convOutSize, randomConvCases, randomTensor, relativeError, type ConvCase } from './kernelComparison';
+import { runOn } from '../compareBackends';
 import { gatherTaps, spreadFilter } from '../dilatedReference';
 
 /** Random cases read as depthwise: filter [fh, fw, channels, multiplier], multiplier 1-3. */
@@ -33,8 +34,8 @@ describe('webgpu depthwise gradient kernels match the cpu backend, dilation incl
     const inputs = { x: randomTensor(c.input, random), dy: randomTensor(dyShape(c), random) };
     const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad, filterShape: c.filter };
     // tfjs's cpu kernel ignores dilations: a dilated filter's gradient is the spread filter's at the real taps.
-    const reference = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inputs, { ...attrs, dilations: [1, 1], filterShape: spreadShape(c) });
-    const actual = await runKernelOn('webgpu', 'DepthwiseConv2dNativeBackpropFilter', inputs, attrs);
+    const reference = await runOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inputs, { ...attrs, dilations: [1, 1], filterShape: spreadShape(c) });
+    const actual = await runOn('webgpu', 'DepthwiseConv2dNativeBackpropFilter', inputs, attrs);
     tf.dispose(Object.values(inputs));
     expect(actual.shape).toEqual(c.filter);
     expect(relativeError(actual.data, gatherTaps(reference.data, spreadShape(c), c.dilations, c.filter))).toBeLessThan(1e-4);
@@ -46,8 +47,8 @@ describe('webgpu depthwise gradient kernels match the cpu backend, dilation incl
     const filter = randomTensor(c.filter, random) as tf.Tensor4D;
     const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad, inputShape: c.input };
     const spread = spreadFilter(filter, c.dilations);
-    const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter: spread }, { ...attrs, dilations: [1, 1] });
-    const actual = await runKernelOn('webgpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter }, attrs);
+    const expected = await runOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter: spread }, { ...attrs, dilations: [1, 1] });
+    const actual = await runOn('webgpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter }, attrs);
     tf.dispose([dy, filter, spread]);
     expect(actual.shape).toEqual(c.input);
     expect(relativeError(actual.data, expected.data)).toBeLessThan(1e-4);

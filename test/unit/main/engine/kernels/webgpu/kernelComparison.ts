@@ -1,23 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { createRandom, type SeededRandom } from '../../../../../../main/data/random';
-
-/** Values and shape of a kernel's result, read back to the CPU. */
-export interface KernelResult {
-  shape: number[];
-  data: Float32Array;
-}
-
-/** Runs one kernel on `backend` with copies of `inputs` made there, and reads its output. */
-export async function runKernelOn(backend: string, kernel: string, inputs: Record<string, tf.Tensor>, attrs: object): Promise<KernelResult> {
-  await tf.setBackend(backend);
-  const moved: Record<string, tf.Tensor> = {};
-  for (const [key, tensor] of Object.entries(inputs)) moved[key] = tf.tensor(tensor.dataSync(), tensor.shape, tensor.dtype);
-  const out = tf.engine().runKernel(kernel, moved, attrs as unknown as NamedAttrMap) as tf.Tensor;
-  const result = { shape: out.shape, data: (await out.data()) as Float32Array };
-  tf.dispose([out, ...Object.values(moved)]);
-  return result;
-}
 
 /**
  * The largest difference relative to the largest magnitude of `expected`: the error
