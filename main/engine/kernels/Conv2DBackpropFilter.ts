@@ -11,11 +11,21 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { KernelScope, pair, sizeOf, type DisposingBackend } from './kernelScope';
+import { simdKernelsOf, type HeapBackend } from './heapBackend';
+import { KernelScope, pair, sizeOf } from './kernelScope';
 
 /**
- * The filter gradient of a 2D convolution as one forward convolution, so it runs on the
- * backend's optimised Conv2D (XNNPACK on wasm) instead of a loop in JavaScript:
+ * Up to this many input taps per output pixel (filter height × width × input channels)
+ * the filter gradient runs as outer products (simdKernels.c): a first layer on 1 or 3
+ * channels, whose convolution form is a convolution with an image-sized filter and a
+ * 3×3 output that XNNPACK neither vectorises nor splits well.
+ */
+const MAX_TAPS_FOR_OUTER_PRODUCTS = 27;
+
+/**
+ * The filter gradient of a 2D convolution. With few taps per pixel, as outer products
+ * (above); otherwise as one forward convolution, so it runs on the backend's optimised
+ * Conv2D (XNNPACK on wasm):
  *
  *   dW[a, b, ci, co] = sum over n, i, j of x[n, i*s - top + a, j*s - left + b, ci] * dy[n, i, j, co]
  *
@@ -26,7 +36,7 @@ import { KernelScope, pair, sizeOf, type DisposingBackend } from './kernelScope'
 function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   const { x, dy } = args.inputs as Conv2DBackpropFilterInputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  const backend = args.backend as DisposingBackend;
+  const backend = args.backend as HeapBackend;
   if (x === undefined || dy === undefined) throw new Error('wasm backend Conv2DBackpropFilter expects inputs x and dy.');
   if (dataFormat !== 'NHWC') {
     throw new Error(`wasm backend Conv2DBackpropFilter does not support dataFormat:'${dataFormat}'. Please use 'NHWC'.`);
@@ -42,6 +52,24 @@ function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
     const [strideHeight, strideWidth] = pair(strides);
     const [filterHeight, filterWidth, inChannels, outChannels] = filterShape;
     const { top, left } = convInfo.padInfo;
+    const kernels = simdKernelsOf(backend);
+    if (kernels !== undefined && x.dtype === 'float32' && dy.dtype === 'float32' && filterHeight * filterWidth * inChannels <= MAX_TAPS_FOR_OUTER_PRODUCTS) {
+      const result = backend.makeOutput(filterShape, 'float32');
+      const partial = backend.makeOutput(filterShape, 'float32');
+      try {
+        const at = (tensor: TensorInfo): number => backend.getMemoryOffset(tensor.dataId);
+        kernels.conv2dBackpropFilterTaps(
+          at(x), at(dy), at(result), at(partial), convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, inChannels,
+          convInfo.outHeight, convInfo.outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, top, left,
+        );
+      } catch (error) {
+        backend.disposeData(result.dataId);
+        throw error;
+      } finally {
+        backend.disposeData(partial.dataId);
+      }
+      return result;
+    }
     // The far side only needs enough padding for the last filter tap; more would only be cropped.
     const bottom = Math.max(0, filterHeight - 1 + (convInfo.outHeight - 1) * strideHeight + 1 - convInfo.inHeight - top);
     const right = Math.max(0, filterWidth - 1 + (convInfo.outWidth - 1) * strideWidth + 1 - convInfo.inWidth - left);

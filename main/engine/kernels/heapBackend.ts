@@ -1,13 +1,23 @@
-import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import type { DisposingBackend } from './kernelScope';
+import { emscriptenMemory, simdKernelsOn, type SimdKernels } from './simd/simdKernels';
 
 /**
- * The part of the wasm backend that kernels written in JavaScript use: tensors live in the
- * module's linear memory, `makeOutput` allocates there and `typedArrayFromHeap` views a
- * tensor's bytes without copying. A view is valid until the next allocation (which may grow
- * the heap), so kernels take their views after allocating their outputs.
+ * The part of the wasm backend that kernels working on its memory use: tensors live in
+ * the Emscripten module's linear memory (`wasm`), `makeOutput` allocates there and
+ * `getMemoryOffset` gives a tensor's byte address.
  */
 export interface HeapBackend extends DisposingBackend {
+  wasm: unknown;
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(tensor: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  getMemoryOffset(dataId: DataId): number;
+}
+
+/**
+ * The SIMD kernels on `backend`'s memory, or undefined when its module does not show its
+ * memory (a tfjs build other than 4.22's): callers then run tfjs's own kernel.
+ */
+export function simdKernelsOf(backend: HeapBackend): SimdKernels | undefined {
+  const memory = emscriptenMemory(backend.wasm);
+  return memory === undefined ? undefined : simdKernelsOn(memory);
 }

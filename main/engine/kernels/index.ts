@@ -7,6 +7,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
 import { identityConfig } from './Identity';
 import { maxPoolGradConfig } from './MaxPoolGrad';
+import { sumConfig } from './Sum';
 
 /**
  * Gradient kernels that @tensorflow/tfjs-backend-wasm 4.22 lacks and a CNN needs to
@@ -23,18 +24,21 @@ export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
 
 /**
  * Kernels tfjs-backend-wasm 4.22 has but runs as scalar loops; these compose its
- * XNNPACK convolutions or run one pass over the backend's memory instead.
+ * XNNPACK convolutions instead.
  */
-export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropInputConfig, maxPoolGradConfig];
+export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropInputConfig];
 
 /**
- * Kernels that keep tfjs-backend-wasm's own for the cases it runs well and reshape the
- * others into those cases: each is built around the stock kernel it wraps.
+ * Kernels that keep tfjs-backend-wasm's own for the cases it runs well and run the others
+ * another way (reshaped into those cases, or as one pass of simd/simdKernels.c over the
+ * backend's memory): each is built around the stock kernel it wraps.
  */
 export const WASM_KERNEL_WRAPPERS: ReadonlyArray<{ kernelName: string; wrap(stock: KernelConfig): KernelConfig }> = [
   { kernelName: 'BatchMatMul', wrap: batchMatMulConfig },
   { kernelName: 'Cast', wrap: castConfig },
   { kernelName: 'Identity', wrap: identityConfig },
+  { kernelName: 'MaxPoolGrad', wrap: maxPoolGradConfig },
+  { kernelName: 'Sum', wrap: sumConfig },
 ];
 
 /** The wrappers registered so far, so that registering again never wraps a wrapper. */

@@ -3,7 +3,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { seededTensor as values } from '../seededTensor';
 import { initBackend } from '../../../../../main/engine/backend';
-import { maxPoolGradConfig } from '../../../../../main/engine/kernels/MaxPoolGrad';
 import { relativeError, runOn } from './compareBackends';
 
 interface PoolCase {
@@ -25,6 +24,8 @@ const POOL_CASES: PoolCase[] = [
   { name: '3x2 stride (1,2) valid', input: [2, 7, 8, 2], filterSize: [3, 2], strides: [1, 2], pad: 'valid' },
   { name: '2x2 stride 2 valid, tied maxima', input: [2, 8, 8, 3], filterSize: [2, 2], strides: [2, 2], pad: 'valid', ties: true },
   { name: '3x3 stride 1 same, tied maxima', input: [2, 6, 7, 2], filterSize: [3, 3], strides: [1, 1], pad: 'same', ties: true },
+  { name: '2x2 stride 2 valid, 8 channels, tied maxima', input: [2, 6, 6, 8], filterSize: [2, 2], strides: [2, 2], pad: 'valid', ties: true },
+  { name: '3x3 stride 2 same, 6 channels, overlapping and tied', input: [2, 9, 8, 6], filterSize: [3, 3], strides: [2, 2], pad: 'same', ties: true },
 ];
 
 interface MatMulCase {
@@ -49,10 +50,6 @@ describe('wasm kernel replacements match the cpu backend', () => {
     await initBackend({ preference: 'wasm' });
   });
 
-  it('replace the dx-by-dy MaxPoolGrad loop of tfjs-backend-wasm', () => {
-    expect(tf.getKernel('MaxPoolGrad', 'wasm')?.kernelFunc).toBe(maxPoolGradConfig.kernelFunc);
-  });
-
   it.each(POOL_CASES)('MaxPoolGrad: $name', async (c) => {
     const raw = values(c.input, 21);
     const input = c.ties ? tf.tidy(() => tf.div(tf.round(tf.mul(raw, 2)), 2)) : raw;
@@ -67,21 +64,24 @@ describe('wasm kernel replacements match the cpu backend', () => {
     expect(relativeError(actual.data, expected.data)).toBeLessThan(1e-4);
   });
 
-  it('MaxPoolGrad skips NaN as the cpu backend does, whatever the forward output says', async () => {
-    const data = Float32Array.from({ length: 2 * 4 * 4 * 2 }, (_, i) => ((i * 7) % 11) - 5);
-    data[0] = NaN;
-    data[9] = NaN;
-    const input = tf.tensor(data, [2, 4, 4, 2]);
+  it.each([
+    { channels: 2, nans: [0, 9] },
+    { channels: 9, nans: [0, 10, 9 * 4 + 3] },
+  ])('MaxPoolGrad skips NaN as the cpu backend does, whatever the forward output says ($channels channels)', async ({ channels, nans }) => {
+    const shape = [2, 4, 4, channels];
+    const data = Float32Array.from({ length: 2 * 4 * 4 * channels }, (_, i) => ((i * 7) % 11) - 5);
+    for (const at of nans) data[at] = NaN;
+    const input = tf.tensor(data, shape);
     const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
     const outputOn = async (backend: string) => {
       await tf.setBackend(backend);
-      const moved = tf.tensor(data, [2, 4, 4, 2]);
+      const moved = tf.tensor(data, shape);
       const y = tf.maxPool(moved as tf.Tensor4D, 2, 2, 'valid');
       const values = tf.tensor(await y.data(), y.shape);
       tf.dispose([moved, y]);
       return values;
     };
-    const dy = values([2, 2, 2, 2], 23);
+    const dy = values([2, 2, 2, channels], 23);
     const expected = await runOn('cpu', 'MaxPoolGrad', { dy, input, output: await outputOn('cpu') }, attrs);
     const actual = await runOn('wasm', 'MaxPoolGrad', { dy, input, output: await outputOn('wasm') }, attrs);
     expect(Array.from(actual.data)).toEqual(Array.from(expected.data));

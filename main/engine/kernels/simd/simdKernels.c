@@ -1,0 +1,237 @@
+/*
+ * Memory-bound training kernels for the wasm backend, in WebAssembly SIMD.
+ *
+ * The module imports tfjs-backend-wasm's own linear memory, so every pointer below is an
+ * address in that memory (a tensor's bytes, as the backend's dataIdMap gives them) and the
+ * kernels read and write tensors in place. It must therefore own nothing in that memory:
+ * no static data and no stack (no local arrays, nothing whose address is taken). The build
+ * script (scripts/build-simd-kernels.mjs) checks that the linked module touches no global.
+ *
+ * Each kernel matches the cpu backend's result: the same winner among equal maxima, and
+ * sums accumulated in blocks so that long reductions keep float32's precision.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+static void zero(float *out, int count) {
+  __builtin_memset(out, 0, (unsigned long)count * sizeof(float));
+}
+
+/*
+ * The first maximum of one channel's window, scanning in row-major window order: strictly
+ * greater wins, so ties keep the first and NaN never wins. -1 when nothing beats -Infinity.
+ */
+static int first_maximum(const float *x, int base, int row_start, int row_end, int col_start, int col_end,
+                         int dilation_h, int dilation_w, int in_w, int channels, int d) {
+  float best = -__builtin_inff();
+  int where = -1;
+  for (int r = row_start; r < row_end; r += dilation_h) {
+    for (int c = col_start; c < col_end; c += dilation_w) {
+      int at = base + (r * in_w + c) * channels + d;
+      if (x[at] > best) {
+        best = x[at];
+        where = at;
+      }
+    }
+  }
+  return where;
+}
+
+/*
+ * dx of max pooling (NHWC): each window's first maximum receives the window's dy. The
+ * forward output y is that maximum, so four channels at a time look for the first pixel
+ * equal to y, without branching on what they find; a lane that matches nothing (a NaN
+ * window) is resolved by a scan. Windows that cannot overlap (stride at least the window)
+ * store their taps' values; overlapping ones add to them.
+ */
+EXPORT("max_pool_grad")
+void max_pool_grad(const float *x, const float *y, const float *dy, float *dx, int batch, int in_h, int in_w,
+                   int channels, int out_h, int out_w, int stride_h, int stride_w, int dilation_h, int dilation_w,
+                   int effective_h, int effective_w, int top, int left) {
+  int disjoint = stride_h >= effective_h && stride_w >= effective_w;
+  zero(dx, batch * in_h * in_w * channels);
+  for (int b = 0; b < batch; b++) {
+    int base = b * in_h * in_w * channels;
+    for (int out_r = 0; out_r < out_h; out_r++) {
+      int row_corner = out_r * stride_h - top;
+      int row_start = row_corner;
+      while (row_start < 0) row_start += dilation_h;
+      int row_end = row_corner + effective_h < in_h ? row_corner + effective_h : in_h;
+      for (int out_c = 0; out_c < out_w; out_c++) {
+        int col_corner = out_c * stride_w - left;
+        int col_start = col_corner;
+        while (col_start < 0) col_start += dilation_w;
+        int col_end = col_corner + effective_w < in_w ? col_corner + effective_w : in_w;
+        int y_base = ((b * out_h + out_r) * out_w + out_c) * channels;
+        int d = 0;
+        for (; d + 4 <= channels; d += 4) {
+          v128_t maximum = wasm_v128_load(y + y_base + d);
+          v128_t gradient = wasm_v128_load(dy + y_base + d);
+          v128_t pending = wasm_i32x4_splat(-1);
+          for (int r = row_start; r < row_end; r += dilation_h) {
+            for (int c = col_start; c < col_end; c += dilation_w) {
+              int at = base + (r * in_w + c) * channels + d;
+              v128_t hit = wasm_v128_and(wasm_f32x4_eq(wasm_v128_load(x + at), maximum), pending);
+              v128_t share = wasm_v128_and(gradient, hit);
+              wasm_v128_store(dx + at, disjoint ? share : wasm_f32x4_add(wasm_v128_load(dx + at), share));
+              pending = wasm_v128_andnot(pending, hit);
+            }
+          }
+          if (!wasm_v128_any_true(pending)) continue;
+          for (int lane = 0; lane < 4; lane++) {
+            int lane_pending = lane == 0 ? wasm_i32x4_extract_lane(pending, 0)
+                             : lane == 1 ? wasm_i32x4_extract_lane(pending, 1)
+                             : lane == 2 ? wasm_i32x4_extract_lane(pending, 2)
+                                         : wasm_i32x4_extract_lane(pending, 3);
+            if (!lane_pending) continue;
+            int where = first_maximum(x, base, row_start, row_end, col_start, col_end, dilation_h, dilation_w, in_w,
+                                      channels, d + lane);
+            if (where >= 0) dx[where] += dy[y_base + d + lane];
+          }
+        }
+        for (; d < channels; d++) {
+          float maximum = y[y_base + d];
+          int where = -1;
+          for (int r = row_start; r < row_end && where < 0; r += dilation_h) {
+            for (int c = col_start; c < col_end; c += dilation_w) {
+              int at = base + (r * in_w + c) * channels + d;
+              if (x[at] == maximum) {
+                where = at;
+                break;
+              }
+            }
+          }
+          if (where < 0) where = first_maximum(x, base, row_start, row_end, col_start, col_end, dilation_h, dilation_w,
+                                               in_w, channels, d);
+          if (where >= 0) dx[where] += dy[y_base + d];
+        }
+      }
+    }
+  }
+}
+
+/* Rows summed into a block before the block joins the total: keeps long sums precise. */
+#define SUM_BLOCK_ROWS 64
+
+/*
+ * out[c] = sum over r of x[r * cols + c]: a reduction over every axis but the last (a bias
+ * gradient). `partial` is scratch of `cols` floats.
+ */
+EXPORT("column_sum")
+void column_sum(const float *x, float *out, float *partial, int rows, int cols) {
+  zero(out, cols);
+  for (int block = 0; block < rows; block += SUM_BLOCK_ROWS) {
+    int block_end = block + SUM_BLOCK_ROWS < rows ? block + SUM_BLOCK_ROWS : rows;
+    zero(partial, cols);
+    for (int r = block; r < block_end; r++) {
+      const float *row = x + (long)r * cols;
+      int c = 0;
+      for (; c + 4 <= cols; c += 4) {
+        wasm_v128_store(partial + c, wasm_f32x4_add(wasm_v128_load(partial + c), wasm_v128_load(row + c)));
+      }
+      for (; c < cols; c++) partial[c] += row[c];
+    }
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), wasm_v128_load(partial + c)));
+    }
+    for (; c < cols; c++) out[c] += partial[c];
+  }
+}
+
+/* Output channels whose sums one pass keeps in registers: 8 vectors of 4. */
+#define TAP_CHANNELS 32
+
+/* The first i in [0, out) with i * stride + offset >= 0, and the end of those with it < size. */
+static int first_inside(int offset, int stride) {
+  return offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+}
+static int end_inside(int offset, int stride, int size, int out) {
+  int end = offset >= size ? 0 : (size - offset + stride - 1) / stride;
+  return end < out ? end : out;
+}
+
+/*
+ * dW[a, b, ci, co] = sum over n, i, j of x[n, i*sh - top + a, j*sw - left + b, ci] * dy[n, i, j, co]
+ * (NHWC, dilation 1): for each tap (a, b, ci) and each block of 32 output channels, one
+ * pass over the dy pixels that tap reaches, with the 32 sums in registers. Fast when a pixel
+ * has few taps (a first layer on 1 or 3 channels), where a convolution or a matrix product
+ * would be a few rows long. `partial` is scratch the size of dW: each example's sums are
+ * added to dW whole, which keeps the sum over the batch precise.
+ */
+EXPORT("conv2d_backprop_filter_taps")
+void conv2d_backprop_filter_taps(const float *x, const float *dy, float *dw, float *partial, int batch, int in_h,
+                                 int in_w, int in_c, int out_h, int out_w, int out_c, int filter_h, int filter_w,
+                                 int stride_h, int stride_w, int top, int left) {
+  int filter_size = filter_h * filter_w * in_c * out_c;
+  zero(dw, filter_size);
+  for (int n = 0; n < batch; n++) {
+    const float *image = x + n * in_h * in_w * in_c;
+    const float *gradients = dy + n * out_h * out_w * out_c;
+    for (int a = 0; a < filter_h; a++) {
+      int i_start = first_inside(a - top, stride_h);
+      int i_end = end_inside(a - top, stride_h, in_h, out_h);
+      for (int b = 0; b < filter_w; b++) {
+        int j_start = first_inside(b - left, stride_w);
+        int j_end = end_inside(b - left, stride_w, in_w, out_w);
+        for (int ci = 0; ci < in_c; ci++) {
+          float *sums = partial + ((a * filter_w + b) * in_c + ci) * out_c;
+          int co = 0;
+          for (; co + TAP_CHANNELS <= out_c; co += TAP_CHANNELS) {
+            v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int i = i_start; i < i_end; i++) {
+              const float *pixels = image + ((i * stride_h - top + a) * in_w - left + b) * in_c + ci;
+              const float *row = gradients + i * out_w * out_c + co;
+              for (int j = j_start; j < j_end; j++) {
+                v128_t v = wasm_f32x4_splat(pixels[j * stride_w * in_c]);
+                const float *g = row + j * out_c;
+                s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(v, wasm_v128_load(g)));
+                s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(v, wasm_v128_load(g + 4)));
+                s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(v, wasm_v128_load(g + 8)));
+                s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(v, wasm_v128_load(g + 12)));
+                s4 = wasm_f32x4_add(s4, wasm_f32x4_mul(v, wasm_v128_load(g + 16)));
+                s5 = wasm_f32x4_add(s5, wasm_f32x4_mul(v, wasm_v128_load(g + 20)));
+                s6 = wasm_f32x4_add(s6, wasm_f32x4_mul(v, wasm_v128_load(g + 24)));
+                s7 = wasm_f32x4_add(s7, wasm_f32x4_mul(v, wasm_v128_load(g + 28)));
+              }
+            }
+            wasm_v128_store(sums + co, s0);
+            wasm_v128_store(sums + co + 4, s1);
+            wasm_v128_store(sums + co + 8, s2);
+            wasm_v128_store(sums + co + 12, s3);
+            wasm_v128_store(sums + co + 16, s4);
+            wasm_v128_store(sums + co + 20, s5);
+            wasm_v128_store(sums + co + 24, s6);
+            wasm_v128_store(sums + co + 28, s7);
+          }
+          for (; co + 4 <= out_c; co += 4) {
+            v128_t s = wasm_f32x4_splat(0);
+            for (int i = i_start; i < i_end; i++) {
+              const float *pixels = image + ((i * stride_h - top + a) * in_w - left + b) * in_c + ci;
+              const float *row = gradients + i * out_w * out_c + co;
+              for (int j = j_start; j < j_end; j++) {
+                s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_splat(pixels[j * stride_w * in_c]), wasm_v128_load(row + j * out_c)));
+              }
+            }
+            wasm_v128_store(sums + co, s);
+          }
+          for (; co < out_c; co++) {
+            float s = 0;
+            for (int i = i_start; i < i_end; i++) {
+              const float *pixels = image + ((i * stride_h - top + a) * in_w - left + b) * in_c + ci;
+              const float *row = gradients + i * out_w * out_c + co;
+              for (int j = j_start; j < j_end; j++) s += pixels[j * stride_w * in_c] * row[j * out_c];
+            }
+            sums[co] = s;
+          }
+        }
+      }
+    }
+    int k = 0;
+    for (; k + 4 <= filter_size; k += 4) {
+      wasm_v128_store(dw + k, wasm_f32x4_add(wasm_v128_load(dw + k), wasm_v128_load(partial + k)));
+    }
+    for (; k < filter_size; k++) dw[k] += partial[k];
+  }
+}
