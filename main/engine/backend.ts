@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LabError, received } from '../../common/errors';
 import { backendNameSchema, type BackendFault, type BackendName, type BackendReport } from '../../common/training/backend';
 import { probeCuda, type CudaProbe } from './cudaProbe';
-import { registerWasmGradientKernels } from './kernels/index';
+import { confirmWasmKernels, registerWasmGradientKernels } from './kernels/index';
 import { registerWebGpuKernels } from './kernels/webgpu/index';
 import { registerGradientFixes } from './gradients/index';
 import { currentGpuFault } from './gpuFaults';
@@ -322,6 +322,7 @@ async function activate(name: BackendName): Promise<string | undefined> {
   const started = await tf.setBackend(TFJS_BACKEND_NAMES[name]);
   if (!started) throw new Error(`tfjs could not start the ${TFJS_BACKEND_NAMES[name]} backend`);
   await tf.ready();
+  if (name === 'wasm') confirmWasmKernels(tf.backend());
   if (name === 'tensorflow-gpu' && (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === false) {
     throw new Error('libtensorflow loaded but found no usable GPU (it would compute on the CPU)');
   }

@@ -3,12 +3,16 @@ import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tfjs as TfModule } from '../backend';
 
 /**
- * Optimizer updates as single kernels: the variable and its optimizer state are rewritten
- * in place in one pass, instead of the ten or so element-wise kernels (and as many new
- * buffers) tfjs's optimizers run per variable. A backend that registers one of these
- * names gets the fused step from `main/engine/train/fusedOptimizers.ts`; every other
- * backend keeps tfjs's own update. Each kernel returns no tensor; it requires that nothing
- * but the variable and state tensors themselves hold their data.
+ * Optimizer updates as single kernels: the variable and its optimizer state are updated
+ * in one pass, instead of the ten or so element-wise kernels (and as many new buffers)
+ * tfjs's optimizers run per variable. A backend that registers one of these names gets the
+ * fused step from `main/engine/train/fusedOptimizers.ts`; every other backend keeps tfjs's
+ * own update. The state tensors are rewritten in place, which requires that nothing but
+ * they themselves hold their data. The variable is rewritten in place too when the kernel
+ * returns no tensor (webgpu); a kernel may instead return one tensor, the variable's next
+ * value, which the caller assigns to it (wasm: tfjs-backend-wasm keeps XNNPACK's packed
+ * copy of a weight for as long as its tensor lives, so a weight rewritten in place would
+ * leave the next forward pass on the old values).
  */
 
 /** Adam (and AdamW through `decayFactor`): tfjs's AdamOptimizer step for one variable. */

@@ -21,3 +21,19 @@ export function simdKernelsOf(backend: HeapBackend): SimdKernels | undefined {
   const memory = emscriptenMemory(backend.wasm);
   return memory === undefined ? undefined : simdKernelsOn(memory);
 }
+
+/**
+ * The SIMD kernels on `backend`'s memory, for kernels that have no tfjs kernel to fall back
+ * on (the fused optimizer updates, which `confirmWasmKernels` unregisters when the memory
+ * is hidden). @throws Error naming `kernelName` when the memory is hidden all the same.
+ */
+export function requireSimdKernels(backend: HeapBackend, kernelName: string): SimdKernels {
+  const kernels = simdKernelsOf(backend);
+  if (kernels === undefined) throw new Error(`wasm backend ${kernelName} needs the backend's WebAssembly memory, which this tfjs-backend-wasm build does not show.`);
+  return kernels;
+}
+
+/** The byte address of `tensor` in the backend's memory. */
+export function addressOf(backend: HeapBackend, tensor: TensorInfo): number {
+  return backend.getMemoryOffset(tensor.dataId);
+}

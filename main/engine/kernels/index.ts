@@ -1,10 +1,15 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelBackend, type KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './BatchMatMul';
 import { castConfig } from './Cast';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
+import { fusedAdamUpdateConfig } from './FusedAdamUpdate';
+import { fusedMomentumUpdateConfig } from './FusedMomentumUpdate';
+import { fusedRmspropUpdateConfig } from './FusedRmspropUpdate';
+import { fusedSgdUpdateConfig } from './FusedSgdUpdate';
+import { simdKernelsOf, type HeapBackend } from './heapBackend';
 import { identityConfig } from './Identity';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 import { sumConfig } from './Sum';
@@ -29,6 +34,12 @@ export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
 export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropInputConfig];
 
 /**
+ * The fused optimizer updates (./fusedUpdates.ts) as SIMD passes over the backend's
+ * memory: registering them is what makes the trainer's optimizers use them on wasm.
+ */
+export const WASM_FUSED_UPDATES: readonly KernelConfig[] = [fusedSgdUpdateConfig, fusedMomentumUpdateConfig, fusedAdamUpdateConfig, fusedRmspropUpdateConfig];
+
+/**
  * Kernels that keep tfjs-backend-wasm's own for the cases it runs well and run the others
  * another way (reshaped into those cases, or as one pass of simd/simdKernels.c over the
  * backend's memory): each is built around the stock kernel it wraps.
@@ -46,15 +57,17 @@ const wrappers = new WeakSet<KernelConfig['kernelFunc']>();
 
 /**
  * Registers the missing wasm gradient kernels (never replacing one that a newer wasm
- * backend registers itself), the faster replacements and the wrappers. Idempotent.
+ * backend registers itself), the faster replacements, the fused updates and the wrappers.
+ * Idempotent.
  */
 export function registerWasmGradientKernels(): void {
   for (const config of WASM_GRADIENT_KERNELS) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
   }
-  for (const config of WASM_KERNEL_REPLACEMENTS) {
-    if (getKernel(config.kernelName, config.backendName)?.kernelFunc === config.kernelFunc) continue;
-    unregisterKernel(config.kernelName, config.backendName);
+  for (const config of [...WASM_KERNEL_REPLACEMENTS, ...WASM_FUSED_UPDATES]) {
+    const registered = getKernel(config.kernelName, config.backendName);
+    if (registered?.kernelFunc === config.kernelFunc) continue;
+    if (registered !== undefined) unregisterKernel(config.kernelName, config.backendName);
     registerKernel(config);
   }
   for (const { kernelName, wrap } of WASM_KERNEL_WRAPPERS) {
@@ -65,4 +78,18 @@ export function registerWasmGradientKernels(): void {
     unregisterKernel(kernelName, 'wasm');
     registerKernel(wrapper);
   }
+}
+
+/**
+ * Once the wasm backend runs: when its module hides its memory (a tfjs-backend-wasm other
+ * than 4.22), unregisters the fused updates, which have no tfjs kernel to fall back on, so
+ * the optimizers keep tfjs's own step. The other SIMD kernels fall back by themselves.
+ * Returns whether the SIMD kernels run.
+ */
+export function confirmWasmKernels(backend: KernelBackend): boolean {
+  if (simdKernelsOf(backend as unknown as HeapBackend) !== undefined) return true;
+  for (const config of WASM_FUSED_UPDATES) {
+    if (getKernel(config.kernelName, config.backendName) !== undefined) unregisterKernel(config.kernelName, config.backendName);
+  }
+  return false;
 }

@@ -60,10 +60,17 @@ function stateFor(tf: TfModule, slots: OptimizerVariable[], index: number, name:
   return slot.variable;
 }
 
-/** Runs a fused update that rewrites `written` (the variable and its state) in place. */
-function runFused(tf: TfModule, kernel: string, written: readonly tfjs.Variable[], inputs: NamedTensorInfoMap, attrs: object): void {
+/**
+ * Runs a fused update that rewrites `written` (the variable, then its state) in place, or
+ * the state in place and returns the variable's next value, which is assigned here.
+ */
+function runFused(tf: TfModule, kernel: string, written: readonly [tfjs.Variable, ...tfjs.Variable[]], inputs: NamedTensorInfoMap, attrs: object): void {
   for (const variable of written) ownData(tf, variable);
-  tf.engine().runKernel(kernel, inputs as tfjs.NamedTensorMap, attrs as NamedAttrMap);
+  const outputs = tf.engine().runKernel(kernel, inputs as tfjs.NamedTensorMap, attrs as NamedAttrMap) as tfjs.Tensor[];
+  const [next] = outputs;
+  if (next === undefined) return;
+  written[0].assign(next);
+  tf.dispose(outputs);
 }
 
 /** tfjs 4.22's private Adam state, by the names its AdamOptimizer uses. */

@@ -39,6 +39,23 @@ static int first_maximum(const float *x, int base, int row_start, int row_end, i
 }
 
 /*
+ * For the lanes of `pending` (channels d to d + 3 whose window holds no pixel equal to y:
+ * a NaN window), the window's dy goes to the first maximum found by a scan.
+ */
+static void give_pending_lanes(v128_t pending, const float *x, const float *dy, float *dx, int base, int y_base, int d,
+                               int row_start, int row_end, int col_start, int col_end, int dilation_h, int dilation_w,
+                               int in_w, int channels) {
+  int lanes[4] = {wasm_i32x4_extract_lane(pending, 0), wasm_i32x4_extract_lane(pending, 1),
+                  wasm_i32x4_extract_lane(pending, 2), wasm_i32x4_extract_lane(pending, 3)};
+  for (int lane = 0; lane < 4; lane++) {
+    if (!lanes[lane]) continue;
+    int where = first_maximum(x, base, row_start, row_end, col_start, col_end, dilation_h, dilation_w, in_w, channels,
+                              d + lane);
+    if (where >= 0) dx[where] += dy[y_base + d + lane];
+  }
+}
+
+/*
  * dx of max pooling (NHWC): each window's first maximum receives the window's dy. The
  * forward output y is that maximum, so four channels at a time look for the first pixel
  * equal to y, without branching on what they find; a lane that matches nothing (a NaN
@@ -50,7 +67,14 @@ void max_pool_grad(const float *x, const float *y, const float *dy, float *dx, i
                    int channels, int out_h, int out_w, int stride_h, int stride_w, int dilation_h, int dilation_w,
                    int effective_h, int effective_w, int top, int left) {
   int disjoint = stride_h >= effective_h && stride_w >= effective_w;
-  zero(dx, batch * in_h * in_w * channels);
+  /* Windows that tile the input write every dx value in the vector loop below (channels in
+     fours, no scalar tail that adds), so only other layouts need dx cleared first. */
+  int tiles = disjoint && stride_h == effective_h && stride_w == effective_w && dilation_h == 1 && dilation_w == 1 &&
+              top == 0 && left == 0 && out_h * stride_h >= in_h && out_w * stride_w >= in_w && channels % 4 == 0;
+  if (!tiles) zero(dx, batch * in_h * in_w * channels);
+  /* 2x2 windows, stride 2, every window inside the input. */
+  int two_by_two = effective_h == 2 && effective_w == 2 && stride_h == 2 && stride_w == 2 && dilation_h == 1 &&
+                   dilation_w == 1 && top == 0 && left == 0 && out_h * 2 <= in_h && out_w * 2 <= in_w;
   for (int b = 0; b < batch; b++) {
     int base = b * in_h * in_w * channels;
     for (int out_r = 0; out_r < out_h; out_r++) {
@@ -65,6 +89,32 @@ void max_pool_grad(const float *x, const float *y, const float *dy, float *dx, i
         int col_end = col_corner + effective_w < in_w ? col_corner + effective_w : in_w;
         int y_base = ((b * out_h + out_r) * out_w + out_c) * channels;
         int d = 0;
+        if (two_by_two) {
+          /* Keras's default pooling, unrolled: the four taps in row-major order. */
+          const float *x0 = x + base + (row_start * in_w + col_start) * channels;
+          const float *x1 = x0 + in_w * channels;
+          float *dx0 = dx + base + (row_start * in_w + col_start) * channels;
+          float *dx1 = dx0 + in_w * channels;
+          for (; d + 4 <= channels; d += 4) {
+            v128_t maximum = wasm_v128_load(y + y_base + d);
+            v128_t gradient = wasm_v128_load(dy + y_base + d);
+            v128_t hit = wasm_f32x4_eq(wasm_v128_load(x0 + d), maximum);
+            v128_t pending = wasm_v128_not(hit);
+            wasm_v128_store(dx0 + d, wasm_v128_and(gradient, hit));
+            hit = wasm_v128_and(wasm_f32x4_eq(wasm_v128_load(x0 + channels + d), maximum), pending);
+            pending = wasm_v128_andnot(pending, hit);
+            wasm_v128_store(dx0 + channels + d, wasm_v128_and(gradient, hit));
+            hit = wasm_v128_and(wasm_f32x4_eq(wasm_v128_load(x1 + d), maximum), pending);
+            pending = wasm_v128_andnot(pending, hit);
+            wasm_v128_store(dx1 + d, wasm_v128_and(gradient, hit));
+            hit = wasm_v128_and(wasm_f32x4_eq(wasm_v128_load(x1 + channels + d), maximum), pending);
+            pending = wasm_v128_andnot(pending, hit);
+            wasm_v128_store(dx1 + channels + d, wasm_v128_and(gradient, hit));
+            if (wasm_v128_any_true(pending)) {
+              give_pending_lanes(pending, x, dy, dx, base, y_base, d, row_start, row_end, col_start, col_end, 1, 1, in_w, channels);
+            }
+          }
+        }
         for (; d + 4 <= channels; d += 4) {
           v128_t maximum = wasm_v128_load(y + y_base + d);
           v128_t gradient = wasm_v128_load(dy + y_base + d);
@@ -78,16 +128,9 @@ void max_pool_grad(const float *x, const float *y, const float *dy, float *dx, i
               pending = wasm_v128_andnot(pending, hit);
             }
           }
-          if (!wasm_v128_any_true(pending)) continue;
-          for (int lane = 0; lane < 4; lane++) {
-            int lane_pending = lane == 0 ? wasm_i32x4_extract_lane(pending, 0)
-                             : lane == 1 ? wasm_i32x4_extract_lane(pending, 1)
-                             : lane == 2 ? wasm_i32x4_extract_lane(pending, 2)
-                                         : wasm_i32x4_extract_lane(pending, 3);
-            if (!lane_pending) continue;
-            int where = first_maximum(x, base, row_start, row_end, col_start, col_end, dilation_h, dilation_w, in_w,
-                                      channels, d + lane);
-            if (where >= 0) dx[where] += dy[y_base + d + lane];
+          if (wasm_v128_any_true(pending)) {
+            give_pending_lanes(pending, x, dy, dx, base, y_base, d, row_start, row_end, col_start, col_end, dilation_h,
+                               dilation_w, in_w, channels);
           }
         }
         for (; d < channels; d++) {
@@ -233,5 +276,128 @@ void conv2d_backprop_filter_taps(const float *x, const float *dy, float *dw, flo
       wasm_v128_store(dw + k, wasm_f32x4_add(wasm_v128_load(dw + k), wasm_v128_load(partial + k)));
     }
     for (; k < filter_size; k++) dw[k] += partial[k];
+  }
+}
+
+/*
+ * Optimizer steps, each one pass with tfjs's optimizers' arithmetic in their order
+ * (main/engine/kernels/fusedUpdates.ts): the state is rewritten in place, and the variable's
+ * next value goes to `next`, a new tensor, because tfjs-backend-wasm keeps XNNPACK's packed
+ * copy of a weight tensor for as long as the tensor lives; rewriting it in place would leave
+ * the next forward pass on the old weights.
+ */
+
+/* tfjs's SGDOptimizer: w <- (-lr) * g + w. */
+EXPORT("sgd_update")
+void sgd_update(const float *w, float *next, const float *g, int size, float neg_lr) {
+  v128_t rate = wasm_f32x4_splat(neg_lr);
+  int i = 0;
+  for (; i + 4 <= size; i += 4) {
+    wasm_v128_store(next + i, wasm_f32x4_add(wasm_f32x4_mul(rate, wasm_v128_load(g + i)), wasm_v128_load(w + i)));
+  }
+  for (; i < size; i++) next[i] = neg_lr * g[i] + w[i];
+}
+
+/*
+ * tfjs's MomentumOptimizer: a <- momentum * a + g, then w <- (-lr) * a + w, or with
+ * Nesterov w <- (-lr) * (g + a * momentum) + w.
+ */
+EXPORT("momentum_update")
+void momentum_update(const float *w, float *next, const float *g, float *a, int size, float neg_lr, float momentum, int nesterov) {
+  v128_t rate = wasm_f32x4_splat(neg_lr);
+  v128_t mu = wasm_f32x4_splat(momentum);
+  int i = 0;
+  for (; i + 4 <= size; i += 4) {
+    v128_t gradient = wasm_v128_load(g + i);
+    v128_t accumulation = wasm_f32x4_add(wasm_f32x4_mul(mu, wasm_v128_load(a + i)), gradient);
+    wasm_v128_store(a + i, accumulation);
+    v128_t step = nesterov ? wasm_f32x4_add(gradient, wasm_f32x4_mul(accumulation, mu)) : accumulation;
+    wasm_v128_store(next + i, wasm_f32x4_add(wasm_f32x4_mul(rate, step), wasm_v128_load(w + i)));
+  }
+  for (; i < size; i++) {
+    float accumulation = momentum * a[i] + g[i];
+    a[i] = accumulation;
+    next[i] = neg_lr * (nesterov ? g[i] + accumulation * momentum : accumulation) + w[i];
+  }
+}
+
+/*
+ * tfjs's AdamOptimizer (and Keras's AdamW through `decay`, 1 for Adam):
+ *   m <- m * b1 + g * (1 - b1),  v <- v * b2 + g^2 * (1 - b2)
+ *   w <- (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) * (-lr) + w * decay
+ * `acc_beta1` and `acc_beta2` address the scalars b1^t and b2^t.
+ */
+EXPORT("adam_update")
+void adam_update(const float *w, float *next, const float *g, float *m, float *v, const float *acc_beta1,
+                 const float *acc_beta2, int size, float neg_lr, float beta1, float one_minus_beta1, float beta2, float one_minus_beta2, float epsilon,
+                 float decay) {
+  float correction1 = 1.0f - *acc_beta1;
+  float correction2 = 1.0f - *acc_beta2;
+  v128_t rate = wasm_f32x4_splat(neg_lr), b1 = wasm_f32x4_splat(beta1), c1 = wasm_f32x4_splat(one_minus_beta1);
+  v128_t b2 = wasm_f32x4_splat(beta2), c2 = wasm_f32x4_splat(one_minus_beta2), eps = wasm_f32x4_splat(epsilon);
+  v128_t keep = wasm_f32x4_splat(decay), k1 = wasm_f32x4_splat(correction1), k2 = wasm_f32x4_splat(correction2);
+  int i = 0;
+  for (; i + 4 <= size; i += 4) {
+    v128_t gradient = wasm_v128_load(g + i);
+    v128_t first = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), b1), wasm_f32x4_mul(gradient, c1));
+    v128_t second = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), b2),
+                                   wasm_f32x4_mul(wasm_f32x4_mul(gradient, gradient), c2));
+    wasm_v128_store(m + i, first);
+    wasm_v128_store(v + i, second);
+    v128_t step = wasm_f32x4_div(wasm_f32x4_div(first, k1), wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(second, k2)), eps));
+    wasm_v128_store(next + i, wasm_f32x4_add(wasm_f32x4_mul(step, rate), wasm_f32x4_mul(wasm_v128_load(w + i), keep)));
+  }
+  for (; i < size; i++) {
+    float first = m[i] * beta1 + g[i] * one_minus_beta1;
+    float second = v[i] * beta2 + (g[i] * g[i]) * one_minus_beta2;
+    m[i] = first;
+    v[i] = second;
+    next[i] = (first / correction1) / (__builtin_sqrtf(second / correction2) + epsilon) * neg_lr + w[i] * decay;
+  }
+}
+
+/*
+ * tfjs's RMSPropOptimizer: s <- s * rho + g^2 * (1 - rho), p <- p * momentum + g * lr / sqrt(s + eps),
+ * w <- w - p. Centered (`mg` not 0): also mu <- mu * rho + g * (1 - rho), and the root is
+ * sqrt(s - (mu^2 + eps)), as tfjs computes it.
+ */
+EXPORT("rmsprop_update")
+void rmsprop_update(const float *w, float *next, const float *g, float *ms, float *mom, float *mg, int size, float lr, float decay,
+                    float one_minus_decay, float momentum, float epsilon) {
+  v128_t rate = wasm_f32x4_splat(lr), rho = wasm_f32x4_splat(decay), c = wasm_f32x4_splat(one_minus_decay);
+  v128_t mu = wasm_f32x4_splat(momentum), eps = wasm_f32x4_splat(epsilon);
+  int i = 0;
+  for (; i + 4 <= size; i += 4) {
+    v128_t gradient = wasm_v128_load(g + i);
+    v128_t square = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(ms + i), rho),
+                                   wasm_f32x4_mul(wasm_f32x4_mul(gradient, gradient), c));
+    v128_t denominator;
+    if (mg) {
+      v128_t mean = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(mg + i), rho), wasm_f32x4_mul(gradient, c));
+      wasm_v128_store(mg + i, mean);
+      denominator = wasm_f32x4_sqrt(wasm_f32x4_sub(square, wasm_f32x4_add(wasm_f32x4_mul(mean, mean), eps)));
+    } else {
+      denominator = wasm_f32x4_sqrt(wasm_f32x4_add(square, eps));
+    }
+    v128_t step = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(mom + i), mu),
+                                 wasm_f32x4_div(wasm_f32x4_mul(gradient, rate), denominator));
+    wasm_v128_store(ms + i, square);
+    wasm_v128_store(mom + i, step);
+    wasm_v128_store(next + i, wasm_f32x4_sub(wasm_v128_load(w + i), step));
+  }
+  for (; i < size; i++) {
+    float square = ms[i] * decay + (g[i] * g[i]) * one_minus_decay;
+    float denominator;
+    if (mg) {
+      float mean = mg[i] * decay + g[i] * one_minus_decay;
+      mg[i] = mean;
+      denominator = __builtin_sqrtf(square - (mean * mean + epsilon));
+    } else {
+      denominator = __builtin_sqrtf(square + epsilon);
+    }
+    float step = mom[i] * momentum + (g[i] * lr) / denominator;
+    ms[i] = square;
+    mom[i] = step;
+    next[i] = w[i] - step;
   }
 }

@@ -18,6 +18,18 @@ export interface SimdKernels {
     inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number,
     filterWidth: number, strideHeight: number, strideWidth: number, top: number, left: number,
   ): void;
+  /** The optimizer steps read `variable` and write its next value to `next`; the state is rewritten in place. */
+  sgdUpdate(variable: number, next: number, gradient: number, size: number, negLearningRate: number): void;
+  momentumUpdate(variable: number, next: number, gradient: number, accumulation: number, size: number, negLearningRate: number, momentum: number, nesterov: number): void;
+  adamUpdate(
+    variable: number, next: number, gradient: number, firstMoment: number, secondMoment: number, accBeta1: number, accBeta2: number, size: number,
+    negLearningRate: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, decayFactor: number,
+  ): void;
+  /** `meanGrad` 0 for plain RMSprop. */
+  rmspropUpdate(
+    variable: number, next: number, gradient: number, meanSquare: number, moment: number, meanGrad: number, size: number,
+    learningRate: number, decay: number, oneMinusDecay: number, momentum: number, epsilon: number,
+  ): void;
 }
 
 /** A WasmMemory: Node's type definitions here leave out the WebAssembly global. */
@@ -80,6 +92,10 @@ export function simdKernelsOn(memory: WasmMemory): SimdKernels {
     maxPoolGrad: kernel('max_pool_grad'),
     columnSum: kernel('column_sum'),
     conv2dBackpropFilterTaps: kernel('conv2d_backprop_filter_taps'),
+    sgdUpdate: kernel('sgd_update'),
+    momentumUpdate: kernel('momentum_update'),
+    adamUpdate: kernel('adam_update'),
+    rmspropUpdate: kernel('rmsprop_update'),
   };
   instances.set(memory, kernels);
   return kernels;

@@ -4,6 +4,8 @@ import type { OptimizerConfig } from '../../../../../common/training/optimizers'
 import { createOptimizer, setLearningRate } from '../../../../../main/engine/train/optimizers';
 import { FusedAdamUpdate, FusedMomentumUpdate, FusedRmspropUpdate, FusedSgdUpdate } from '../../../../../main/engine/kernels/fusedUpdates';
 import { registerWebGpuKernels } from '../../../../../main/engine/kernels/webgpu/index';
+import { initBackend } from '../../../../../main/engine/backend';
+import { registerWasmGradientKernels } from '../../../../../main/engine/kernels/index';
 import { seededTensor } from '../seededTensor';
 import { startWebGpuBackend } from '../kernels/webgpu/webgpuTestBackend';
 import { relativeError } from '../kernels/webgpu/kernelComparison';
@@ -52,19 +54,63 @@ async function train(backend: string, config: OptimizerConfig): Promise<{ values
 }
 
 beforeAll(async () => {
+  await initBackend({ preference: 'wasm' });
   await startWebGpuBackend();
   registerWebGpuKernels();
 });
 
 describe('fused optimizer updates', () => {
-  it.each(CASES)('$config.name (momentum $config.momentum, nesterov $config.nesterov, centered $config.centered): webgpu matches tfjs on cpu over several steps', async ({ config, kernel }) => {
+  it.each(['webgpu', 'wasm'].flatMap((backend) => CASES.map((c) => ({ ...c, backend }))))('$backend, $config.name (momentum $config.momentum, nesterov $config.nesterov, centered $config.centered): matches tfjs on cpu over several steps', async ({ config, kernel, backend }) => {
     const expected = await train('cpu', config);
-    const actual = await train('webgpu', config);
+    const actual = await train(backend, config);
     expect(actual.kernels.filter((name) => name === kernel)).toHaveLength(SHAPES.length);
     expect(expected.kernels).not.toContain(kernel);
     expect(actual.values).toHaveLength(expected.values.length);
     for (let i = 0; i < expected.values.length; i++) {
       expect(relativeError(actual.values[i] as Float32Array, expected.values[i] as Float32Array), `tensor ${i}`).toBeLessThan(1e-5);
+    }
+  });
+
+  it('on wasm, a model trains as with tfjs\'s own Adam: the next forward pass sees the updated weights, not XNNPACK\'s packed copy', async () => {
+    await tf.setBackend('wasm');
+    const config: OptimizerConfig = { name: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3 }),
+      ],
+    });
+    const initial = model.getWeights().map((w) => tf.tensor(w.dataSync(), w.shape));
+    const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+    const x = seededTensor([4, 8, 8, 1], 7);
+    const y = seededTensor([4, 3], 8);
+    const losses = (): number[] => {
+      model.setWeights(initial);
+      const optimizer = createOptimizer(tf, config);
+      const seen: number[] = [];
+      for (let step = 0; step < 4; step++) {
+        const loss = tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar, variables);
+          optimizer.applyGradients(grads);
+          return value;
+        });
+        seen.push(loss.dataSync()[0] as number);
+        loss.dispose();
+      }
+      optimizer.dispose();
+      return seen;
+    };
+    const fused = losses();
+    for (const name of [FusedAdamUpdate]) tf.unregisterKernel(name, 'wasm');
+    try {
+      const stock = losses();
+      for (let step = 0; step < stock.length; step++) expect(fused[step], `step ${step}`).toBeCloseTo(stock[step] as number, 5);
+      expect(fused[3]).toBeLessThan(fused[0] as number);
+    } finally {
+      registerWasmGradientKernels();
+      tf.dispose([...initial, x, y]);
+      model.dispose();
     }
   });
 
