@@ -1,4 +1,5 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelBackend, type KernelConfig } from '@tensorflow/tfjs-core';
+import { addConfig } from './Add';
 import { batchMatMulConfig } from './BatchMatMul';
 import { castConfig } from './Cast';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
@@ -45,6 +46,7 @@ export const WASM_FUSED_UPDATES: readonly KernelConfig[] = [fusedSgdUpdateConfig
  * backend's memory): each is built around the stock kernel it wraps.
  */
 export const WASM_KERNEL_WRAPPERS: ReadonlyArray<{ kernelName: string; wrap(stock: KernelConfig): KernelConfig }> = [
+  { kernelName: 'Add', wrap: addConfig },
   { kernelName: 'BatchMatMul', wrap: batchMatMulConfig },
   { kernelName: 'Cast', wrap: castConfig },
   { kernelName: 'Identity', wrap: identityConfig },

@@ -401,3 +401,17 @@ void rmsprop_update(const float *w, float *next, const float *g, float *ms, floa
     next[i] = w[i] - step;
   }
 }
+
+/* out[r * cols + c] = x[r * cols + c] + bias[c]: a bias added to every row (every pixel). */
+EXPORT("add_rows")
+void add_rows(const float *x, const float *bias, float *out, int rows, int cols) {
+  for (int r = 0; r < rows; r++) {
+    const float *row = x + (long)r * cols;
+    float *target = out + (long)r * cols;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      wasm_v128_store(target + c, wasm_f32x4_add(wasm_v128_load(row + c), wasm_v128_load(bias + c)));
+    }
+    for (; c < cols; c++) target[c] = row[c] + bias[c];
+  }
+}

@@ -13,6 +13,7 @@ export interface SimdKernels {
     dilationWidth: number, effectiveHeight: number, effectiveWidth: number, top: number, left: number,
   ): void;
   columnSum(x: number, out: number, partial: number, rows: number, cols: number): void;
+  addRows(x: number, bias: number, out: number, rows: number, cols: number): void;
   conv2dBackpropFilterTaps(
     x: number, dy: number, dw: number, partial: number, batch: number, inHeight: number, inWidth: number,
     inChannels: number, outHeight: number, outWidth: number, outChannels: number, filterHeight: number,
@@ -91,6 +92,7 @@ export function simdKernelsOn(memory: WasmMemory): SimdKernels {
   const kernels: SimdKernels = {
     maxPoolGrad: kernel('max_pool_grad'),
     columnSum: kernel('column_sum'),
+    addRows: kernel('add_rows'),
     conv2dBackpropFilterTaps: kernel('conv2d_backprop_filter_taps'),
     sgdUpdate: kernel('sgd_update'),
     momentumUpdate: kernel('momentum_update'),

@@ -53,7 +53,7 @@ describe('simdKernels.wasm', () => {
     const module = new wasm.WebAssembly.Module(bytes);
     expect(wasm.WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     expect(wasm.WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual([
-      'adam_update', 'column_sum', 'conv2d_backprop_filter_taps', 'max_pool_grad', 'momentum_update', 'rmsprop_update', 'sgd_update',
+      'adam_update', 'add_rows', 'column_sum', 'conv2d_backprop_filter_taps', 'max_pool_grad', 'momentum_update', 'rmsprop_update', 'sgd_update',
     ]);
   });
 
@@ -139,6 +139,22 @@ describe('the wasm backend runs the SIMD kernels on its own memory', () => {
       const actual = await runOn('wasm', 'Sum', { x }, attrs);
       expect(relativeError(actual.data, expected.data)).toBeLessThan(1e-5);
     }, false);
+  });
+
+  it.each([
+    { name: 'a convolution bias', a: [3, 5, 6, 8], b: [8], simd: true },
+    { name: 'a Dense bias of odd width, as [1, C]', a: [7, 5], b: [1, 5], simd: true },
+    { name: 'a vector along the first axis', a: [4, 5], b: [4, 1], simd: false },
+    { name: 'two vectors', a: [5], b: [5], simd: false },
+    { name: 'two tensors of one shape', a: [3, 4], b: [3, 4], simd: false },
+  ])('Add: $name', async (c) => {
+    const inputs = { a: values(c.a, 75), b: values(c.b, 76) };
+    const expected = await runOn('cpu', 'Add', inputs, {});
+    await expectSimd('addRows', async () => {
+      const actual = await runOn('wasm', 'Add', inputs, {});
+      expect(actual.shape).toEqual(expected.shape);
+      expect(Array.from(actual.data)).toEqual(Array.from(expected.data));
+    }, c.simd);
   });
 
   it.each([
