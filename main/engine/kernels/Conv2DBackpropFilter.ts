@@ -11,7 +11,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { simdKernelsOf, type HeapBackend } from './heapBackend';
+import { addressOf, simdKernelsOf, withScratch, type HeapBackend } from './heapBackend';
 import { KernelScope, pair, sizeOf } from './kernelScope';
 
 /**
@@ -55,18 +55,15 @@ function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
     const kernels = simdKernelsOf(backend);
     if (kernels !== undefined && x.dtype === 'float32' && dy.dtype === 'float32' && filterHeight * filterWidth * inChannels <= MAX_TAPS_FOR_OUTER_PRODUCTS) {
       const result = backend.makeOutput(filterShape, 'float32');
-      const partial = backend.makeOutput(filterShape, 'float32');
+      const at = (tensor: TensorInfo): number => addressOf(backend, tensor);
       try {
-        const at = (tensor: TensorInfo): number => backend.getMemoryOffset(tensor.dataId);
-        kernels.conv2dBackpropFilterTaps(
-          at(x), at(dy), at(result), at(partial), convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, inChannels,
+        withScratch(backend, sizeOf(filterShape), (partial) => kernels.conv2dBackpropFilterTaps(
+          at(x), at(dy), at(result), partial, convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, inChannels,
           convInfo.outHeight, convInfo.outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, top, left,
-        );
+        ));
       } catch (error) {
         backend.disposeData(result.dataId);
         throw error;
-      } finally {
-        backend.disposeData(partial.dataId);
       }
       return result;
     }

@@ -1,6 +1,6 @@
 import { util, type KernelConfig, type KernelFunc, type SumAttrs, type SumInputs, type TensorInfo } from '@tensorflow/tfjs-core';
 import { aroundStock } from './aroundStock';
-import { simdKernelsOf, type HeapBackend } from './heapBackend';
+import { addressOf, simdKernelsOf, withScratch, type HeapBackend } from './heapBackend';
 
 /** True when `axis` names exactly the axes before the last of `shape`, in any order. */
 function isEveryAxisButLast(axis: number | number[], shape: number[]): boolean {
@@ -27,12 +27,7 @@ function sum(stock: KernelFunc, args: Parameters<KernelFunc>[0]): TensorInfo {
   const columns = x.shape[x.shape.length - 1] as number;
   const rows = util.sizeFromShape(x.shape) / Math.max(1, columns);
   const result = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), columns] : [columns], 'float32');
-  const partial = backend.makeOutput([columns], 'float32');
-  try {
-    kernels.columnSum(backend.getMemoryOffset(x.dataId), backend.getMemoryOffset(result.dataId), backend.getMemoryOffset(partial.dataId), rows, columns);
-  } finally {
-    backend.disposeData(partial.dataId);
-  }
+  withScratch(backend, columns, (partial) => kernels.columnSum(addressOf(backend, x), addressOf(backend, result), partial, rows, columns));
   return result;
 }
 

@@ -36,7 +36,11 @@ export interface BatchNormTrainingGradInputs extends NamedTensorInfoMap {
   gamma: TensorInfo;
 }
 
-/** movingMean and movingVariance each move towards the batch's by `decay` (1 − momentum), in place. */
+/**
+ * movingMean and movingVariance each move towards the batch's by `decay` (1 − momentum):
+ * in place when the kernel returns no tensor (webgpu), or as the two next values, which the
+ * caller assigns (wasm, where tensors are not rewritten in place: see ./fusedUpdates.ts).
+ */
 export const MovingAveragesUpdate = 'ModelLabMovingAveragesUpdate';
 export interface MovingAveragesUpdateInputs extends NamedTensorInfoMap {
   movingMean: TensorInfo;
@@ -46,6 +50,21 @@ export interface MovingAveragesUpdateInputs extends NamedTensorInfoMap {
 }
 export interface MovingAveragesUpdateAttrs {
   decay: number;
+}
+
+/** The channels (the last axis) of a batch-norm input and the rows of them its statistics reduce over. */
+export function channelRows(shape: readonly number[]): { channels: number; rows: number } {
+  const channels = shape[shape.length - 1] ?? 1;
+  return { channels, rows: channels === 0 ? 0 : shape.reduce((a, b) => a * b, 1) / channels };
+}
+
+/**
+ * Allocates the three outputs both batch-norm kernels return, [like x, per channel, per
+ * channel], on a backend that allocates with `makeOutput` (wasm).
+ */
+export function batchNormOutputs(backend: { makeOutput(shape: number[], dtype: 'float32'): TensorInfo }, shape: number[]): [TensorInfo, TensorInfo, TensorInfo] {
+  const { channels } = channelRows(shape);
+  return [backend.makeOutput(shape, 'float32'), backend.makeOutput([channels], 'float32'), backend.makeOutput([channels], 'float32')];
 }
 
 /** True when the active backend runs batch normalization fused. */
@@ -83,11 +102,17 @@ export function batchNormTraining(tf: TfModule, x: tfjs.Tensor, gamma: tfjs.Tens
 
 /**
  * Moves the moving statistics towards the batch's as tfjs's BatchNormalization does
- * (moving ← moving − (moving − batch)·(1 − momentum)), in one kernel. The moving variables
- * are written in place, so they first get data of their own if other tensors share it.
+ * (moving ← moving − (moving − batch)·(1 − momentum)), in one kernel. A kernel that writes
+ * the moving variables in place needs them to have data of their own, so they get it first
+ * if other tensors share it; one that returns their next values has them assigned.
  */
 export function updateMovingAverages(tf: TfModule, movingMean: tfjs.Variable, movingVariance: tfjs.Variable, mean: tfjs.Tensor, variance: tfjs.Tensor, momentum: number): void {
   ownData(tf, movingMean);
   ownData(tf, movingVariance);
-  tf.engine().runKernel(MovingAveragesUpdate, { movingMean, movingVariance, mean, variance }, { decay: 1 - momentum } as unknown as NamedAttrMap);
+  const next = tf.engine().runKernel(MovingAveragesUpdate, { movingMean, movingVariance, mean, variance }, { decay: 1 - momentum } as unknown as NamedAttrMap) as tfjs.Tensor[];
+  const [nextMean, nextVariance] = next;
+  if (nextMean === undefined || nextVariance === undefined) return;
+  movingMean.assign(nextMean);
+  movingVariance.assign(nextVariance);
+  tf.dispose(next);
 }

@@ -24,8 +24,8 @@ export function simdKernelsOf(backend: HeapBackend): SimdKernels | undefined {
 
 /**
  * The SIMD kernels on `backend`'s memory, for kernels that have no tfjs kernel to fall back
- * on (the fused optimizer updates, which `confirmWasmKernels` unregisters when the memory
- * is hidden). @throws Error naming `kernelName` when the memory is hidden all the same.
+ * on (the fused optimizer updates and batch normalization, which `confirmWasmKernels`
+ * unregisters when the memory is hidden). @throws Error naming `kernelName` when the memory is hidden all the same.
  */
 export function requireSimdKernels(backend: HeapBackend, kernelName: string): SimdKernels {
   const kernels = simdKernelsOf(backend);
@@ -36,4 +36,14 @@ export function requireSimdKernels(backend: HeapBackend, kernelName: string): Si
 /** The byte address of `tensor` in the backend's memory. */
 export function addressOf(backend: HeapBackend, tensor: TensorInfo): number {
   return backend.getMemoryOffset(tensor.dataId);
+}
+
+/** Runs `body` with the address of `floats` float32s of scratch in the backend's memory, freed afterwards. */
+export function withScratch<T>(backend: HeapBackend, floats: number, body: (address: number) => T): T {
+  const scratch = backend.makeOutput([floats], 'float32');
+  try {
+    return body(addressOf(backend, scratch));
+  } finally {
+    backend.disposeData(scratch.dataId);
+  }
 }

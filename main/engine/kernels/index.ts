@@ -1,6 +1,8 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelBackend, type KernelConfig } from '@tensorflow/tfjs-core';
 import { addConfig } from './Add';
 import { batchMatMulConfig } from './BatchMatMul';
+import { batchNormTrainingConfig } from './BatchNormTraining';
+import { batchNormTrainingGradConfig } from './BatchNormTrainingGrad';
 import { castConfig } from './Cast';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
@@ -13,6 +15,7 @@ import { fusedSgdUpdateConfig } from './FusedSgdUpdate';
 import { simdKernelsOf, type HeapBackend } from './heapBackend';
 import { identityConfig } from './Identity';
 import { maxPoolGradConfig } from './MaxPoolGrad';
+import { movingAveragesUpdateConfig } from './MovingAveragesUpdate';
 import { sumConfig } from './Sum';
 
 /**
@@ -35,10 +38,19 @@ export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
 export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropInputConfig];
 
 /**
- * The fused optimizer updates (./fusedUpdates.ts) as SIMD passes over the backend's
- * memory: registering them is what makes the trainer's optimizers use them on wasm.
+ * The fused optimizer updates (./fusedUpdates.ts) and batch normalization
+ * (./fusedBatchNorm.ts) as SIMD passes over the backend's memory: registering them is what
+ * makes the trainer's optimizers and BatchNormalization layers use them on wasm.
  */
-export const WASM_FUSED_UPDATES: readonly KernelConfig[] = [fusedSgdUpdateConfig, fusedMomentumUpdateConfig, fusedAdamUpdateConfig, fusedRmspropUpdateConfig];
+export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [
+  fusedSgdUpdateConfig,
+  fusedMomentumUpdateConfig,
+  fusedAdamUpdateConfig,
+  fusedRmspropUpdateConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
+  movingAveragesUpdateConfig,
+];
 
 /**
  * Kernels that keep tfjs-backend-wasm's own for the cases it runs well and run the others
@@ -59,14 +71,14 @@ const wrappers = new WeakSet<KernelConfig['kernelFunc']>();
 
 /**
  * Registers the missing wasm gradient kernels (never replacing one that a newer wasm
- * backend registers itself), the faster replacements, the fused updates and the wrappers.
+ * backend registers itself), the faster replacements, the fused kernels and the wrappers.
  * Idempotent.
  */
 export function registerWasmGradientKernels(): void {
   for (const config of WASM_GRADIENT_KERNELS) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
   }
-  for (const config of [...WASM_KERNEL_REPLACEMENTS, ...WASM_FUSED_UPDATES]) {
+  for (const config of [...WASM_KERNEL_REPLACEMENTS, ...WASM_FUSED_KERNELS]) {
     const registered = getKernel(config.kernelName, config.backendName);
     if (registered?.kernelFunc === config.kernelFunc) continue;
     if (registered !== undefined) unregisterKernel(config.kernelName, config.backendName);
@@ -84,13 +96,13 @@ export function registerWasmGradientKernels(): void {
 
 /**
  * Once the wasm backend runs: when its module hides its memory (a tfjs-backend-wasm other
- * than 4.22), unregisters the fused updates, which have no tfjs kernel to fall back on, so
- * the optimizers keep tfjs's own step. The other SIMD kernels fall back by themselves.
- * Returns whether the SIMD kernels run.
+ * than 4.22), unregisters the fused kernels, which have no tfjs kernel to fall back on, so
+ * the optimizers and BatchNormalization layers keep tfjs's own ops. The other SIMD kernels
+ * fall back by themselves. Returns whether the SIMD kernels run.
  */
 export function confirmWasmKernels(backend: KernelBackend): boolean {
   if (simdKernelsOf(backend as unknown as HeapBackend) !== undefined) return true;
-  for (const config of WASM_FUSED_UPDATES) {
+  for (const config of WASM_FUSED_KERNELS) {
     if (getKernel(config.kernelName, config.backendName) !== undefined) unregisterKernel(config.kernelName, config.backendName);
   }
   return false;

@@ -158,11 +158,12 @@ void max_pool_grad(const float *x, const float *y, const float *dy, float *dx, i
 #define SUM_BLOCK_ROWS 64
 
 /*
- * out[c] = sum over r of x[r * cols + c]: a reduction over every axis but the last (a bias
- * gradient). `partial` is scratch of `cols` floats.
+ * out[c] = sum over r of (x[r * cols + c] - centre[c]), squared when `squared`, with no
+ * centre when `centre` is 0. Rows are summed into `partial` (scratch of `cols` floats) a
+ * block at a time before the block joins the total, which keeps long sums precise.
  */
-EXPORT("column_sum")
-void column_sum(const float *x, float *out, float *partial, int rows, int cols) {
+static void block_sums(const float *x, const float *centre, float *out, float *partial, int rows, int cols,
+                       int squared) {
   zero(out, cols);
   for (int block = 0; block < rows; block += SUM_BLOCK_ROWS) {
     int block_end = block + SUM_BLOCK_ROWS < rows ? block + SUM_BLOCK_ROWS : rows;
@@ -171,9 +172,15 @@ void column_sum(const float *x, float *out, float *partial, int rows, int cols) 
       const float *row = x + (long)r * cols;
       int c = 0;
       for (; c + 4 <= cols; c += 4) {
-        wasm_v128_store(partial + c, wasm_f32x4_add(wasm_v128_load(partial + c), wasm_v128_load(row + c)));
+        v128_t term = wasm_v128_load(row + c);
+        if (centre) term = wasm_f32x4_sub(term, wasm_v128_load(centre + c));
+        if (squared) term = wasm_f32x4_mul(term, term);
+        wasm_v128_store(partial + c, wasm_f32x4_add(wasm_v128_load(partial + c), term));
       }
-      for (; c < cols; c++) partial[c] += row[c];
+      for (; c < cols; c++) {
+        float term = centre ? row[c] - centre[c] : row[c];
+        partial[c] += squared ? term * term : term;
+      }
     }
     int c = 0;
     for (; c + 4 <= cols; c += 4) {
@@ -181,6 +188,15 @@ void column_sum(const float *x, float *out, float *partial, int rows, int cols) 
     }
     for (; c < cols; c++) out[c] += partial[c];
   }
+}
+
+/*
+ * out[c] = sum over r of x[r * cols + c]: a reduction over every axis but the last (a bias
+ * gradient). `partial` is scratch of `cols` floats.
+ */
+EXPORT("column_sum")
+void column_sum(const float *x, float *out, float *partial, int rows, int cols) {
+  block_sums(x, 0, out, partial, rows, cols, 0);
 }
 
 /* Output channels whose sums one pass keeps in registers: 8 vectors of 4. */
@@ -413,5 +429,115 @@ void add_rows(const float *x, const float *bias, float *out, int rows, int cols)
       wasm_v128_store(target + c, wasm_f32x4_add(wasm_v128_load(row + c), wasm_v128_load(bias + c)));
     }
     for (; c < cols; c++) target[c] = row[c] + bias[c];
+  }
+}
+
+/*
+ * Batch normalization in training mode over rows of `cols` channels (channels-last):
+ * mean and population variance per channel (two passes, each summed in blocks), then
+ * y = (x - mean) * (gamma / sqrt(variance + epsilon)) + beta. `scratch` holds `cols` floats.
+ */
+EXPORT("batch_norm_training")
+void batch_norm_training(const float *x, const float *gamma, const float *beta, float *y, float *mean,
+                         float *variance, float *scratch, int rows, int cols, float epsilon) {
+  if (rows == 0) {
+    zero(mean, cols);
+    zero(variance, cols);
+    return;
+  }
+  /* The mean is summed relative to the first row (kept in `variance` meanwhile), so that
+     a channel far from zero (a mean of 1000, spread 1) keeps its deviations' precision. */
+  for (int c = 0; c < cols; c++) variance[c] = x[c];
+  block_sums(x, variance, mean, scratch, rows, cols, 0);
+  float count = (float)rows;
+  for (int c = 0; c < cols; c++) mean[c] = variance[c] + mean[c] / count;
+  block_sums(x, mean, variance, scratch, rows, cols, 1);
+  for (int c = 0; c < cols; c++) {
+    variance[c] /= count;
+    scratch[c] = gamma[c] / __builtin_sqrtf(variance[c] + epsilon);
+  }
+  for (int r = 0; r < rows; r++) {
+    const float *row = x + (long)r * cols;
+    float *out = y + (long)r * cols;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      v128_t centred = wasm_f32x4_sub(wasm_v128_load(row + c), wasm_v128_load(mean + c));
+      wasm_v128_store(out + c, wasm_f32x4_add(wasm_f32x4_mul(centred, wasm_v128_load(scratch + c)), wasm_v128_load(beta + c)));
+    }
+    for (; c < cols; c++) out[c] = (row[c] - mean[c]) * scratch[c] + beta[c];
+  }
+}
+
+/*
+ * The gradient of `batch_norm_training` through the batch statistics, with
+ * x_hat = (x - mean) * r and r = 1 / sqrt(variance + epsilon):
+ *   dbeta = sum dy,  dgamma = sum dy * x_hat,  dx = gamma * r * (dy - dbeta / n - x_hat * dgamma / n).
+ * `scratch` holds 3 * `cols` floats.
+ */
+EXPORT("batch_norm_training_grad")
+void batch_norm_training_grad(const float *dy, const float *x, const float *mean, const float *variance,
+                              const float *gamma, float *dx, float *dgamma, float *dbeta, float *scratch, int rows,
+                              int cols, float epsilon) {
+  float *root = scratch;
+  float *block_beta = scratch + cols;
+  float *block_gamma = scratch + 2 * cols;
+  for (int c = 0; c < cols; c++) root[c] = 1.0f / __builtin_sqrtf(variance[c] + epsilon);
+  zero(dbeta, cols);
+  zero(dgamma, cols);
+  for (int block = 0; block < rows; block += SUM_BLOCK_ROWS) {
+    int block_end = block + SUM_BLOCK_ROWS < rows ? block + SUM_BLOCK_ROWS : rows;
+    zero(block_beta, 2 * cols);
+    for (int r = block; r < block_end; r++) {
+      const float *g = dy + (long)r * cols;
+      const float *row = x + (long)r * cols;
+      int c = 0;
+      for (; c + 4 <= cols; c += 4) {
+        v128_t gradient = wasm_v128_load(g + c);
+        v128_t normalised = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(row + c), wasm_v128_load(mean + c)), wasm_v128_load(root + c));
+        wasm_v128_store(block_beta + c, wasm_f32x4_add(wasm_v128_load(block_beta + c), gradient));
+        wasm_v128_store(block_gamma + c, wasm_f32x4_add(wasm_v128_load(block_gamma + c), wasm_f32x4_mul(gradient, normalised)));
+      }
+      for (; c < cols; c++) {
+        block_beta[c] += g[c];
+        block_gamma[c] += g[c] * (row[c] - mean[c]) * root[c];
+      }
+    }
+    for (int c = 0; c < cols; c++) {
+      dbeta[c] += block_beta[c];
+      dgamma[c] += block_gamma[c];
+    }
+  }
+  /* Reuse the block sums as per-channel factors: dbeta / n and dgamma / n, and gamma * r in root. */
+  float count = (float)rows;
+  for (int c = 0; c < cols; c++) {
+    block_beta[c] = dbeta[c] / count;
+    block_gamma[c] = dgamma[c] / count;
+  }
+  for (int r = 0; r < rows; r++) {
+    const float *g = dy + (long)r * cols;
+    const float *row = x + (long)r * cols;
+    float *out = dx + (long)r * cols;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      v128_t r4 = wasm_v128_load(root + c);
+      v128_t normalised = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(row + c), wasm_v128_load(mean + c)), r4);
+      v128_t inner = wasm_f32x4_sub(wasm_f32x4_sub(wasm_v128_load(g + c), wasm_v128_load(block_beta + c)),
+                                    wasm_f32x4_mul(normalised, wasm_v128_load(block_gamma + c)));
+      wasm_v128_store(out + c, wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(gamma + c), r4), inner));
+    }
+    for (; c < cols; c++) {
+      float normalised = (row[c] - mean[c]) * root[c];
+      out[c] = gamma[c] * root[c] * (g[c] - block_beta[c] - normalised * block_gamma[c]);
+    }
+  }
+}
+
+/* moving <- moving - (moving - batch) * decay, for the mean and the variance, into new tensors. */
+EXPORT("moving_averages_update")
+void moving_averages_update(const float *moving_mean, const float *moving_variance, const float *mean,
+                            const float *variance, float *next_mean, float *next_variance, int cols, float decay) {
+  for (int c = 0; c < cols; c++) {
+    next_mean[c] = moving_mean[c] - (moving_mean[c] - mean[c]) * decay;
+    next_variance[c] = moving_variance[c] - (moving_variance[c] - variance[c]) * decay;
   }
 }

@@ -26,6 +26,13 @@ export interface SimdKernels {
     variable: number, next: number, gradient: number, firstMoment: number, secondMoment: number, accBeta1: number, accBeta2: number, size: number,
     negLearningRate: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, decayFactor: number,
   ): void;
+  batchNormTraining(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, scratch: number, rows: number, cols: number, epsilon: number): void;
+  /** `scratch` holds 3 × `cols` floats. */
+  batchNormTrainingGrad(
+    dy: number, x: number, mean: number, variance: number, gamma: number, dx: number, dgamma: number, dbeta: number, scratch: number,
+    rows: number, cols: number, epsilon: number,
+  ): void;
+  movingAveragesUpdate(movingMean: number, movingVariance: number, mean: number, variance: number, nextMean: number, nextVariance: number, cols: number, decay: number): void;
   /** `meanGrad` 0 for plain RMSprop. */
   rmspropUpdate(
     variable: number, next: number, gradient: number, meanSquare: number, moment: number, meanGrad: number, size: number,
@@ -98,6 +105,9 @@ export function simdKernelsOn(memory: WasmMemory): SimdKernels {
     momentumUpdate: kernel('momentum_update'),
     adamUpdate: kernel('adam_update'),
     rmspropUpdate: kernel('rmsprop_update'),
+    batchNormTraining: kernel('batch_norm_training'),
+    batchNormTrainingGrad: kernel('batch_norm_training_grad'),
+    movingAveragesUpdate: kernel('moving_averages_update'),
   };
   instances.set(memory, kernels);
   return kernels;

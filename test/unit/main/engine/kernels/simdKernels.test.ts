@@ -7,7 +7,7 @@ import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { seededTensor as values } from '../seededTensor';
 import { initBackend } from '../../../../../main/engine/backend';
 import { simdKernelsOf, type HeapBackend } from '../../../../../main/engine/kernels/heapBackend';
-import { confirmWasmKernels, registerWasmGradientKernels, WASM_FUSED_UPDATES } from '../../../../../main/engine/kernels/index';
+import { confirmWasmKernels, registerWasmGradientKernels, WASM_FUSED_KERNELS } from '../../../../../main/engine/kernels/index';
 import { emscriptenMemory, simdKernelsOn, webAssembly, type SimdKernels } from '../../../../../main/engine/kernels/simd/simdKernels';
 import {
   SIMD_KERNELS_PLAIN_BASE64,
@@ -53,7 +53,8 @@ describe('simdKernels.wasm', () => {
     const module = new wasm.WebAssembly.Module(bytes);
     expect(wasm.WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     expect(wasm.WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual([
-      'adam_update', 'add_rows', 'column_sum', 'conv2d_backprop_filter_taps', 'max_pool_grad', 'momentum_update', 'rmsprop_update', 'sgd_update',
+      'adam_update', 'add_rows', 'batch_norm_training', 'batch_norm_training_grad', 'column_sum', 'conv2d_backprop_filter_taps',
+      'max_pool_grad', 'momentum_update', 'moving_averages_update', 'rmsprop_update', 'sgd_update',
     ]);
   });
 
@@ -176,17 +177,17 @@ describe('the wasm backend runs the SIMD kernels on its own memory', () => {
     }, c.simd);
   });
 
-  it('a backend that hides its memory keeps tfjs\'s optimizer steps: the fused updates are unregistered', () => {
+  it('a backend that hides its memory keeps tfjs\'s optimizer steps: the fused kernels are unregistered', () => {
     expect(confirmWasmKernels(tf.backend())).toBe(true);
-    for (const config of WASM_FUSED_UPDATES) expect(tf.getKernel(config.kernelName, 'wasm')).toBeDefined();
+    for (const config of WASM_FUSED_KERNELS) expect(tf.getKernel(config.kernelName, 'wasm')).toBeDefined();
     const hidden = { wasm: { asm: {} }, getMemoryOffset: () => 0 };
     try {
       expect(confirmWasmKernels(hidden as unknown as tf.KernelBackend)).toBe(false);
-      for (const config of WASM_FUSED_UPDATES) expect(tf.getKernel(config.kernelName, 'wasm')).toBeUndefined();
+      for (const config of WASM_FUSED_KERNELS) expect(tf.getKernel(config.kernelName, 'wasm')).toBeUndefined();
     } finally {
       registerWasmGradientKernels();
     }
-    for (const config of WASM_FUSED_UPDATES) expect(tf.getKernel(config.kernelName, 'wasm')).toBeDefined();
+    for (const config of WASM_FUSED_KERNELS) expect(tf.getKernel(config.kernelName, 'wasm')).toBeDefined();
   });
 
   it('leaves no tensors behind: scratch buffers are freed', async () => {

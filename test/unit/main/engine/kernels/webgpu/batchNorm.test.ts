@@ -4,6 +4,7 @@ import { createRandom } from '../../../../../../main/data/random';
 import { BatchNormalization } from '../../../../../../main/engine/layers/BatchNormalization';
 import { BatchNormTraining, BatchNormTrainingGrad, MovingAveragesUpdate } from '../../../../../../main/engine/kernels/fusedBatchNorm';
 import { registerWebGpuKernels } from '../../../../../../main/engine/kernels/webgpu/index';
+import { initBackend } from '../../../../../../main/engine/backend';
 import { startWebGpuBackend } from './webgpuTestBackend';
 import { randomTensor, relativeError } from './kernelComparison';
 
@@ -55,11 +56,12 @@ async function layerStep(backend: string, shape: number[], offset: number): Prom
 }
 
 beforeAll(async () => {
+  await initBackend({ preference: 'wasm' });
   await startWebGpuBackend();
   registerWebGpuKernels();
 });
 
-describe('fused batch normalization on webgpu', () => {
+describe.each(['webgpu', 'wasm'])('fused batch normalization on %s', (backend) => {
   it.each([
     { name: 'scalar channels', shape: [2, 5, 7, 3], offset: 0 },
     { name: 'vec4 channels, batch 256', shape: [256, 2, 3, 8], offset: 0 },
@@ -67,7 +69,7 @@ describe('fused batch normalization on webgpu', () => {
     { name: 'one example', shape: [1, 4, 4, 5], offset: -3 },
   ])('matches tfjs\'s layer on cpu: $name', async ({ shape, offset }) => {
     const expected = await layerStep('cpu', shape, offset);
-    const actual = await layerStep('webgpu', shape, offset);
+    const actual = await layerStep(backend, shape, offset);
     for (const kernel of [BatchNormTraining, BatchNormTrainingGrad, MovingAveragesUpdate]) expect(actual.kernels).toContain(kernel);
     expect(expected.kernels).not.toContain(BatchNormTraining);
     for (const [key, values] of Object.entries(expected.values)) {
@@ -75,10 +77,10 @@ describe('fused batch normalization on webgpu', () => {
     }
   });
 
-  it.each([{ scale: false }, { center: false }])('a layer with %o (InceptionV3 has no gamma) normalises a training batch on webgpu as on cpu, where tfjs\'s own layer throws', async (args) => {
+  it.each([{ scale: false }, { center: false }])('a layer with %o (InceptionV3 has no gamma) normalises a training batch as on cpu, where tfjs\'s own layer throws', async (args) => {
     const outputs: Float32Array[] = [];
-    for (const backend of ['cpu', 'webgpu']) {
-      await tf.setBackend(backend);
+    for (const name of ['cpu', backend]) {
+      await tf.setBackend(name);
       const x = tf.tidy(() => tf.add(randomTensor([2, 3, 3, 4], createRandom(11)), 0.5));
       const layer = new BatchNormalization({ ...args, name: `bn_${++layers}` });
       const y = layer.apply(x, { training: true }) as tf.Tensor;
@@ -90,9 +92,9 @@ describe('fused batch normalization on webgpu', () => {
   });
 
   it('leaks no tensors', async () => {
-    await layerStep('webgpu', [2, 3, 3, 4], 0);
+    await layerStep(backend, [2, 3, 3, 4], 0);
     const before = tf.memory().numTensors;
-    await layerStep('webgpu', [2, 3, 3, 4], 0);
+    await layerStep(backend, [2, 3, 3, 4], 0);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
