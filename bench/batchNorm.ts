@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../main/engine/backend';
 import { BatchNormTraining, BatchNormTrainingGrad, MovingAveragesUpdate } from '../main/engine/kernels/fusedBatchNorm';
-import { registerWasmGradientKernels } from '../main/engine/kernels/index';
+import { registerWasmKernels } from '../main/engine/kernels/index';
 import { BatchNormalization } from '../main/engine/layers/BatchNormalization';
 import { createOptimizer } from '../main/engine/train/optimizers';
 import { repoRoot } from '../main/install/installFolder';
@@ -75,7 +75,7 @@ function trainRound(): { times: number[]; loss: number } {
 }
 
 function useFused(fused: boolean): void {
-  if (fused) registerWasmGradientKernels();
+  if (fused) registerWasmKernels();
   else for (const name of FUSED) if (tf.getKernel(name, 'wasm') !== undefined) tf.unregisterKernel(name, 'wasm');
 }
 

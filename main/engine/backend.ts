@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LabError, received } from '../../common/errors';
 import { backendNameSchema, type BackendFault, type BackendName, type BackendReport } from '../../common/training/backend';
 import { probeCuda, type CudaProbe } from './cudaProbe';
-import { confirmWasmKernels, registerWasmGradientKernels } from './kernels/index';
+import { confirmWasmKernels, registerWasmKernels } from './kernels/index';
 import { registerWebGpuKernels } from './kernels/webgpu/index';
 import { registerGradientFixes } from './gradients/index';
 import { currentGpuFault } from './gpuFaults';
@@ -315,7 +315,7 @@ async function activate(name: BackendName): Promise<string | undefined> {
     setWasmPaths(folder);
     // A bad MODEL_LAB_WASM_THREADS keeps one thread (the report says why) rather than losing wasm.
     registerThreadedWasmBackend(folder, plannedWasmThreads(wasmSimdSupported()).threads);
-    registerWasmGradientKernels();
+    registerWasmKernels();
   }
   if (name === 'webgpu') device = await activateWebGpu();
   registerGradientFixes();

@@ -25,7 +25,8 @@ export function simdKernelsOf(backend: HeapBackend): SimdKernels | undefined {
 /**
  * The SIMD kernels on `backend`'s memory, for kernels that have no tfjs kernel to fall back
  * on (the fused optimizer updates and batch normalization, which `confirmWasmKernels`
- * unregisters when the memory is hidden). @throws Error naming `kernelName` when the memory is hidden all the same.
+ * unregisters when the memory is hidden).
+ * @throws Error naming `kernelName` when the memory is hidden all the same.
  */
 export function requireSimdKernels(backend: HeapBackend, kernelName: string): SimdKernels {
   const kernels = simdKernelsOf(backend);

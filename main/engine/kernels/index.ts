@@ -74,7 +74,7 @@ const wrappers = new WeakSet<KernelConfig['kernelFunc']>();
  * backend registers itself), the faster replacements, the fused kernels and the wrappers.
  * Idempotent.
  */
-export function registerWasmGradientKernels(): void {
+export function registerWasmKernels(): void {
   for (const config of WASM_GRADIENT_KERNELS) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
   }

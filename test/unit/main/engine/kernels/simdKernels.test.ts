@@ -7,7 +7,7 @@ import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { seededTensor as values } from '../seededTensor';
 import { initBackend } from '../../../../../main/engine/backend';
 import { simdKernelsOf, type HeapBackend } from '../../../../../main/engine/kernels/heapBackend';
-import { confirmWasmKernels, registerWasmGradientKernels, WASM_FUSED_KERNELS } from '../../../../../main/engine/kernels/index';
+import { confirmWasmKernels, registerWasmKernels, WASM_FUSED_KERNELS } from '../../../../../main/engine/kernels/index';
 import { emscriptenMemory, simdKernelsOn, webAssembly, type SimdKernels } from '../../../../../main/engine/kernels/simd/simdKernels';
 import {
   SIMD_KERNELS_PLAIN_BASE64,
@@ -185,7 +185,7 @@ describe('the wasm backend runs the SIMD kernels on its own memory', () => {
       expect(confirmWasmKernels(hidden as unknown as tf.KernelBackend)).toBe(false);
       for (const config of WASM_FUSED_KERNELS) expect(tf.getKernel(config.kernelName, 'wasm')).toBeUndefined();
     } finally {
-      registerWasmGradientKernels();
+      registerWasmKernels();
     }
     for (const config of WASM_FUSED_KERNELS) expect(tf.getKernel(config.kernelName, 'wasm')).toBeDefined();
   });

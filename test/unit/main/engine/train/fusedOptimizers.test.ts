@@ -5,7 +5,7 @@ import { createOptimizer, setLearningRate } from '../../../../../main/engine/tra
 import { FusedAdamUpdate, FusedMomentumUpdate, FusedRmspropUpdate, FusedSgdUpdate } from '../../../../../main/engine/kernels/fusedUpdates';
 import { registerWebGpuKernels } from '../../../../../main/engine/kernels/webgpu/index';
 import { initBackend } from '../../../../../main/engine/backend';
-import { registerWasmGradientKernels } from '../../../../../main/engine/kernels/index';
+import { registerWasmKernels } from '../../../../../main/engine/kernels/index';
 import { seededTensor } from '../seededTensor';
 import { startWebGpuBackend } from '../kernels/webgpu/webgpuTestBackend';
 import { relativeError } from '../kernels/webgpu/kernelComparison';
@@ -108,7 +108,7 @@ describe('fused optimizer updates', () => {
       for (let step = 0; step < stock.length; step++) expect(fused[step], `step ${step}`).toBeCloseTo(stock[step] as number, 5);
       expect(fused[3]).toBeLessThan(fused[0] as number);
     } finally {
-      registerWasmGradientKernels();
+      registerWasmKernels();
       tf.dispose([...initial, x, y]);
       model.dispose();
     }
