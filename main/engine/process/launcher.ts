@@ -1,4 +1,6 @@
 import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { toDisposable } from '../../../common/lifecycle';
 import type { IDisposable } from '../../../common/lifecycle';
 
@@ -28,13 +30,22 @@ export interface ProcessLauncher {
 }
 
 /**
+ * tsx's loader as a file URL, resolved from this module: `--import tsx` alone would be
+ * resolved from the working folder, where a user running `model-lab` from their own
+ * folder has no node_modules.
+ */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+/**
  * Starts training processes with `child_process.fork` (plain Node, the CLI and tests).
  * `.ts` entries run through tsx's loader. The child shares this process' stdout and
  * stderr, so a native crash message reaches the terminal.
  */
 export const nodeProcessLauncher: ProcessLauncher = {
   launch(entry, args, env) {
-    const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const execArgv = entry.endsWith('.ts') ? ['--import', tsxLoader()] : [];
     const child = fork(entry, args, {
       execArgv,
       env: { ...process.env, ...env },
