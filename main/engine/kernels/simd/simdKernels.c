@@ -7,8 +7,8 @@
  * no static data and no stack (no local arrays, nothing whose address is taken). The build
  * script (scripts/build-simd-kernels.mjs) checks that the linked module touches no global.
  *
- * Each kernel matches the cpu backend's result: the same winner among equal maxima, and
- * sums accumulated in blocks so that long reductions keep float32's precision.
+ * Each kernel matches the cpu backend's result within float32 rounding: the same winner
+ * among equal maxima, and sums accumulated in blocks so that long reductions stay precise.
  */
 #include <wasm_simd128.h>
 
@@ -45,10 +45,9 @@ static int first_maximum(const float *x, int base, int row_start, int row_end, i
 static void give_pending_lanes(v128_t pending, const float *x, const float *dy, float *dx, int base, int y_base, int d,
                                int row_start, int row_end, int col_start, int col_end, int dilation_h, int dilation_w,
                                int in_w, int channels) {
-  int lanes[4] = {wasm_i32x4_extract_lane(pending, 0), wasm_i32x4_extract_lane(pending, 1),
-                  wasm_i32x4_extract_lane(pending, 2), wasm_i32x4_extract_lane(pending, 3)};
+  int lanes = wasm_i32x4_bitmask(pending);
   for (int lane = 0; lane < 4; lane++) {
-    if (!lanes[lane]) continue;
+    if (!((lanes >> lane) & 1)) continue;
     int where = first_maximum(x, base, row_start, row_end, col_start, col_end, dilation_h, dilation_w, in_w, channels,
                               d + lane);
     if (where >= 0) dx[where] += dy[y_base + d + lane];

@@ -26,6 +26,11 @@ export interface SimdKernels {
     variable: number, next: number, gradient: number, firstMoment: number, secondMoment: number, accBeta1: number, accBeta2: number, size: number,
     negLearningRate: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, decayFactor: number,
   ): void;
+  /** `meanGrad` 0 for plain RMSprop. */
+  rmspropUpdate(
+    variable: number, next: number, gradient: number, meanSquare: number, moment: number, meanGrad: number, size: number,
+    learningRate: number, decay: number, oneMinusDecay: number, momentum: number, epsilon: number,
+  ): void;
   batchNormTraining(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, scratch: number, rows: number, cols: number, epsilon: number): void;
   /** `scratch` holds 3 × `cols` floats. */
   batchNormTrainingGrad(
@@ -33,11 +38,6 @@ export interface SimdKernels {
     rows: number, cols: number, epsilon: number,
   ): void;
   movingAveragesUpdate(movingMean: number, movingVariance: number, mean: number, variance: number, nextMean: number, nextVariance: number, cols: number, decay: number): void;
-  /** `meanGrad` 0 for plain RMSprop. */
-  rmspropUpdate(
-    variable: number, next: number, gradient: number, meanSquare: number, moment: number, meanGrad: number, size: number,
-    learningRate: number, decay: number, oneMinusDecay: number, momentum: number, epsilon: number,
-  ): void;
 }
 
 /** A WasmMemory: Node's type definitions here leave out the WebAssembly global. */
